@@ -1,0 +1,98 @@
+"""The REST API under /api/v1/: one NinjaAPI, each app's router, and one way of answering errors."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaValidationError
+
+from cordon.accounts.api import router as accounts_router
+from cordon.accounts.auth import ActiveSessionAuth, TokenAuth
+from cordon.checkpoints.api import router as checkpoints_router
+from cordon.core.api import router as core_router
+from cordon.core.errors import ApiError, schema_error_message
+
+api = NinjaAPI(
+    title="Cordon API",
+    version="1",
+    description=(
+        "Cordon's REST API. Authenticate with a personal access token (`Authorization: Bearer cdn_…`), "
+        "created on your profile page. Every answer is limited to the areas where you hold a role; a "
+        "record outside them answers 404, exactly like one that does not exist. Errors are JSON: "
+        '`{"code": "...", "message": "...", "errors": [{"field": "...", "message": "..."}]}`.'
+    ),
+    auth=[TokenAuth(), ActiveSessionAuth()],
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+api.add_router("/accounts/", accounts_router)
+api.add_router("/checkpoints/", checkpoints_router)
+api.add_router("/audit/", core_router)
+
+
+def error_response(request, status: int, code: str, message, errors=None):
+    return api.create_response(
+        request, {"code": code, "message": str(message), "errors": errors or []}, status=status
+    )
+
+
+@api.exception_handler(ApiError)
+def on_api_error(request, exc: ApiError):
+    return error_response(request, exc.status, exc.code, exc.message, exc.errors)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        errors = [
+            {"field": "" if field == "__all__" else field, "message": str(message)}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    else:
+        errors = [{"field": "", "message": str(message)} for message in exc.messages]
+    return error_response(
+        request, 422, "invalid", errors[0]["message"] if errors else _("Invalid input."), errors
+    )
+
+
+@api.exception_handler(SchemaValidationError)
+def on_schema_error(request, exc: SchemaValidationError):
+    errors = [
+        {
+            "field": ".".join(str(part) for part in error.get("loc", ())[1:] if part not in ("payload",)),
+            "message": schema_error_message(error),
+        }
+        for error in exc.errors
+    ]
+    return error_response(
+        request, 422, "invalid_input", _("The request is not in the expected shape."), errors
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return error_response(
+        request, 401, "unauthenticated", _("Log in, or send a valid access token (Authorization: Bearer …).")
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    if exc.status_code == 403:
+        return error_response(
+            request, 403, "csrf_failed", _("The request was refused: reload the page and try again.")
+        )
+    return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return error_response(request, 403, "forbidden", str(exc) or _("Your role does not allow this here."))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return error_response(request, 404, "not_found", _("No such record."))

@@ -1,0 +1,20 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from config.api import api
+from cordon.core import views as core_views
+
+urlpatterns = [
+    path("", include("cordon.reports.urls")),
+    path("accounts/", include("cordon.accounts.urls")),
+    path("checkpoints/", include("cordon.checkpoints.urls")),
+    path("audit/", core_views.audit_log, name="audit_log"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "cordon.core.views.bad_request"
+handler403 = "cordon.core.views.permission_denied"
+handler404 = "cordon.core.views.page_not_found"
+handler500 = "cordon.core.views.server_error"

@@ -1,0 +1,37 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cordon.accounts.models import Role
+from cordon.accounts.scope import has_role_anywhere
+
+
+def navigation(request):
+    """The menu a user sees, by role. Showing a link grants nothing: every page checks again."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [
+        ("home", reverse("home"), _("Home")),
+        ("areas", reverse("accounts:area_index"), _("Areas")),
+        ("checkpoints", reverse("checkpoints:list"), _("Checkpoints")),
+    ]
+    if has_role_anywhere(user, Role.COMMANDER):
+        items.append(("users", reverse("accounts:user_list"), _("Accounts")))
+        items.append(("audit", reverse("audit_log"), _("Audit log")))
+    items.append(("profile", reverse("accounts:profile"), _("Me")))
+    current = request.resolver_match.url_name if request.resolver_match else ""
+    section = _section_of(request.path)
+    return {"nav_items": items, "nav_current": section or current}
+
+
+def _section_of(path: str) -> str:
+    for prefix, section in (
+        ("/accounts/areas/", "areas"),
+        ("/accounts/users/", "users"),
+        ("/accounts/me/", "profile"),
+        ("/checkpoints/", "checkpoints"),
+        ("/audit/", "audit"),
+    ):
+        if path.startswith(prefix):
+            return section
+    return "home" if path == "/" else ""

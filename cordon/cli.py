@@ -1,0 +1,308 @@
+"""The ``cordon`` command, for operators.
+
+    cordon demo [--if-empty]            load the seed town into an empty database
+    cordon serve [--host H] [--port N]  serve with gunicorn (a production WSGI server)
+    cordon migrate                      create or update the database tables
+    cordon createuser NAME --role R --area CODE [--full-name N] [--phone P] [--password-stdin]
+    cordon users [--json] | cordon users disable|enable|reset-password|unlock NAME
+    cordon areas [--json] [--within CODE] | cordon areas add CODE NAME [--note TEXT]
+    cordon check                        Django's deployment checks
+    cordon manage ARGS…                 any Django management command
+
+Changes run as the operator account unless ``--as USERNAME`` names a user, whose roles then apply
+exactly as on the web. Exit status: 0 done, 1 refused (the message says why), 2 bad arguments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from django.utils.translation import gettext as _
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+    from django.conf import settings
+    from django.utils import translation
+
+    django.setup()
+    translation.activate(os.environ.get("CORDON_LANGUAGE", settings.LANGUAGE_CODE))
+
+
+class CommandError(Exception):
+    """A refusal to report on stderr with exit status 1."""
+
+
+def _actor(args):
+    from cordon.accounts.models import User
+    from cordon.accounts.services import operator_account
+
+    if not getattr(args, "as_user", None):
+        return operator_account()
+    try:
+        return User.objects.get(username=args.as_user, is_active=True)
+    except User.DoesNotExist:
+        raise CommandError(_("No active user named %(name)s.") % {"name": args.as_user}) from None
+
+
+def _area(actor, code: str):
+    from cordon.accounts.scope import visible_area
+
+    return visible_area(actor, code)
+
+
+def cmd_demo(args) -> int:
+    from cordon import demo
+
+    if not demo.database_is_empty():
+        if args.if_empty:
+            print(_("The database already holds data; the demo town was not loaded."))
+            return 0
+        raise CommandError(
+            _("The database already holds data; the demo town is loaded only into an empty one.")
+        )
+    print(_("Loading the demo town 堂二里镇…"))
+    data = demo.load()
+    print(_("Demo logins (password %(password)s):") % {"password": data["password"]})
+    for user in data["users"]:
+        print(f"  {user['username']:<12} {user['full_name']}  {user['about']}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        "4",
+        "--worker-class",
+        "gthread",
+        "--timeout",
+        "60",
+        "--access-logfile",
+        "-",
+        # Path only: query strings may carry search terms, and personal data never goes to logs.
+        "--access-logformat",
+        '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
+    ]
+    os.execvp(argv[0], argv)  # noqa: S606 — replaces this process with gunicorn
+    return 0  # not reached
+
+
+def cmd_migrate(args) -> int:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+    return 0
+
+
+def cmd_createuser(args) -> int:
+    from cordon.accounts import services
+
+    actor = _actor(args)
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    area = _area(actor, args.area)
+    role_area = _area(actor, args.role_area) if args.role_area else area
+    user, temporary = services.user_create(
+        actor=actor,
+        username=args.username,
+        full_name=args.full_name or args.username,
+        phone=args.phone or "",
+        area=area,
+        roles=[(args.role, role_area)],
+        password=password,
+    )
+    print(_("Created %(name)s.") % {"name": user.display_name})
+    if temporary:
+        print(
+            _("Temporary password (shown once; to be changed at first login): %(password)s")
+            % {"password": temporary}
+        )
+    return 0
+
+
+def cmd_users(args) -> int:
+    from cordon.accounts import selectors, services
+    from cordon.accounts.models import Role, User
+
+    actor = _actor(args)
+    if args.action:
+        try:
+            user = User.objects.visible_to(actor, roles=[Role.COMMANDER]).get(username=args.username)
+        except User.DoesNotExist:
+            raise CommandError(_("No such user: %(name)s") % {"name": args.username}) from None
+        if args.action == "disable":
+            services.user_set_active(actor=actor, user=user, active=False, reason=args.reason or "")
+        elif args.action == "enable":
+            services.user_set_active(actor=actor, user=user, active=True)
+        elif args.action == "reset-password":
+            temporary = services.user_reset_password(actor=actor, user=user)
+            print(
+                _("Temporary password (shown once; to be changed at first login): %(password)s")
+                % {"password": temporary}
+            )
+        elif args.action == "unlock":
+            services.user_unlock(actor=actor, user=user)
+        print(_("Done."))
+        return 0
+    users = selectors.users_for_manager(actor)
+    rows = [
+        {
+            "username": u.username,
+            "full_name": u.full_name,
+            "area": u.area_id,
+            "active": u.is_active,
+            "roles": [{"role": r.role, "area": r.area_id} for r in u.role_assignments.all()],
+        }
+        for u in users
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for row in rows:
+            roles = ", ".join(f"{r['role']}@{r['area']}" for r in row["roles"])
+            state = "" if row["active"] else "  [" + _("disabled") + "]"
+            print(f"{row['username']:<16} {row['full_name']:<8} {row['area'] or '-':<15} {roles}{state}")
+    return 0
+
+
+def cmd_areas(args) -> int:
+    from cordon.accounts import codes, services
+    from cordon.accounts.models import Area
+
+    actor = _actor(args)
+    if args.action == "add":
+        area = services.area_create(actor=actor, code=args.code, name=args.name, note=args.note or "")
+        print(_("Added %(name)s (%(code)s).") % {"name": area.name, "code": area.code})
+        return 0
+    areas = Area.objects.visible_to(actor)
+    if args.within:
+        areas = areas.within(_area(actor, args.within))
+    rows = [{"code": a.code, "name": a.name, "level": a.level, "parent": a.parent_id} for a in areas]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for row in rows:
+            depth = codes.LEVELS.index(row["level"])
+            print(f"{'  ' * depth}{row['code']}  {row['name']}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from django.core.management import call_command
+
+    call_command("check", deploy=True)
+    return 0
+
+
+def cmd_manage(args) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["cordon manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="cordon", description="Cordon: epidemic prevention and control, for operators."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("demo", help="load the seed town 堂二里镇 into an empty database")
+    p.add_argument("--if-empty", action="store_true", help="do nothing (exit 0) when the database holds data")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="serve the web app and API with gunicorn")
+    p.add_argument("--host", default=os.environ.get("CORDON_HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("CORDON_PORT", "8000")))
+    p.add_argument("--workers", type=int, default=int(os.environ.get("CORDON_WORKERS", "2")))
+    p.set_defaults(func=cmd_serve, needs_django=False)
+
+    p = sub.add_parser("migrate", help="create or update the database tables")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("createuser", help="create an account with a role")
+    p.add_argument("username")
+    p.add_argument(
+        "--role",
+        required=True,
+        help="commander, command_staff, village_head, village_clerk, "
+        "checkpoint_guard, health_worker, field_team or viewer",
+    )
+    p.add_argument("--area", required=True, help="division code of the area the account belongs to")
+    p.add_argument("--role-area", help="division code where the role is held (default: --area)")
+    p.add_argument("--full-name", "--name", dest="full_name")
+    p.add_argument("--phone")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.add_argument("--as", dest="as_user", metavar="USERNAME", help="act as this user (their roles apply)")
+    p.set_defaults(func=cmd_createuser)
+
+    p = sub.add_parser("users", help="list accounts, or disable/enable/reset-password/unlock one")
+    p.add_argument("action", nargs="?", choices=["disable", "enable", "reset-password", "unlock"])
+    p.add_argument("username", nargs="?")
+    p.add_argument("--reason")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--as", dest="as_user", metavar="USERNAME")
+    p.set_defaults(func=cmd_users)
+
+    p = sub.add_parser("areas", help="print the area tree, or add an area")
+    p.add_argument("action", nargs="?", choices=["add"])
+    p.add_argument("code", nargs="?")
+    p.add_argument("name", nargs="?")
+    p.add_argument("--note")
+    p.add_argument("--within", metavar="CODE")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--as", dest="as_user", metavar="USERNAME")
+    p.set_defaults(func=cmd_areas)
+
+    p = sub.add_parser("check", help="Django's deployment checks")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("manage", help="run a Django management command")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "users" and args.action and not args.username:
+        parser.error(f"users {args.action} needs a USERNAME")
+    if args.command == "areas" and args.action == "add" and not (args.code and args.name):
+        parser.error("areas add needs CODE and NAME")
+    if getattr(args, "needs_django", True):
+        _setup()
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.http import Http404
+
+    from cordon.core.context import source
+
+    try:
+        with source("cli"):
+            return args.func(args) or 0
+    except CommandError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except ValidationError as exc:
+        for field, messages in getattr(exc, "message_dict", {"": exc.messages}).items():
+            for message in messages:
+                print(f"{field}: {message}" if field and field != "__all__" else message, file=sys.stderr)
+        return 1
+    except (PermissionDenied, Http404) as exc:
+        print(str(exc) or _("Your role does not allow this here."), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

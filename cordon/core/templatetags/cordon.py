@@ -1,0 +1,56 @@
+from django import template
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
+
+from cordon.core.audit import ACTION_LABELS
+
+register = template.Library()
+
+# Pseudo-fields that audit entries use for related records.
+FIELD_LABELS = {"roles": _("roles"), "tokens": _("API tokens")}
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+@register.filter
+def change_rows(entry) -> list[tuple[str, str, str]]:
+    """An audit entry's changes as (field label, before, after), the way the pages show them.
+
+    Field names become the model's verbose names, choice values their labels, booleans 是/否.
+    """
+    try:
+        model = apps.get_model(entry.target_type)
+    except (LookupError, ValueError):
+        model = None
+    rows = []
+    for name, pair in entry.changes.items():
+        field = None
+        if model is not None and name not in FIELD_LABELS:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+        label = str(FIELD_LABELS.get(name) or (field.verbose_name if field is not None else name))
+        before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+        rows.append((label, _display(field, before), _display(field, after)))
+    return rows
+
+
+def _display(field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    choices = dict(field.flatchoices) if field is not None and getattr(field, "flatchoices", None) else {}
+    return str(choices.get(value, value))
+
+
+@register.filter
+def masked_phone(phone: str) -> str:
+    """138****5678: a phone number as lists show it to roles that do not need it whole."""
+    phone = phone or ""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else ("****" if phone else "")

@@ -1,0 +1,129 @@
+"""Shared test fixtures: a small world of areas, checkpoints and named actors whose roles are the point.
+
+    河北省 › 廊坊市 › 霸州市 › 堂二里镇 (the town)   › 四间房村 (› 第一网格), 小湾村
+                             › 南孟镇 (a neighbour) › 东村
+
+Actors: ``commander`` of 堂二里镇, ``staff`` of its command centre, ``health`` worker, ``head`` and
+``clerk`` of 四间房村, ``guard`` at 四间房村, ``other_clerk`` of 小湾村, ``viewer`` of 霸州市, and
+``neighbour`` — the commander of 南孟镇, who must see nothing of 堂二里镇.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+from cordon.accounts import services as account_services
+from cordon.accounts.models import Area, Role
+from cordon.checkpoints import services as checkpoint_services
+from cordon.checkpoints.models import Checkpoint
+
+PASSWORD = "Test-password-2020"  # noqa: S105 — the test accounts' password
+
+AREAS = [
+    ("130000000000", "河北省"),
+    ("131000000000", "廊坊市"),
+    ("131081000000", "霸州市"),
+    ("131081103000", "堂二里镇"),
+    ("131081103215", "四间房村"),
+    ("131081103215001", "四间房村第一网格"),
+    ("131081103216", "小湾村"),
+    ("131081104000", "南孟镇"),
+    ("131081104201", "东村"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests(settings):
+    """Fast password hashing, and static files without a collected manifest."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def build_world():
+    from cordon.accounts.services import operator_account
+
+    operator = operator_account()
+    areas = {}
+    for code, name in AREAS:
+        areas[code] = account_services.area_create(actor=operator, code=code, name=name)
+    town, sjf, grid, xw = (
+        areas[c] for c in ("131081103000", "131081103215", "131081103215001", "131081103216")
+    )
+    neighbour_town, east = areas["131081104000"], areas["131081104201"]
+
+    def user(username, area, role, role_area=None):
+        created, _ = account_services.user_create(
+            actor=operator,
+            username=username,
+            full_name=f"{username}的姓名",
+            area=area,
+            roles=[(role, role_area or area)],
+            password=PASSWORD,
+        )
+        return created
+
+    world = SimpleNamespace(
+        operator=operator,
+        areas=areas,
+        town=town,
+        sjf=sjf,
+        grid=grid,
+        xw=xw,
+        neighbour_town=neighbour_town,
+        east=east,
+        county=areas["131081000000"],
+        commander=user("commander", town, Role.COMMANDER),
+        staff=user("staff", town, Role.COMMAND_STAFF),
+        health=user("health", town, Role.HEALTH_WORKER),
+        head=user("head", sjf, Role.VILLAGE_HEAD),
+        clerk=user("clerk", sjf, Role.VILLAGE_CLERK),
+        guard=user("guard", sjf, Role.CHECKPOINT_GUARD),
+        other_clerk=user("other_clerk", xw, Role.VILLAGE_CLERK),
+        viewer=user("viewer", areas["131081000000"], Role.VIEWER),
+        neighbour=user("neighbour", neighbour_town, Role.COMMANDER),
+    )
+
+    def checkpoint(area, name, **kw):
+        return checkpoint_services.checkpoint_create(actor=operator, area=area, name=name, **kw)
+
+    world.sjf_gate = checkpoint(sjf, "四间房村东口卡点")
+    world.grid_gate = checkpoint(grid, "第一网格卡点", status=Checkpoint.Status.OPEN)
+    world.xw_gate = checkpoint(xw, "小湾村东口卡点")
+    world.station = checkpoint(town, "格达检查站", kind=Checkpoint.Kind.INSPECTION_STATION)
+    world.east_gate = checkpoint(east, "东村卡点", status=Checkpoint.Status.CLOSED)
+    return world
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def login(client):
+    """Log ``client`` in as a user (bypassing the login form, which has its own tests)."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api_client(db):
+    """A client that calls the API with a personal access token of the given user."""
+    from django.test import Client
+
+    def _client(user):
+        _token, secret = account_services.token_create(actor=user, name="test")
+        return Client(headers={"authorization": f"Bearer {secret}"})
+
+    return _client
+
+
+def area_named(name: str) -> Area:
+    return Area.objects.get(name=name)

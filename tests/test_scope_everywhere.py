@@ -1,0 +1,192 @@
+"""Access in one place, checked everywhere.
+
+Every model that carries an area is read only through the scope; every page and every API endpoint
+that names a record answers a 404 to the clerk of another village and to the commander of another
+town. A new model, page or endpoint that is not listed here makes these tests fail until it is.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cordon.accounts import services
+from cordon.accounts.models import Area, RoleAssignment
+from cordon.accounts.scope import AreaScopedQuerySet, prefixes_q
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def area_scoped_models():
+    for model in apps.get_models():
+        if model is Area:
+            yield model, "code"
+            continue
+        try:
+            field = model._meta.get_field("area")
+        except Exception:  # noqa: S112 — the model has no area
+            continue
+        if getattr(field, "related_model", None) is Area:
+            yield model, field.attname
+
+
+def test_every_model_with_an_area_has_a_scoped_default_manager():
+    found = list(area_scoped_models())
+    assert {m.__name__ for m, _ in found} >= {"Area", "User", "RoleAssignment", "Checkpoint", "AuditEntry"}
+    for model, column in found:
+        queryset = model._default_manager.all()
+        assert isinstance(queryset, AreaScopedQuerySet), f"{model.__name__} is not read through the scope"
+        assert queryset.scope_field == column, (
+            f"{model.__name__} scopes on {queryset.scope_field}, not {column}"
+        )
+
+
+def test_every_scoped_model_hides_rows_outside_the_users_areas(world):
+    prefix = world.xw.prefix
+    for model, column in area_scoped_models():
+        rows = model._default_manager.visible_to(world.other_clerk).values_list(column, flat=True)
+        outside = [code for code in rows if code is None or not code.startswith(prefix)]
+        assert not outside, f"{model.__name__} shows {outside} to the clerk of 小湾村"
+        assert model._default_manager.exclude(prefixes_q(column, [prefix])).exists(), (
+            f"the world has no {model.__name__} outside 小湾村, so this test proves nothing for it"
+        )
+
+
+SCOPED_NAMES = {m.__name__ for m, _ in area_scoped_models()} | {"ApiToken"}
+
+
+def _views_and_api_modules():
+    return sorted(
+        p for p in (ROOT / "cordon").rglob("*.py") if p.name.startswith("views") or p.name == "api.py"
+    )
+
+
+def test_views_and_api_never_read_a_scoped_model_around_the_scope():
+    """``Model.objects.<anything but visible_to>`` in a view or an endpoint is a read around the scope."""
+    offences = []
+    for path in _views_and_api_modules():
+        tree = ast.parse(path.read_text())
+        passed_to_scope = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "get_visible_or_404":
+                for arg in ast.walk(node.args[0]) if node.args else []:
+                    passed_to_scope.add(id(arg))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "objects"
+                and isinstance(node.value.value, ast.Name)
+                and node.value.value.id in SCOPED_NAMES
+                and node.attr != "visible_to"
+                and id(node) not in passed_to_scope
+            ):
+                offences.append(
+                    f"{path.relative_to(ROOT)}:{node.lineno} {node.value.value.id}.objects.{node.attr}"
+                )
+    assert not offences, "reads around the scope:\n" + "\n".join(offences)
+
+
+# --- Every page and endpoint that names a record ------------------------------------------------------
+
+
+def _pages(world):
+    token, _secret = services.token_create(actor=world.commander, name="commander's")
+    role = RoleAssignment.objects.get(user=world.clerk)
+    clerk = {"pk": world.clerk.pk}
+    return {
+        "accounts:area_detail": ("get", {"code": world.sjf.code}),
+        "accounts:token_revoke": ("post", {"pk": token.pk}),
+        "accounts:user_detail": ("get", clerk),
+        "accounts:user_edit": ("get", clerk),
+        "accounts:user_disable": ("post", clerk),
+        "accounts:user_enable": ("post", clerk),
+        "accounts:user_reset_password": ("post", clerk),
+        "accounts:user_unlock": ("post", clerk),
+        "accounts:role_add": ("post", clerk),
+        "accounts:role_remove": ("post", {"pk": world.clerk.pk, "role_pk": role.pk}),
+        "checkpoints:detail": ("get", {"pk": world.sjf_gate.pk}),
+        "checkpoints:edit": ("get", {"pk": world.sjf_gate.pk}),
+    }
+
+
+def _named_patterns_with_parameters(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if inner.startswith("api"):
+                continue  # the API is walked through its OpenAPI document below
+            yield from _named_patterns_with_parameters(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name and pattern.pattern.converters:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_page_that_names_a_record_is_listed(world):
+    assert set(_named_patterns_with_parameters()) == set(_pages(world))
+
+
+@pytest.mark.parametrize("outsider", ["other_clerk", "neighbour"])
+def test_every_page_answers_404_to_an_outsider(world, client, outsider):
+    client.force_login(getattr(world, outsider))
+    for name, (method, kwargs) in _pages(world).items():
+        response = getattr(client, method)(reverse(name, kwargs=kwargs))
+        assert response.status_code == 404, f"{name} answered {response.status_code} to {outsider}"
+    # and nothing changed
+    world.clerk.refresh_from_db()
+    assert world.clerk.is_active and RoleAssignment.objects.filter(user=world.clerk).exists()
+
+
+def _api_calls(world):
+    token, _secret = services.token_create(actor=world.commander, name="commander's")
+    role = RoleAssignment.objects.get(user=world.clerk)
+    u = world.clerk.pk
+    return {
+        ("get", "/api/v1/accounts/areas/{code}"): (f"/api/v1/accounts/areas/{world.sjf.code}", None),
+        ("get", "/api/v1/accounts/users/{user_id}"): (f"/api/v1/accounts/users/{u}", None),
+        ("patch", "/api/v1/accounts/users/{user_id}"): (f"/api/v1/accounts/users/{u}", {"full_name": "x"}),
+        ("post", "/api/v1/accounts/users/{user_id}/disable"): (f"/api/v1/accounts/users/{u}/disable", {}),
+        ("post", "/api/v1/accounts/users/{user_id}/enable"): (f"/api/v1/accounts/users/{u}/enable", None),
+        ("post", "/api/v1/accounts/users/{user_id}/reset-password"): (
+            f"/api/v1/accounts/users/{u}/reset-password",
+            None,
+        ),
+        ("post", "/api/v1/accounts/users/{user_id}/unlock"): (f"/api/v1/accounts/users/{u}/unlock", None),
+        ("post", "/api/v1/accounts/users/{user_id}/roles"): (
+            f"/api/v1/accounts/users/{u}/roles",
+            {"role": "viewer", "area": world.sjf.code},
+        ),
+        ("delete", "/api/v1/accounts/users/{user_id}/roles/{role_id}"): (
+            f"/api/v1/accounts/users/{u}/roles/{role.pk}",
+            None,
+        ),
+        ("delete", "/api/v1/accounts/tokens/{token_id}"): (f"/api/v1/accounts/tokens/{token.pk}", None),
+        ("get", "/api/v1/checkpoints/{checkpoint_id}"): (f"/api/v1/checkpoints/{world.sjf_gate.pk}", None),
+        ("patch", "/api/v1/checkpoints/{checkpoint_id}"): (
+            f"/api/v1/checkpoints/{world.sjf_gate.pk}",
+            {"name": "x"},
+        ),
+    }
+
+
+def test_every_endpoint_that_names_a_record_is_listed(world, client):
+    document = client.get("/api/v1/openapi.json").json()
+    with_parameters = {
+        (method, path)
+        for path, operations in document["paths"].items()
+        if "{" in path
+        for method in operations
+    }
+    assert with_parameters == set(_api_calls(world))
+
+
+@pytest.mark.parametrize("outsider", ["other_clerk", "neighbour"])
+def test_every_endpoint_answers_404_to_an_outsider(world, api_client, outsider):
+    client = api_client(getattr(world, outsider))
+    for (method, _path), (url, body) in _api_calls(world).items():
+        kwargs = {"data": body, "content_type": "application/json"} if body is not None else {}
+        response = getattr(client, method)(url, **kwargs)
+        assert response.status_code == 404, f"{method} {url} answered {response.status_code} to {outsider}"
+        assert response.json()["code"] == "not_found"
