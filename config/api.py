@@ -85,6 +85,8 @@ def on_http_error(request, exc: HttpError):
         return error_response(
             request, 403, "csrf_failed", _("The request was refused: reload the page and try again.")
         )
+    if exc.status_code == 400:
+        return error_response(request, 400, "bad_request", _("The request body could not be read."))
     return error_response(request, exc.status_code, "http_error", str(exc))
 
 

@@ -46,9 +46,17 @@ def operator_account() -> User:
     """The operator: the actor of changes made from the command line without ``--as``.
 
     A superuser with no usable password, so it reaches everything yet can never log in. Created by a
-    migration; its name is reserved.
+    migration (and again here if the table was emptied); its name is reserved for it.
     """
-    return User.objects.get(username=OPERATOR_USERNAME, is_superuser=True)
+    operator, created = User.objects.get_or_create(
+        username=OPERATOR_USERNAME, defaults={"full_name": "系统操作员", "is_superuser": True}
+    )
+    if created:
+        operator.set_unusable_password()
+        operator.save(update_fields=["password"])
+    if not operator.is_superuser:
+        raise PermissionDenied("The operator account has lost its rights; fix it in the database.")
+    return operator
 
 
 # --- Areas -------------------------------------------------------------------------------------------

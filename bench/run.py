@@ -1,0 +1,25 @@
+"""Run every benchmark in bench/ and print one JSON object per benchmark.
+
+Each benchmark compares Cordon's own path with a floor measured in the same run (the fastest way the
+database can answer the same question), so the ratio means something on a noisy 2-core machine.
+"""
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+BENCHMARKS = ["bench.scope"]
+
+
+def main() -> int:
+    for name in BENCHMARKS:
+        result = importlib.import_module(name).run()
+        print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
