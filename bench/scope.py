@@ -64,7 +64,7 @@ def run() -> dict:
     RoleAssignment.objects.create(user=clerk, role=Role.VILLAGE_CLERK, area_id=villages[0])
     RoleAssignment.objects.create(user=commander, role=Role.COMMANDER, area_id="131081101000")
 
-    rng = random.Random(2020)
+    rng = random.Random(2020)  # noqa: S311 — reproducible synthetic data, not a secret
     start = datetime(2020, 1, 20, tzinfo=UTC)
     rows = [
         (
@@ -115,7 +115,8 @@ def run() -> dict:
         def floor(low=low, high=high):
             with connection.cursor() as cursor:
                 cursor.execute(
-                    "SELECT * FROM core_auditentry WHERE area_id >= %s AND area_id < %s ORDER BY at DESC LIMIT 50",
+                    "SELECT * FROM core_auditentry WHERE area_id >= %s AND area_id < %s"
+                    " ORDER BY at DESC LIMIT 50",
                     [low, high],
                 )
                 page = cursor.fetchall()

@@ -6,9 +6,9 @@ from django.conf import settings
 
 
 def test_passwords_are_hashed_with_argon2_by_default():
-    from config import settings as project_settings
-
     from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from config import settings as project_settings
 
     assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     encoded = Argon2PasswordHasher().encode("a password", "somesaltsomesalt")
