@@ -16,6 +16,7 @@ from cordon.accounts import codes
 from cordon.accounts.models import ROLE_LEVELS, ApiToken, Area, Role, RoleAssignment, User
 from cordon.accounts.scope import forget_roles, require_role
 from cordon.core import audit
+from cordon.core.privacy import mask_phone
 
 USER_FIELDS = ("username", "full_name", "phone", "area", "is_active", "must_change_password")
 
@@ -29,13 +30,9 @@ def _temporary_password() -> str:
     return "".join(secrets.choice(alphabet) for _i in range(12))
 
 
-def _masked_phone(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else ("****" if phone else "")
-
-
 def _user_snapshot(user: User) -> dict:
     values = audit.snapshot(user, USER_FIELDS)
-    values["phone"] = _masked_phone(user.phone)  # personal data stays out of the trail
+    values["phone"] = mask_phone(user.phone)  # personal data stays out of the trail
     return values
 
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -159,7 +159,7 @@ def area_detail(request, code: str):
     )
     if request.method == "POST":
         if form is None:
-            return render(request, "403.html", status=403)
+            raise PermissionDenied(_("Only the commander adds areas here."))
         if form.is_valid():
             try:
                 child = services.area_create(actor=request.user, **form.cleaned_data)

@@ -61,23 +61,23 @@ def _wants_json(request) -> bool:
     return request.path.startswith("/api/")
 
 
-def _error(request, status: int, code: str, message: str, template: str):
+def _error(request, status: int, code: str, title: str, message: str):
     if _wants_json(request):
         return JsonResponse({"code": code, "message": message, "errors": []}, status=status)
-    return render(request, template, {"message": message}, status=status)
+    return render(request, "error.html", {"title": title, "message": message}, status=status)
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400, "bad_request", _("The request could not be understood."), "400.html")
+    return _error(request, 400, "bad_request", _("Bad request"), _("The request could not be understood."))
 
 
 def permission_denied(request, exception=None):
     message = str(exception) if exception and str(exception) else _("Your role does not allow this here.")
-    return _error(request, 403, "forbidden", message, "403.html")
+    return _error(request, 403, "forbidden", _("Not allowed"), message)
 
 
 def page_not_found(request, exception=None):
-    return _error(request, 404, "not_found", _("No such page or record."), "404.html")
+    return _error(request, 404, "not_found", _("Not found"), _("No such page or record."))
 
 
 def server_error(request):

@@ -1,6 +1,7 @@
 from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cordon.core.audit import ACTION_LABELS
@@ -49,8 +50,12 @@ def _display(field, value) -> str:
     return str(choices.get(value, value))
 
 
+# Pages that show a record's history, by the audit entry's target type.
+RECORD_PAGES = {"accounts.user": "accounts:user_detail", "checkpoints.checkpoint": "checkpoints:detail"}
+
+
 @register.filter
-def masked_phone(phone: str) -> str:
-    """138****5678: a phone number as lists show it to roles that do not need it whole."""
-    phone = phone or ""
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else ("****" if phone else "")
+def record_url(entry) -> str:
+    """The page of the record an audit entry is about, where there is one (it checks access itself)."""
+    name = RECORD_PAGES.get(entry.target_type)
+    return reverse(name, kwargs={"pk": entry.target_id}) if name else ""
