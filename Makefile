@@ -9,13 +9,16 @@ PORT   ?= 8000
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Cordon needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
-	@command -v npm >/dev/null || { echo "Cordon needs Node.js 18 or newer with npm"; exit 1; }
+	@$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || { echo "Python's venv module is missing (on Debian/Ubuntu: apt install python3-venv)"; exit 1; }
+	@command -v node >/dev/null && command -v npm >/dev/null || { echo "Cordon needs Node.js 18 or newer with npm"; exit 1; }
+	@node -e 'process.exit(parseInt(process.versions.node) >= 18 ? 0 : 1)' || { echo "Cordon needs Node.js 18 or newer (found $$(node --version))"; exit 1; }
 
 # Python dependencies, pinned with hashes in the lockfiles.
+# setuptools, which installs the project itself (the `cordon` command), is pinned in the lockfile too.
 $(BIN)/.installed-run: requirements.lock pyproject.toml | check-python
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 $(BIN)/.installed-dev: requirements-dev.lock $(BIN)/.installed-run

@@ -147,10 +147,11 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Login lockout (django-axes): five failures for one user name from one address lock it for 15 minutes.
+# Login lockout (django-axes): five failures for one account lock it for 15 minutes (or until a
+# commander unlocks it).
 AXES_FAILURE_LIMIT = int(os.environ.get("CORDON_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CORDON_LOGIN_LOCK_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]  # per account: a new address gets no fresh guesses
 AXES_LOCKOUT_CALLABLE = "cordon.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

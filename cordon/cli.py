@@ -1,7 +1,8 @@
 """The ``cordon`` command, for operators.
 
     cordon demo [--if-empty]            load the seed town into an empty database
-    cordon serve [--host H] [--port N]  serve with gunicorn (a production WSGI server)
+    cordon serve [--host H] [--port N]  serve with gunicorn (a production WSGI server) and a job worker
+    cordon worker                       run background jobs only
     cordon migrate                      create or update the database tables
     cordon createuser NAME --role R --area CODE [--full-name N] [--phone P] [--password-stdin]
     cordon users [--json] | cordon users disable|enable|reset-password|unlock NAME
@@ -19,6 +20,7 @@ import argparse
 import json
 import os
 import sys
+import time
 
 from django.utils.translation import gettext as _
 
@@ -74,29 +76,68 @@ def cmd_demo(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    argv = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "config.wsgi:application",
-        "--bind",
-        f"{args.host}:{args.port}",
-        "--workers",
-        str(args.workers),
-        "--threads",
-        "4",
-        "--worker-class",
-        "gthread",
-        "--timeout",
-        "60",
-        "--access-logfile",
-        "-",
+    _setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not settings.DEBUG:
+        # Without debug, pages name their static files through the collected manifest.
+        call_command("collectstatic", interactive=False, verbosity=0)
+        if settings.HTTPS and args.host not in ("127.0.0.1", "localhost"):
+            print(
+                _(
+                    "Note: cookies are sent over HTTPS only (CORDON_HTTPS). Served over plain HTTP on an "
+                    "intranet, set CORDON_HTTPS=0 or logging in will fail."
+                ),
+                file=sys.stderr,
+            )
+    web = [
+        sys.executable, "-m", "gunicorn", "config.wsgi:application",
+        "--bind", f"{args.host}:{args.port}",
+        "--workers", str(args.workers),
+        "--threads", "4",
+        "--worker-class", "gthread",
+        "--timeout", "60",
+        "--access-logfile", "-",
         # Path only: query strings may carry search terms, and personal data never goes to logs.
-        "--access-logformat",
-        '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
-    ]
-    os.execvp(argv[0], argv)  # noqa: S606 — replaces this process with gunicorn
-    return 0  # not reached
+        "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
+    ]  # fmt: skip
+    worker = [sys.executable, "-m", "cordon.cli", "worker"]
+    return _supervise([web] if args.no_worker else [web, worker])
+
+
+def _supervise(commands: list[list[str]]) -> int:
+    """Run the web server and the job worker side by side; when one stops, stop the other."""
+    import signal
+    import subprocess
+
+    children = [subprocess.Popen(command) for command in commands]  # noqa: S603 — our own interpreter
+
+    def stop(*_args):
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    finally:
+        stop()
+        for child in children:
+            try:
+                child.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return max((child.returncode or 0) for child in children)
+
+
+def cmd_worker(args) -> int:
+    from cordon.core import jobs
+
+    jobs.work_forever()
+    return 0
 
 
 def cmd_migrate(args) -> int:
@@ -226,7 +267,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default=os.environ.get("CORDON_HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(os.environ.get("CORDON_PORT", "8000")))
     p.add_argument("--workers", type=int, default=int(os.environ.get("CORDON_WORKERS", "2")))
+    p.add_argument("--no-worker", action="store_true", help="serve only; run `cordon worker` elsewhere")
     p.set_defaults(func=cmd_serve, needs_django=False)
+
+    p = sub.add_parser("worker", help="run background jobs (imports, large exports); `serve` starts one")
+    p.set_defaults(func=cmd_worker)
 
     p = sub.add_parser("migrate", help="create or update the database tables")
     p.set_defaults(func=cmd_migrate)
@@ -284,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "needs_django", True):
         _setup()
     from django.core.exceptions import PermissionDenied, ValidationError
+    from django.db import DatabaseError
     from django.http import Http404
 
     from cordon.core.context import source
@@ -301,6 +347,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except (PermissionDenied, Http404) as exc:
         print(str(exc) or _("Your role does not allow this here."), file=sys.stderr)
+        return 1
+    except DatabaseError as exc:
+        print(
+            _("The database is not ready (%(error)s). Run `cordon migrate` first.")
+            % {"error": exc.__class__.__name__},
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -15,6 +16,7 @@ from cordon.accounts import selectors, services
 from cordon.accounts.lockout import is_locked_out
 from cordon.accounts.models import ApiToken, Area, Role, RoleAssignment, User
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
+from cordon.core.privacy import mask_phone
 
 router = Router(tags=["accounts"])
 MANAGERS = [Role.COMMANDER]
@@ -66,6 +68,14 @@ class UserOut(Schema):
     is_active: bool
     last_login: datetime | None
     roles: list[RoleOut] = Field(..., alias="role_assignments.all")
+
+
+class UserListOut(UserOut):
+    """In lists, phones are masked; the account's own answer (GET /users/{id}) carries the whole number."""
+
+    @staticmethod
+    def resolve_phone(user):
+        return mask_phone(user.phone)
 
 
 class UserCreatedOut(UserOut):
@@ -161,7 +171,7 @@ def area_create(request, payload: AreaIn):
     return Status(201, services.area_create(actor=request.user, **payload.dict()))
 
 
-@router.get("/users", response=list[UserOut], summary="Accounts the commander manages")
+@router.get("/users", response=list[UserListOut], summary="Accounts the commander manages")
 @paginate(PageNumberPagination, page_size=50)
 def user_list(request, q: str = "", area: str = "", role: str = "", status: str = ""):
     _require_manager(request)
@@ -177,8 +187,9 @@ def user_list(request, q: str = "", area: str = "", role: str = "", status: str 
 @router.post(
     "/users", response={201: UserCreatedOut}, summary="Create an account (temporary password shown once)"
 )
-def user_create(request, payload: UserIn):
+def user_create(request, payload: UserIn, response: HttpResponse):
     _require_manager(request)
+    response["Cache-Control"] = "no-store"  # the answer carries a temporary password
     area = visible_area(request.user, payload.area)
     roles = [(r.role, visible_area(request.user, r.area, field="roles")) for r in payload.roles]
     user, temporary = services.user_create(
@@ -227,7 +238,8 @@ def user_enable(request, user_id: int):
 
 
 @router.post("/users/{user_id}/reset-password", response=PasswordOut)
-def user_reset_password(request, user_id: int):
+def user_reset_password(request, user_id: int, response: HttpResponse):
+    response["Cache-Control"] = "no-store"
     user = _managed_user(request, user_id)
     return {"temporary_password": services.user_reset_password(actor=request.user, user=user)}
 
@@ -266,7 +278,8 @@ def token_list(request):
 
 
 @router.post("/tokens", response={201: TokenCreatedOut})
-def token_create(request, payload: TokenIn):
+def token_create(request, payload: TokenIn, response: HttpResponse):
+    response["Cache-Control"] = "no-store"  # the answer carries the token's secret
     token, secret = services.token_create(
         actor=request.user, name=payload.name, expires_in_days=payload.expires_in_days
     )

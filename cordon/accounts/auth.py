@@ -27,6 +27,10 @@ class TokenAuth(HttpBearer):
         if found is None or not found.is_usable(now) or not found.user.is_active:
             # One answer for a forged, revoked or expired token, or a disabled account.
             raise ApiError(401, "invalid_token", _("The access token is invalid, expired or revoked."))
+        if found.user.must_change_password:
+            raise ApiError(
+                401, "password_change_required", _("Log in on the web and choose your own password first.")
+            )
         if found.last_used_at is None or now - found.last_used_at > _LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user

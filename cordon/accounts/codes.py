@@ -27,7 +27,8 @@ def is_valid_code(code: str) -> bool:
     """
     if not isinstance(code, str) or not _CODE_RE.match(code) or code[:2] == "00":
         return False
-    return not (len(code) == 15 and code[12:] == "000")
+    # A grid extends a village's code: its own 3 digits and the village's are not zero.
+    return not (len(code) == 15 and (code[12:] == "000" or code[9:12] == "000"))
 
 
 def level_of(code: str) -> str:

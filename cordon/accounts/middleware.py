@@ -3,34 +3,54 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+_LOGIN_AT = "cordon_login_at"
 _LAST_SEEN = "cordon_last_seen"
+
+
+def start_session_clock(request) -> None:
+    """Called at login: the shift and the idle spell are counted from now."""
+    now = int(time.time())
+    request.session[_LOGIN_AT] = now
+    request.session[_LAST_SEEN] = now
+
+
 # Only rewrite the session when the idle clock moved this much, not on every request.
 _TOUCH_EVERY = 60
+# Paths that answer without a session: the API speaks JSON (401), health checks and static files.
+_EXEMPT = ("/api/", "/static/", "/healthz")
 
 
 def session_expiry_middleware(get_response):
-    """End a session after a long idle spell, and tell the user why they are asked to log in again.
+    """End a session after one shift whatever happens, or after a long idle spell, and say why.
 
-    The absolute lifetime (one shift) is the session cookie's age; this adds the idle limit.
+    Django's own cookie age slides with every save, so the absolute limit is kept here from the time
+    of login.
     """
 
     def middleware(request):
         if request.user.is_authenticated:
             now = int(time.time())
+            login_at = request.session.setdefault(_LOGIN_AT, now)
             last_seen = request.session.get(_LAST_SEEN, now)
-            if now - last_seen > settings.SESSION_IDLE_SECONDS:
+            if (
+                now - login_at > settings.SESSION_COOKIE_AGE
+                or now - last_seen > settings.SESSION_IDLE_SECONDS
+            ):
                 logout(request)
+                if request.path.startswith("/api/"):
+                    return get_response(request)  # now anonymous: the API answers its JSON 401
                 return _expired(request)
             if now - last_seen >= _TOUCH_EVERY or _LAST_SEEN not in request.session:
                 request.session[_LAST_SEEN] = now
         elif (
             # A session cookie the server no longer knows (expired, or the account was disabled).
             settings.SESSION_COOKIE_NAME in request.COOKIES
-            and not request.path.startswith(("/api/", settings.STATIC_URL))
+            and not request.path.startswith(_EXEMPT)
             and request.path != reverse("accounts:login")
         ):
             return _expired(request)
@@ -39,8 +59,17 @@ def session_expiry_middleware(get_response):
     return middleware
 
 
+def _to(request, url: str):
+    """A redirect that also works for htmx requests, which would otherwise swap the page into a fragment."""
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
 def _expired(request):
-    response = redirect(f"{reverse('accounts:login')}?expired=1")
+    response = _to(request, f"{reverse('accounts:login')}?expired=1")
     response.delete_cookie(settings.SESSION_COOKIE_NAME)
     return response
 
@@ -48,7 +77,7 @@ def _expired(request):
 def password_change_middleware(get_response):
     """An account with a temporary password may do nothing but change it."""
 
-    allowed_prefixes = ("/static/", "/api/", "/i18n/")
+    allowed_prefixes = (*_EXEMPT, "/i18n/")
 
     def middleware(request):
         user = request.user
@@ -59,7 +88,7 @@ def password_change_middleware(get_response):
             and request.path not in (reverse("accounts:password_change"), reverse("accounts:logout"))
         ):
             messages.info(request, _("Please choose your own password before you continue."))
-            return redirect("accounts:password_change")
+            return _to(request, reverse("accounts:password_change"))
         return get_response(request)
 
     return middleware

@@ -3,6 +3,7 @@ import hashlib
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -124,6 +125,9 @@ class User(AbstractUser):
     REQUIRED_FIELDS = []
 
     class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_case_insensitive_unique"),
+        ]
         verbose_name = _("user")
         verbose_name_plural = _("users")
 

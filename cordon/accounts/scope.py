@@ -93,6 +93,8 @@ class AreaScopedQuerySet(models.QuerySet):
     def within(self, area: Area | str) -> AreaScopedQuerySet:
         """Only the rows in ``area`` (an Area or a code) and below it."""
         code = area if isinstance(area, str) else area.code
+        if not codes.is_valid_code(code):
+            return self.none()  # a malformed code (a tampered filter) names no area
         return self.filter(prefixes_q(self.scope_field, [codes.prefix_of(code)]))
 
 

@@ -93,7 +93,10 @@ def users_for_manager(user, *, query: str = "", area_code: str = "", role: str =
     if area_code:
         users = users.within(area_code)
     if role:
-        users = users.filter(role_assignments__role=role).distinct()
+        # Only roles the manager can see count: a role held elsewhere is not theirs to know of.
+        users = users.filter(
+            role_assignments__in=RoleAssignment.objects.visible_to(user).filter(role=role)
+        ).distinct()
     if status == "active":
         users = users.filter(is_active=True)
     elif status == "disabled":
@@ -111,6 +114,8 @@ def colleagues(user, area: Area):
         .filter(is_active=True)
         .order_by("full_name")
         .prefetch_related(
-            Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("area"))
+            Prefetch(
+                "role_assignments", queryset=RoleAssignment.objects.visible_to(user).select_related("area")
+            )
         )
     )

@@ -8,13 +8,13 @@ from datetime import timedelta
 from axes.utils import reset as axes_reset
 from django.contrib.auth import password_validation
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordon.accounts import codes
 from cordon.accounts.models import ROLE_LEVELS, ApiToken, Area, Role, RoleAssignment, User
-from cordon.accounts.scope import forget_roles, require_role
+from cordon.accounts.scope import forget_roles, has_role, require_role
 from cordon.core import audit
 from cordon.core.privacy import mask_phone
 
@@ -84,7 +84,10 @@ def area_create(*, actor: User, code: str, name: str, note: str = "") -> Area:
     parent = _existing_parent(code)
     if parent is not None and not Area.objects.visible_to(actor).filter(code=parent.code).exists():
         parent = None  # an area outside the actor's reach is answered as one that does not exist
-    if level in (codes.VILLAGE, codes.GRID) and (parent is None or parent.code != codes.parent_of(code)):
+    needed_parent_level = {codes.VILLAGE: codes.TOWN, codes.GRID: codes.VILLAGE}.get(level)
+    if needed_parent_level and (
+        parent is None or parent.code != codes.parent_of(code) or parent.level != needed_parent_level
+    ):
         # A village needs its town, a grid its village: a typo must not hang an area under the wrong one.
         raise ValidationError({"code": _("No area above this code exists yet.")})
     if parent is None and level != codes.PROVINCE and not actor.is_superuser:
@@ -135,6 +138,18 @@ def _require_account_manager(actor: User, area: Area | str) -> None:
     require_role(actor, area, *ACCOUNT_MANAGERS)
 
 
+def _require_manages_account(actor: User, user: User) -> None:
+    """Changing an account is changing everything it can reach: the actor must command the account's
+    home area and every area where it holds a role. A town commander cannot take over a county
+    commander who happens to live in the town; nobody but the operator touches a superuser."""
+    if user.is_superuser and not actor.is_superuser:
+        raise PermissionDenied(_("This account is beyond your command."))
+    _require_account_manager(actor, user.area_id or "")
+    for area_code in RoleAssignment.objects.filter(user=user).values_list("area_id", flat=True):
+        if not has_role(actor, area_code, *ACCOUNT_MANAGERS):
+            raise PermissionDenied(_("This account holds roles beyond your command."))
+
+
 def _check_role_level(role: str, area: Area) -> None:
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role: %(role)s") % {"role": str(role)[:30]}})
@@ -162,9 +177,11 @@ def user_create(
     and the user must change it at first login. User names are unique regardless of case.
     """
     _require_account_manager(actor, area)
-    username = (username or "").strip()
+    # The same normalisation Django applies on save (NFKC: ＳＹＳＴＥＭ is SYSTEM), before the checks.
+    username = User.normalize_username((username or "").strip())
+    taken = ValidationError({"username": _("This user name is taken.")})
     if username.lower() == OPERATOR_USERNAME or User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("This user name is taken.")})
+        raise taken
     user = User(
         username=username,
         full_name=(full_name or "").strip(),
@@ -196,7 +213,7 @@ def user_create(
 @transaction.atomic
 def user_update(*, actor: User, user: User, full_name: str, phone: str, area: Area) -> User:
     """Change an account's name, phone or home area. The actor must manage both the old and new area."""
-    _require_account_manager(actor, user.area_id or "")
+    _require_manages_account(actor, user)
     _require_account_manager(actor, area)
     user = User.objects.select_for_update().get(pk=user.pk)
     before = _user_snapshot(user)
@@ -220,7 +237,7 @@ def user_set_active(*, actor: User, user: User, active: bool, reason: str = "") 
 
     Nobody disables their own account: a town must never lock out its last commander by accident.
     """
-    _require_account_manager(actor, user.area_id or "")
+    _require_manages_account(actor, user)
     if user.pk == actor.pk and not active:
         raise ValidationError(_("You cannot disable your own account."))
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -246,8 +263,11 @@ def user_set_active(*, actor: User, user: User, active: bool, reason: str = "") 
 
 @transaction.atomic
 def user_reset_password(*, actor: User, user: User) -> str:
-    """Give the account a new temporary password (returned once) and lift any login lockout."""
-    _require_account_manager(actor, user.area_id or "")
+    """Give the account a new temporary password (returned once) and lift any login lockout.
+
+    Its API tokens are revoked too: a password is reset because the account may be in the wrong hands.
+    """
+    _require_manages_account(actor, user)
     if user.pk == actor.pk:
         raise ValidationError(_("Change your own password on your profile page."))
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -255,6 +275,7 @@ def user_reset_password(*, actor: User, user: User) -> str:
     user.set_password(temporary)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     axes_reset(username=user.username)
     audit.record(actor=actor, action="user.reset_password", target=user, area=user.area)
     return temporary
@@ -263,7 +284,7 @@ def user_reset_password(*, actor: User, user: User) -> str:
 @transaction.atomic
 def user_unlock(*, actor: User, user: User) -> int:
     """Lift a login lockout after repeated failures; returns how many lock records were cleared."""
-    _require_account_manager(actor, user.area_id or "")
+    _require_manages_account(actor, user)
     cleared = axes_reset(username=user.username)
     audit.record(actor=actor, action="user.unlock", target=user, area=user.area)
     return cleared
@@ -291,12 +312,17 @@ def password_change(*, actor: User, old_password: str, new_password: str) -> Use
 @transaction.atomic
 def role_assign(*, actor: User, user: User, role: str, area: Area) -> RoleAssignment:
     """Grant ``role`` at ``area``. The actor must manage both the account and the area granted."""
-    _require_account_manager(actor, user.area_id or "")
+    _require_manages_account(actor, user)
     _require_account_manager(actor, area)
     _check_role_level(role, area)
+    duplicate = ValidationError({"role": _("This user already holds this role here.")})
     if RoleAssignment.objects.filter(user=user, role=role, area=area).exists():
-        raise ValidationError({"role": _("This user already holds this role here.")})
-    assignment = RoleAssignment.objects.create(user=user, role=role, area=area, granted_by=actor)
+        raise duplicate
+    try:
+        with transaction.atomic():
+            assignment = RoleAssignment.objects.create(user=user, role=role, area=area, granted_by=actor)
+    except IntegrityError:  # a double submit that raced the check above
+        raise duplicate from None
     forget_roles(user)
     audit.record(
         actor=actor,
@@ -313,6 +339,8 @@ def role_revoke(*, actor: User, assignment: RoleAssignment) -> None:
     """Take a role away. A commander cannot take away their own last commander role."""
     _require_account_manager(actor, assignment.area_id)
     user = assignment.user
+    if user.pk != actor.pk:
+        _require_manages_account(actor, user)
     if (
         user.pk == actor.pk
         and assignment.role == Role.COMMANDER
@@ -338,6 +366,9 @@ TOKEN_MAX_DAYS = 365
 def token_create(*, actor: User, name: str, expires_in_days: int | None = 90) -> tuple[ApiToken, str]:
     """Create a personal access token. The secret is returned once; only its hash is kept."""
     name = (name or "").strip()
+    if ApiToken.objects.filter(user=actor, name=name, revoked_at__isnull=True).exists():
+        # Also what a double submit meets: a second token nobody ever saw would stay valid unnoticed.
+        raise ValidationError({"name": _("You already have an active token with this name.")})
     if expires_in_days is not None and not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
         raise ValidationError(
             {"expires_in_days": _("Choose between 1 and %(max)s days.") % {"max": TOKEN_MAX_DAYS}}

@@ -7,10 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cordon.accounts import selectors, services
 from cordon.accounts.forms import AreaCreateForm, LoginForm, PasswordChangeForm, TokenForm
+from cordon.accounts.middleware import start_session_clock
 from cordon.accounts.models import ApiToken, Area, Role
 from cordon.accounts.scope import get_visible_or_404, has_role
 from cordon.checkpoints.models import Checkpoint
@@ -43,6 +45,11 @@ class LoginView(auth_views.LoginView):
         context["expired"] = self.request.GET.get("expired") == "1"
         return context
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        start_session_clock(self.request)
+        return response
+
 
 def lockout_response(request, response=None, credentials=None):
     """What django-axes shows when a user name is locked after repeated failures: the login page again."""
@@ -63,6 +70,7 @@ def logout_view(request):
     return auth_views.LogoutView.as_view()(request)
 
 
+@never_cache
 @login_required
 def profile(request):
     tokens = ApiToken.objects.visible_to(request.user)

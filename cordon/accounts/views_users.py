@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cordon.accounts import selectors, services
@@ -89,6 +90,7 @@ def user_create(request):
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 
+@never_cache
 @login_required
 def user_detail(request, pk: int):
     user = _managed_user_or_404(request, pk)
@@ -146,10 +148,13 @@ def _act(request, pk, action):
 @require_POST
 def user_disable(request, pk: int):
     form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
 
     def action(user):
-        services.user_set_active(actor=request.user, user=user, active=False, reason=reason)
+        if not form.is_valid():  # an over-long reason is refused, not cut off or dropped
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
+        services.user_set_active(
+            actor=request.user, user=user, active=False, reason=form.cleaned_data["reason"]
+        )
         return _("%(name)s was disabled.") % {"name": user.display_name}
 
     return _act(request, pk, action)

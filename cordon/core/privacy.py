@@ -7,3 +7,13 @@ def mask_phone(phone: str) -> str:
     if len(phone) >= 7:
         return f"{phone[:3]}****{phone[-4:]}"
     return "****" if phone else ""
+
+
+def mask_document(number: str) -> str:
+    """131081********0016: an ID number with its birth date and sequence hidden; others keep 2 + 2."""
+    number = number or ""
+    if len(number) == 18:
+        return f"{number[:6]}{'*' * 8}{number[-4:]}"
+    if len(number) > 4:
+        return f"{number[:2]}{'*' * (len(number) - 4)}{number[-2:]}"
+    return "*" * len(number)

@@ -94,6 +94,14 @@ def build_world():
     world.xw_gate = checkpoint(xw, "小湾村东口卡点")
     world.station = checkpoint(town, "格达检查站", kind=Checkpoint.Kind.INSPECTION_STATION)
     world.east_gate = checkpoint(east, "东村卡点", status=Checkpoint.Status.CLOSED)
+
+    # A job and an access-log entry in each town, so scope tests see rows on both sides.
+    from cordon.core import jobs
+    from cordon.core.access import log_access
+
+    for actor, area in ((world.commander, sjf), (world.neighbour, east)):
+        jobs.enqueue(kind="test.noop", area=area, actor=actor, params={})
+        log_access(actor=actor, kind="export", target_type="test", target_label="test", area=area)
     return world
 
 
@@ -118,8 +126,10 @@ def api_client(db):
     """A client that calls the API with a personal access token of the given user."""
     from django.test import Client
 
+    made = iter(range(1, 10_000))
+
     def _client(user):
-        _token, secret = account_services.token_create(actor=user, name="test")
+        _token, secret = account_services.token_create(actor=user, name=f"test {next(made)}")
         return Client(headers={"authorization": f"Bearer {secret}"})
 
     return _client

@@ -84,7 +84,7 @@ def test_api_creates_lists_and_revokes_own_tokens(world, api_client):
     created = client.post("/api/v1/accounts/tokens", {"name": "二号"}, content_type="application/json").json()
     assert created["token"].startswith("cdn_")
     listed = client.get("/api/v1/accounts/tokens").json()
-    assert {t["name"] for t in listed} == {"test", "二号"} and all("token" not in t for t in listed)
+    assert {t["name"] for t in listed} == {"test 1", "二号"} and all("token" not in t for t in listed)
     assert client.delete(f"/api/v1/accounts/tokens/{created['id']}").json()["status"] == "revoked"
     assert (
         client.post(

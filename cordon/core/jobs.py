@@ -1,0 +1,130 @@
+"""Background jobs: queued as rows, claimed by ``cordon worker``, run by the handler of their kind.
+
+A handler is registered by the app that owns the kind (``@handler("people.import")``) and receives the
+job; it reports progress with ``progress(job, done, total)``. A claim is one conditional UPDATE, so two
+workers never run the same job, on SQLite or PostgreSQL. A job left "running" by a worker that died is
+put back in the queue when its heartbeat is older than ``STALE_AFTER``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.db import close_old_connections
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cordon.core.context import source
+from cordon.core.models import Job
+
+log = logging.getLogger("cordon.jobs")
+
+HANDLERS: dict[str, Callable[[Job], dict]] = {}
+STALE_AFTER = timedelta(minutes=5)
+_HEARTBEAT_EVERY = timedelta(seconds=5)
+
+
+def handler(kind: str):
+    """Register the function that runs jobs of ``kind``; it returns the job's result (a JSON dict)."""
+
+    def register(function):
+        HANDLERS[kind] = function
+        return function
+
+    return register
+
+
+def enqueue(*, kind: str, area, actor, params: dict) -> Job:
+    """Queue a job; the worker picks it up. Within a transaction, it is queued when that commits."""
+    return Job.objects.create(kind=kind, area=area, created_by=actor, params=params)
+
+
+def progress(job: Job, done: int, total: int | None = None) -> None:
+    """Record how far a job got, without touching the rest of its row (and at most every few seconds
+    for the heartbeat), so the page polling it sees a moving bar."""
+    now = timezone.now()
+    job.done = done
+    fields = {"done": done}
+    if total is not None:
+        job.total = total
+        fields["total"] = total
+    if job.heartbeat_at is None or now - job.heartbeat_at >= _HEARTBEAT_EVERY or total is not None:
+        job.heartbeat_at = now
+        fields["heartbeat_at"] = now
+    Job.objects.filter(pk=job.pk).update(**fields)
+
+
+def claim_next() -> Job | None:
+    """Take the oldest queued job, or None. Safe with several workers."""
+    _requeue_stale()
+    for candidate in (
+        Job.objects.filter(status=Job.Status.QUEUED).order_by("id").values_list("id", flat=True)[:5]
+    ):
+        now = timezone.now()
+        claimed = Job.objects.filter(pk=candidate, status=Job.Status.QUEUED).update(
+            status=Job.Status.RUNNING, started_at=now, heartbeat_at=now
+        )
+        if claimed:
+            return Job.objects.get(pk=candidate)
+    return None
+
+
+def _requeue_stale() -> None:
+    cutoff = timezone.now() - STALE_AFTER
+    Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).update(status=Job.Status.QUEUED)
+
+
+def run(job: Job) -> Job:
+    """Run one claimed job to the end and store its result or its failure."""
+    function = HANDLERS.get(job.kind)
+    try:
+        if function is None:
+            raise LookupError(f"no handler for job kind {job.kind!r}")
+        with source(job.params.get("source", "web")):
+            result = function(job)
+    except Exception as exc:
+        log.error("job %s (%s) failed: %s", job.pk, job.kind, exc.__class__.__name__)
+        log.debug("%s", traceback.format_exc())
+        message = getattr(exc, "messages", None)
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.FAILED,
+            finished_at=timezone.now(),
+            message=("；".join(message) if message else _("The job failed unexpectedly; it was recorded."))[
+                :500
+            ],
+        )
+    else:
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.DONE, finished_at=timezone.now(), result=result
+        )
+    job.refresh_from_db()
+    return job
+
+
+def run_pending(limit: int | None = None) -> int:
+    """Run queued jobs until none is left (or ``limit`` ran); returns how many ran. For tests and the CLI."""
+    count = 0
+    while limit is None or count < limit:
+        job = claim_next()
+        if job is None:
+            break
+        run(job)
+        count += 1
+    return count
+
+
+def work_forever(poll_seconds: float = 1.0) -> None:  # pragma: no cover — the loop of ``cordon worker``
+    log.info("worker started")
+    while True:
+        close_old_connections()
+        job = claim_next()
+        if job is None:
+            time.sleep(poll_seconds)
+            continue
+        log.info("job %s (%s) started", job.pk, job.kind)
+        run(job)
+        log.info("job %s (%s) %s", job.pk, job.kind, job.status)
