@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "cordon.core",
     "cordon.accounts",
     "cordon.checkpoints",
+    "cordon.people",
     "cordon.reports",
 ]
 
@@ -156,6 +157,9 @@ AXES_LOCKOUT_CALLABLE = "cordon.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
+# axes warns when the address is not part of the lock; Cordon locks the account itself (a stolen
+# password guessed from many addresses is the threat on an intranet), so the warning does not apply.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Sessions end after one shift, or after a long idle spell (cordon.accounts.middleware).
 SESSION_COOKIE_AGE = int(os.environ.get("CORDON_SESSION_HOURS", "12")) * 3600

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("cordon.reports.urls")),
     path("accounts/", include("cordon.accounts.urls")),
     path("checkpoints/", include("cordon.checkpoints.urls")),
+    path("people/", include("cordon.people.urls")),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -7,6 +7,7 @@
     cordon createuser NAME --role R --area CODE [--full-name N] [--phone P] [--password-stdin]
     cordon users [--json] | cordon users disable|enable|reset-password|unlock NAME
     cordon areas [--json] [--within CODE] | cordon areas add CODE NAME [--note TEXT]
+    cordon import people FILE --area CODE [--dry-run] [--json]
     cordon check                        Django's deployment checks
     cordon manage ARGS…                 any Django management command
 
@@ -92,16 +93,26 @@ def cmd_serve(args) -> int:
                 file=sys.stderr,
             )
     web = [
-        sys.executable, "-m", "gunicorn", "config.wsgi:application",
-        "--bind", f"{args.host}:{args.port}",
-        "--workers", str(args.workers),
-        "--threads", "4",
-        "--worker-class", "gthread",
-        "--timeout", "60",
-        "--access-logfile", "-",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--threads",
+        "4",
+        "--worker-class",
+        "gthread",
+        "--timeout",
+        "60",
+        "--access-logfile",
+        "-",
         # Path only: query strings may carry search terms, and personal data never goes to logs.
-        "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
-    ]  # fmt: skip
+        "--access-logformat",
+        '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
+    ]
     worker = [sys.executable, "-m", "cordon.cli", "worker"]
     return _supervise([web] if args.no_worker else [web, worker])
 
@@ -239,6 +250,79 @@ def cmd_areas(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    """A ledger into an area, row by row. Exit 0: every row taken; 1: some rejected (the rest kept);
+    2: nothing could be read."""
+    from pathlib import Path
+
+    from cordon.core import jobs
+    from cordon.people.importer import run_import
+    from cordon.people.jobs import report_result
+
+    actor = _actor(args)
+    area = _area(actor, args.area)
+    path = Path(args.file)
+    if not path.is_file():
+        raise CommandError(_("No such file: %(path)s") % {"path": args.file})
+    batch = None
+    if not args.dry_run:
+        batch = jobs.enqueue(
+            kind="people.import",
+            area=area,
+            actor=actor,
+            params={
+                "stored_file": str(path.resolve()),
+                "filename": path.name,
+                "dry_run": False,
+                "source": "cli",
+            },
+        )
+    report = run_import(
+        actor=actor, area=area, source=str(path), filename=path.name, dry_run=args.dry_run, batch=batch
+    )
+    if batch is not None:
+        from django.utils import timezone
+
+        from cordon.core.models import Job
+
+        Job.objects.filter(pk=batch.pk).update(
+            status=Job.Status.DONE, finished_at=timezone.now(), result=report_result(report, None)
+        )
+    summary = {
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "rejected": report.rejected,
+        "errors": [
+            {"row": e.row, "column": e.column, "message": e.message, "sheet": e.sheet} for e in report.errors
+        ],
+    }
+    if report.message:
+        summary["message"] = report.message
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+    else:
+        if report.message:
+            print(report.message, file=sys.stderr)
+        head = _("Preview (nothing stored)") if args.dry_run else _("Imported")
+        print(
+            _(
+                "%(head)s: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, "
+                "%(rejected)s rejected."
+            )
+            % {"head": head, **summary}
+        )
+        for error in report.errors:
+            print(
+                _("Row %(row)s, %(column)s: %(message)s")
+                % {"row": error.row, "column": error.column or "—", "message": error.message},
+                file=sys.stderr,
+            )
+    if report.message and not report.total:
+        return 2
+    return 1 if report.rejected or report.message else 0
+
+
 def cmd_check(args) -> int:
     from django.core.management import call_command
 
@@ -309,6 +393,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--as", dest="as_user", metavar="USERNAME")
     p.set_defaults(func=cmd_areas)
+
+    p = sub.add_parser("import", help="import a ledger file: cordon import people FILE --area CODE")
+    p.add_argument("what", choices=["people"])
+    p.add_argument("file")
+    p.add_argument("--area", required=True, help="division code of the village (or town) the ledger is for")
+    p.add_argument("--dry-run", action="store_true", help="check and report, store nothing")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--as", dest="as_user", metavar="USERNAME")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("check", help="Django's deployment checks")
     p.set_defaults(func=cmd_check)

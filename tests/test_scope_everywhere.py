@@ -15,6 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from cordon.accounts import services
 from cordon.accounts.models import Area, RoleAssignment
 from cordon.accounts.scope import AreaScopedQuerySet, prefixes_q
+from cordon.core import jobs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,6 +97,16 @@ def _pages(world):
     token, _secret = services.token_create(actor=world.commander, name="commander's")
     role = RoleAssignment.objects.get(user=world.clerk)
     clerk = {"pk": world.clerk.pk}
+    yin = {"pk": world.yin.pk}
+    job = {
+        "pk": jobs.enqueue(
+            kind="people.import",
+            area=world.sjf,
+            actor=world.clerk,
+            params={"dry_run": True, "stored_file": "", "filename": "x.xlsx"},
+        ).pk
+    }
+    export = {"pk": jobs.enqueue(kind="people.export", area=world.sjf, actor=world.clerk, params={}).pk}
     return {
         "accounts:area_detail": ("get", {"code": world.sjf.code}),
         "accounts:token_revoke": ("post", {"pk": token.pk}),
@@ -109,6 +120,18 @@ def _pages(world):
         "accounts:role_remove": ("post", {"pk": world.clerk.pk, "role_pk": role.pk}),
         "checkpoints:detail": ("get", {"pk": world.sjf_gate.pk}),
         "checkpoints:edit": ("get", {"pk": world.sjf_gate.pk}),
+        "people:detail": ("get", yin),
+        "people:edit": ("get", yin),
+        "people:household": ("post", yin),
+        "people:merge": ("post", yin),
+        "people:reclassify": ("post", {"pk": world.yin.arrivals.get().pk}),
+        "people:import_job": ("get", job),
+        "people:import_progress": ("get", job),
+        "people:import_mapping": ("post", job),
+        "people:import_commit": ("post", job),
+        "people:import_rejected": ("get", job),
+        "people:export_job": ("get", export),
+        "people:export_download": ("get", export),
     }
 
 
@@ -143,6 +166,13 @@ def _api_calls(world):
     token, _secret = services.token_create(actor=world.commander, name="commander's")
     role = RoleAssignment.objects.get(user=world.clerk)
     u = world.clerk.pk
+    p = world.yin.pk
+    job = jobs.enqueue(
+        kind="people.import",
+        area=world.sjf,
+        actor=world.clerk,
+        params={"dry_run": True, "stored_file": "", "filename": "x.xlsx"},
+    ).pk
     return {
         ("get", "/api/v1/accounts/areas/{code}"): (f"/api/v1/accounts/areas/{world.sjf.code}", None),
         ("get", "/api/v1/accounts/users/{user_id}"): (f"/api/v1/accounts/users/{u}", None),
@@ -167,6 +197,22 @@ def _api_calls(world):
         ("patch", "/api/v1/checkpoints/{checkpoint_id}"): (
             f"/api/v1/checkpoints/{world.sjf_gate.pk}",
             {"name": "x"},
+        ),
+        ("get", "/api/v1/people/{person_id}"): (f"/api/v1/people/{p}", None),
+        ("patch", "/api/v1/people/{person_id}"): (
+            f"/api/v1/people/{p}",
+            {"name": "x", "area": world.sjf.code},
+        ),
+        ("get", "/api/v1/people/{person_id}/arrivals"): (f"/api/v1/people/{p}/arrivals", None),
+        ("post", "/api/v1/people/{person_id}/arrivals"): (
+            f"/api/v1/people/{p}/arrivals",
+            {"origin_text": "北京", "arrival_date": "2020-02-01"},
+        ),
+        ("get", "/api/v1/people/imports/{job_id}"): (f"/api/v1/people/imports/{job}", None),
+        ("post", "/api/v1/people/imports/{job_id}/commit"): (f"/api/v1/people/imports/{job}/commit", None),
+        ("get", "/api/v1/people/imports/{job_id}/rejected.xlsx"): (
+            f"/api/v1/people/imports/{job}/rejected.xlsx",
+            None,
         ),
     }
 

@@ -12,6 +12,8 @@ def navigation(request):
         return {"nav_items": []}
     items = [
         ("home", reverse("home"), _("Home")),
+        ("people", reverse("people:search"), _("People")),
+        ("ledgers", reverse("people:ledger"), _("Ledgers")),
         ("areas", reverse("accounts:area_index"), _("Areas")),
         ("checkpoints", reverse("checkpoints:list"), _("Checkpoints")),
     ]
@@ -30,6 +32,9 @@ def _section_of(path: str) -> str:
         ("/accounts/users/", "users"),
         ("/accounts/me/", "profile"),
         ("/checkpoints/", "checkpoints"),
+        ("/people/ledgers/", "ledgers"),
+        ("/people/imports/", "ledgers"),
+        ("/people/", "people"),
         ("/audit/", "audit"),
     ):
         if path.startswith(prefix):

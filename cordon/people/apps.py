@@ -6,3 +6,7 @@ class PeopleConfig(AppConfig):
     name = "cordon.people"
     label = "people"
     verbose_name = _("People and arrivals")
+
+    def ready(self):
+        # Register the people registry's background job handlers (imports, large exports).
+        from cordon.people import jobs  # noqa: F401

@@ -1,0 +1,501 @@
+"""Importing ledgers (台账) from .xlsx, .xls and .csv: row by row, nothing lost, idempotent.
+
+The file is read (cordon.core.spreadsheets), its headers matched to ledger fields (the names towns
+actually use, plus mappings a user made once and Cordon remembered), every row checked by the same
+plain functions as the registration form, then matched against the registry in bulk and written in
+chunks through the database's fast path (cordon.people.import_writer). A row is stored whole — its
+person and its arrival — or reported with its row number, column and a message; a preview (dry run)
+gives the same report without writing. Importing a file again changes nothing; a re-sent ledger with
+new phones updates those people and says so. Empty cells never erase what is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cordon.accounts import codes
+from cordon.accounts.models import Area
+from cordon.accounts.scope import require_role, visible_prefixes
+from cordon.core.spreadsheets import LostPrecision, SpreadsheetError, normalize_header, read_table
+from cordon.people import services, validation
+from cordon.people.classify import load_categories
+from cordon.people.models import HeaderMapping
+from cordon.people.origins import resolve_origin
+from cordon.people.pinyin import name_keys
+
+# Ledger fields, the header a template shows, and the names towns use for them.
+FIELDS: dict[str, tuple] = {
+    "name": (gettext_lazy("Name"), "姓名", ["姓名", "名字", "人员姓名", "返乡人员姓名", "外来人员姓名"]),
+    "document_type": (gettext_lazy("Document"), "证件类型", ["证件类型", "证件种类", "证件名称"]),
+    "document_number": (
+        gettext_lazy("Document number"),
+        "身份证号",
+        ["身份证号", "身份证号码", "身份证", "证件号码", "证件号", "公民身份号码", "身份号码"],
+    ),
+    "sex": (gettext_lazy("Sex"), "性别", ["性别"]),
+    "phone": (
+        gettext_lazy("Mobile phone"),
+        "手机号",
+        ["手机", "手机号", "手机号码", "联系电话", "电话", "联系方式", "电话号码", "本人电话"],
+    ),
+    "phone_other": (
+        gettext_lazy("Other phone"),
+        "其他电话",
+        ["固话", "备用电话", "其他电话", "家属电话", "座机"],
+    ),
+    "village": (
+        gettext_lazy("Village"),
+        "村街",
+        ["村街", "村", "所在村", "所属村街", "村街名称", "所在村街", "村(街)"],
+    ),
+    "address": (
+        gettext_lazy("Current address"),
+        "现住址",
+        ["现住址", "住址", "现居住地址", "居住地址", "家庭住址", "现居住地", "详细住址"],
+    ),
+    "registered_address": (
+        gettext_lazy("Registered address"),
+        "户籍地址",
+        ["户籍地址", "户籍地", "户口所在地", "户籍所在地", "籍贯"],
+    ),
+    "origin_text": (
+        gettext_lazy("Came from"),
+        "来源地",
+        [
+            "来源地",
+            "从何地来",
+            "从何地返回",
+            "出发地",
+            "来自",
+            "旅居地",
+            "返乡前所在地",
+            "来霸前所在地",
+            "来源",
+            "何地返回",
+            "从哪里来",
+            "来自何地",
+            "旅居史",
+        ],
+    ),
+    "arrival_date": (
+        gettext_lazy("Arrival date"),
+        "到达日期",
+        [
+            "到达日期",
+            "返乡日期",
+            "返回日期",
+            "来霸日期",
+            "抵达日期",
+            "到达时间",
+            "返乡时间",
+            "返回时间",
+            "抵霸时间",
+            "来霸时间",
+            "到达本地日期",
+        ],
+    ),
+    "means": (gettext_lazy("Means of travel"), "交通方式", ["交通方式", "交通工具", "出行方式", "返乡方式"]),
+    "plate": (gettext_lazy("Plate"), "车牌号", ["车牌号", "车牌", "车牌号码", "自驾车牌号"]),
+    "transport_number": (
+        gettext_lazy("Train or flight number"),
+        "车次/航班",
+        ["车次", "航班", "车次/航班", "车次航班", "车次航班号", "航班号", "车次号"],
+    ),
+    "route": (gettext_lazy("Route"), "途经地", ["途经地", "途经", "行程", "途经城市", "途经地区"]),
+    "screening_team": (
+        gettext_lazy("Screened by"),
+        "排查人",
+        ["排查人", "排查小组", "登记人", "摸排人", "排查人员"],
+    ),
+    "note": (gettext_lazy("Note"), "备注", ["备注", "说明", "其他情况"]),
+}
+REQUIRED = ("name", "origin_text", "arrival_date")
+PERSON_KEYS = (
+    "document_type",
+    "document_number",
+    "name",
+    "sex",
+    "phone",
+    "phone_other",
+    "address",
+    "registered_address",
+)
+ARRIVAL_KEYS = (
+    "origin_text",
+    "arrival_date",
+    "means",
+    "plate",
+    "transport_number",
+    "route",
+    "screening_team",
+    "note",
+)
+
+_ALIASES = {normalize_header(alias): name for name, (_l, _t, aliases) in FIELDS.items() for alias in aliases}
+_BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
+_MEANS = {
+    "car": ("自驾", "私家车", "汽车", "小汽车", "轿车", "驾车", "开车", "自家车", "car"),
+    "train": ("火车", "高铁", "动车", "铁路", "train"),
+    "flight": ("飞机", "航班", "航空", "flight"),
+    "bus": ("大巴", "客车", "长途车", "公交", "班车", "bus"),
+}
+_DOCUMENTS = {
+    "mainland_id": ("身份证", "居民身份证", "二代身份证"),
+    "passport": ("护照",),
+    "hk_macau_permit": ("港澳通行证", "港澳居民来往内地通行证", "回乡证"),
+    "taiwan_permit": ("台胞证", "台湾居民来往大陆通行证"),
+    "none": ("无", "无证件"),
+}
+_SEX = {"男": "M", "女": "F", "m": "M", "f": "F"}
+
+
+def field_for(header: str, remembered: dict[str, str]) -> str | None:
+    """The ledger field a header names: a remembered mapping first, then the names towns use
+    (also without a bracketed note: "身份证号（18位）")."""
+    key = normalize_header(header)
+    if key in remembered:
+        return remembered[key] or None
+    if key in _ALIASES:
+        return _ALIASES[key]
+    bare = _BRACKETS.sub("", key)
+    return _ALIASES.get(bare)
+
+
+def is_known_header(text: str) -> bool:
+    return field_for(text, {}) is not None
+
+
+@dataclass
+class RowProblem:
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Report:
+    """What an import did (or, in a preview, would do)."""
+
+    filename: str
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[RowProblem] = field(default_factory=list)
+    updates: list[dict] = field(default_factory=list)  # a sample: row, name, which fields changed
+    sheets: list[dict] = field(default_factory=list)  # name, mapped and unknown headers
+    rejected_rows: list[tuple[str, list, list, str]] = field(
+        default_factory=list
+    )  # sheet, headers, values, why
+    message: str = ""  # a problem with the whole file, if any
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged + self.rejected
+
+    def summary(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+
+
+@dataclass
+class CheckedRow:
+    """A row that passed every check, normalised, with what identifies its person."""
+
+    sheet: str
+    row: int
+    area_code: str
+    person: dict
+    arrival: dict
+    present: frozenset  # the fields the row actually filled: empty cells never erase stored data
+    key: tuple
+    origin_code: str = ""
+
+
+def remembered_mappings(area: Area) -> dict[str, str]:
+    """Header mappings users made for this area or any area above it, nearest first."""
+    chain = [area.code]
+    parent = codes.parent_of(area.code)
+    while parent:
+        chain.append(parent)
+        parent = codes.parent_of(parent)
+    found: dict[str, str] = {}
+    rows = HeaderMapping.objects.filter(area_id__in=chain).values_list("area_id", "header", "field")
+    for _area_code, header, name in sorted(rows, key=lambda r: chain.index(r[0]), reverse=True):
+        found[header] = name
+    return found
+
+
+def _choice(value, table: dict, default=""):
+    text = validation.compact(validation.normalize(value)).lower()
+    if not text:
+        return default
+    for key, words in table.items():
+        if text == key or any(word in text for word in words):
+            return key
+    return None
+
+
+class _Checker:
+    """Checks rows one by one with the registration form's own functions (fast plain functions)."""
+
+    def __init__(self, area: Area, today: date):
+        self.area = area
+        self.today = today
+        villages = Area.objects.within(area).filter(level__in=("village", "grid")).values_list("code", "name")
+        self.villages = {name: code for code, name in villages} | {code: code for code, _n in villages}
+        self.origins: dict[str, str] = {}
+
+    def village(self, value) -> str:
+        text = validation.normalize(value or "")
+        if not text:
+            if self.area.level in ("village", "grid"):
+                return self.area.code
+            raise ValidationError(_("Which village? Importing for the whole town needs a village column."))
+        code = (
+            self.villages.get(text)
+            or self.villages.get(text.rstrip("村街") + "村")
+            or self.villages.get(text + "村")
+        )
+        if code is None:
+            raise ValidationError(
+                _("“%(value)s” is not a village of %(area)s.") % {"value": text[:30], "area": self.area.name}
+            )
+        return code
+
+    def origin_code(self, text: str) -> str:
+        if text not in self.origins:
+            origin = resolve_origin(text)
+            self.origins[text] = origin.code if origin else ""
+        return self.origins[text]
+
+    def check(self, values: dict) -> tuple[dict, dict, str, dict[str, list]]:
+        errors: dict[str, list] = {}
+        for name, value in values.items():
+            if isinstance(value, LostPrecision):
+                errors.setdefault(name, []).append(str(value.message))
+        if errors:
+            return {}, {}, "", errors
+        person_data = {k: values.get(k) for k in PERSON_KEYS}
+        kind = _choice(values.get("document_type"), _DOCUMENTS, default="mainland_id")
+        if kind is None:
+            errors["document_type"] = [
+                _("Unknown kind of document: %(value)s")
+                % {"value": validation.normalize(values.get("document_type"))[:20]}
+            ]
+        person_data["document_type"] = kind or "other"
+        if not values.get("document_number") and not values.get("document_type"):
+            person_data["document_type"] = "none"
+        sex = validation.normalize(values.get("sex") or "").lower()
+        person_data["sex"] = _SEX.get(sex, "")
+        for key in ("phone", "phone_other"):
+            raw = values.get(key)
+            if raw is not None and not isinstance(raw, str):
+                person_data[key] = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw)
+        if isinstance(values.get("document_number"), int | float):
+            person_data["document_number"] = str(int(values["document_number"]))
+        arrival_data = {k: values.get(k) for k in ARRIVAL_KEYS}
+        means = _choice(values.get("means"), _MEANS)
+        arrival_data["means"] = means if means is not None else "other"
+        for key in ("origin_text", "plate", "transport_number", "route", "screening_team", "note"):
+            if arrival_data[key] is not None and not isinstance(arrival_data[key], str):
+                arrival_data[key] = str(arrival_data[key])
+        area_code = ""
+        try:
+            area_code = self.village(values.get("village"))
+        except ValidationError as exc:
+            errors["village"] = exc.messages
+        person, arrival = {}, {}
+        try:
+            person = services.clean_person(person_data, today=self.today)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        try:
+            arrival = services.clean_arrival(arrival_data, today=self.today, resolve=False)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        if arrival.get("origin_text"):
+            arrival["origin_code"] = self.origin_code(arrival["origin_text"])
+        return person, arrival, area_code, errors
+
+
+def person_key(area_code: str, person: dict) -> tuple:
+    """What identifies a person across imports: the document, else name and phone (or address) in the
+    village. Rows with neither phone nor address cannot be told apart and are always new people."""
+    if person["document_number"]:
+        return ("doc", person["document_type"], person["document_number"])
+    if person["phone"]:
+        return ("phone", area_code, person["name"], person["phone"])
+    if person["address"]:
+        return ("address", area_code, person["name"], person["address"])
+    return ("none", id(person))
+
+
+def run_import(
+    *,
+    actor,
+    area: Area,
+    source,
+    filename: str,
+    dry_run: bool,
+    mapping: dict[str, str] | None = None,
+    batch=None,
+    on_progress: Callable[[int, int], None] | None = None,
+    today: date | None = None,
+) -> Report:
+    """Import (or preview) a ledger file into ``area``. The one service every entry point calls:
+    the web (through a background job), the API and ``cordon import people``."""
+    from cordon.people.import_writer import Writer
+
+    require_role(actor, area, *services.REGISTRARS)
+    report = Report(filename=filename, dry_run=dry_run)
+    remembered = remembered_mappings(area) | {normalize_header(k): v for k, v in (mapping or {}).items()}
+    try:
+        table = read_table(
+            source,
+            filename=filename,
+            known_headers=lambda text: field_for(text, remembered) is not None,
+            examples=["姓名", "身份证号", "来源地", "到达日期"],
+        )
+    except SpreadsheetError as exc:
+        report.message = str(exc)
+        return report
+    run = _Run(
+        checker=_Checker(area, today or timezone.localdate()),
+        writer=Writer(
+            actor=actor,
+            area=area,
+            report=report,
+            dry_run=dry_run,
+            batch=batch,
+            categories=load_categories(),
+            prefixes=visible_prefixes(actor),
+            now=timezone.now(),
+        ),
+        total=sum(sheet.row_count_hint for sheet in table.sheets),
+        on_progress=on_progress,
+    )
+    for sheet in table.sheets:
+        try:
+            run.sheet(sheet, remembered)
+        except SpreadsheetError as exc:
+            # A row the reader cannot get past (an unclosed quote, too many rows): say so; the rows
+            # before it are reported as usual and nothing is half-written.
+            report.message = str(exc)
+            break
+    run.writer.flush()
+    if on_progress:
+        on_progress(run.done, max(run.done, run.total))
+    run.writer.finish()
+    report.errors.sort(key=lambda e: (e.sheet, e.row))
+    return report
+
+
+@dataclass
+class _Run:
+    checker: _Checker
+    writer: object
+    total: int
+    on_progress: Callable[[int, int], None] | None
+    done: int = 0
+    seen_keys: dict = field(default_factory=dict)
+
+    def sheet(self, sheet, remembered: dict[str, str]) -> None:
+        report, writer = self.writer.report, self.writer
+        fields = [field_for(h.text, remembered) for h in sheet.headers]
+        labels = [h.text for h in sheet.headers]
+        mapped = {h.text: f for h, f in zip(sheet.headers, fields, strict=True) if f}
+        missing = [f for f in REQUIRED if f not in mapped.values()]
+        report.sheets.append(
+            {
+                "name": sheet.name,
+                "mapped": mapped,
+                "unknown": [h.text for h, f in zip(sheet.headers, fields, strict=True) if f is None],
+                "missing": [str(FIELDS[f][0]) for f in missing],
+            }
+        )
+        column_of = {f: h for h, f in mapped.items()}
+        for row_number, values in sheet.rows():
+            self.done += 1
+            if self.on_progress and self.done % 1000 == 0:
+                self.on_progress(self.done, self.total)
+            if missing:
+                writer.reject(
+                    sheet.name,
+                    row_number,
+                    labels,
+                    values,
+                    [
+                        (
+                            "",
+                            _("The sheet has no column for: %(fields)s.")
+                            % {"fields": "、".join(str(FIELDS[f][0]) for f in missing)},
+                        )
+                    ],
+                )
+                continue
+            by_field = {f: v for f, v in zip(fields, values, strict=True) if f}
+            person, arrival, area_code, errors = self.checker.check(by_field)
+            if errors:
+                writer.reject(
+                    sheet.name,
+                    row_number,
+                    labels,
+                    values,
+                    [
+                        (column_of.get(f, str(FIELDS[f][0]) if f in FIELDS else ""), m)
+                        for f, ms in errors.items()
+                        for m in ms
+                    ],
+                )
+                continue
+            key = person_key(area_code, person)
+            if key[0] != "none" and key in self.seen_keys:
+                column = column_of.get("document_number" if key[0] == "doc" else "name", "")
+                writer.reject(
+                    sheet.name,
+                    row_number,
+                    labels,
+                    values,
+                    [
+                        (
+                            column,
+                            _("The same person as in row %(row)s of this file.")
+                            % {"row": self.seen_keys[key]},
+                        )
+                    ],
+                )
+                continue
+            self.seen_keys[key] = row_number
+            person["name_pinyin"], person["name_initials"] = name_keys(person["name"])
+            writer.add(
+                CheckedRow(
+                    sheet=sheet.name,
+                    row=row_number,
+                    area_code=area_code,
+                    person=person,
+                    arrival=arrival,
+                    present=frozenset(k for k, v in by_field.items() if v not in (None, "")),
+                    key=key,
+                ),
+                labels,
+                values,
+            )

@@ -1,0 +1,121 @@
+"""Reads of people and arrivals: search, ledgers, a person's timeline. All through the scope."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q
+
+from cordon.accounts.scope import has_role
+from cordon.core.privacy import mask_document, mask_phone
+from cordon.core.search import prefix_q
+from cordon.people import services, validation
+from cordon.people.models import Arrival, Person, RiskCategory
+
+_DIGITS = re.compile(r"^[0-9]+[0-9X]?$")
+_LETTERS = re.compile(r"^[a-z]+$")
+
+
+def document_holder(kind: str, number: str) -> Person | None:
+    """Who holds a document number, wherever they live: the one read across areas, because a number
+    belongs to one person only. Callers reveal only *that* it is taken, never by whom or where."""
+    return Person.objects.filter(document_type=kind, document_number=number).only("id", "area_id").first()
+
+
+def person_search(user, query: str, *, limit: int = 20):
+    """People matching a name, pinyin or initials ("zs" finds 张三), the last digits of a document
+    number, or a phone number — each an indexed prefix match inside the user's areas."""
+    q = validation.compact(validation.normalize(query or "")).upper()
+    people = Person.objects.visible_to(user).select_related("area")
+    if not q:
+        return people.none()
+    if _DIGITS.match(q):
+        if len(q) == 11 and q.startswith("1"):
+            match = Q(phone=q) | Q(phone_other=q)
+        elif len(q) in (15, 18):
+            match = Q(document_number=q)
+        else:
+            match = prefix_q("document_reversed", q[::-1])
+            if len(q) >= 7:
+                match |= prefix_q("phone", q) | prefix_q("phone", "0" + q)
+    elif _LETTERS.match(q.lower()):
+        match = prefix_q("name_initials", q.lower()) | prefix_q("name_pinyin", q.lower())
+    else:
+        match = prefix_q("name", validation.normalize(query))
+    return people.filter(match).order_by("name", "id")[:limit]
+
+
+@dataclass
+class LedgerFilters:
+    category: str = ""
+    area_code: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    status: str = ""
+
+
+def ledger_arrivals(user, filters: LedgerFilters):
+    """Arrivals of one ledger (category) in the user's areas, newest first, with their people.
+
+    Ordered by the ledger index (area, category, arrival date) so a page is an index walk even over
+    a million rows.
+    """
+    arrivals = Arrival.objects.visible_to(user).select_related("person", "area", "category")
+    if filters.category:
+        arrivals = arrivals.filter(category_id=filters.category)
+    if filters.area_code:
+        arrivals = arrivals.within(filters.area_code)
+    if filters.date_from:
+        arrivals = arrivals.filter(arrival_date__gte=filters.date_from)
+    if filters.date_to:
+        arrivals = arrivals.filter(arrival_date__lte=filters.date_to)
+    if filters.status:
+        arrivals = arrivals.filter(status=filters.status)
+    return arrivals.order_by("-arrival_date", "-id")
+
+
+def ledger_counts(user, filters: LedgerFilters) -> dict[str, int]:
+    """How many arrivals each category holds under the same filters (bar the category): one query."""
+    unfiltered = LedgerFilters(**{**filters.__dict__, "category": ""})
+    rows = ledger_arrivals(user, unfiltered).order_by().values("category_id").annotate(n=Count("id"))
+    return {row["category_id"]: row["n"] for row in rows}
+
+
+def categories() -> list[RiskCategory]:
+    """The ledger categories in their order (deployment-wide settings, not scoped records)."""
+    return list(RiskCategory.objects.order_by("priority", "code"))
+
+
+def category(code: str) -> RiskCategory:
+    return RiskCategory.objects.get(code=code)
+
+
+def shows_full_data(user, person: Person) -> bool:
+    """Whether the user's role at the person's village needs whole document numbers and phones."""
+    return has_role(user, person.area_id, *services.FULL_DATA_ROLES)
+
+
+def masked_view(person: Person, full: bool) -> dict:
+    """The personal numbers of a person as this viewer may see them."""
+    if full:
+        return {
+            "document_number": person.document_number,
+            "phone": person.phone,
+            "phone_other": person.phone_other,
+        }
+    return {
+        "document_number": mask_document(person.document_number),
+        "phone": mask_phone(person.phone),
+        "phone_other": mask_phone(person.phone_other),
+    }
+
+
+def person_timeline(user, person: Person) -> list[dict]:
+    """What happened to a person, newest first: arrivals now; later modules add their records here."""
+    events = []
+    for arrival in person.arrivals.visible_to(user).select_related("category", "screened_by"):
+        events.append({"date": arrival.arrival_date, "kind": "arrival", "object": arrival})
+    events.sort(key=lambda e: e["date"], reverse=True)
+    return events

@@ -1,0 +1,542 @@
+"""Every change to people, households and arrivals. Each checks the actor's role and writes the audit.
+
+The same plain validation functions (``cordon.people.validation``) serve the forms, the API, the CLI
+and the Excel importer, so a number refused on one is refused on all.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cordon.accounts.models import Area, Role, User
+from cordon.accounts.scope import require_role
+from cordon.core import audit
+from cordon.core.privacy import mask_document, mask_phone
+from cordon.people import validation
+from cordon.people.classify import classify, load_categories
+from cordon.people.models import Arrival, Household, Person, RiskCategory
+from cordon.people.origins import resolve_origin
+from cordon.people.pinyin import name_keys
+
+# Who registers and edits people: the village's clerks and head, the command centre, the health centre.
+REGISTRARS = (Role.VILLAGE_CLERK, Role.VILLAGE_HEAD, Role.COMMANDER, Role.COMMAND_STAFF, Role.HEALTH_WORKER)
+# Who sees whole document numbers and phones on a person's page (everyone else sees them masked).
+FULL_DATA_ROLES = REGISTRARS
+# Who may export unmasked ledgers, with a reason.
+FULL_EXPORT_ROLES = (Role.COMMANDER, Role.HEALTH_WORKER)
+# Who merges duplicate records and reclassifies arrivals by hand.
+SUPERVISORS = (Role.VILLAGE_HEAD, Role.COMMANDER, Role.COMMAND_STAFF, Role.HEALTH_WORKER)
+
+PERSON_FIELDS = (
+    "name",
+    "sex",
+    "birth_date",
+    "document_type",
+    "document_number",
+    "phone",
+    "phone_other",
+    "area",
+    "address",
+    "registered_address",
+    "household",
+    "note",
+)
+ARRIVAL_FIELDS = (
+    "origin_text",
+    "origin_code",
+    "means",
+    "plate",
+    "transport_number",
+    "route",
+    "arrival_date",
+    "category",
+    "status",
+    "screening_team",
+    "note",
+    "area",
+)
+
+
+def _masked(values: dict) -> dict:
+    """A snapshot fit for the audit trail: personal numbers masked."""
+    for key in ("document_number",):
+        if values.get(key):
+            values[key] = mask_document(values[key])
+    for key in ("phone", "phone_other", "contact_phone"):
+        if values.get(key):
+            values[key] = mask_phone(values[key])
+    return values
+
+
+def _person_snapshot(person: Person) -> dict:
+    return _masked(audit.snapshot(person, PERSON_FIELDS))
+
+
+# --- Validation shared by the form, the API and the importer ------------------------------------------
+
+
+def clean_person(data: dict, *, today: date) -> dict:
+    """Normalise and check a person's fields; raise ValidationError({field: [message]}) for each problem.
+
+    A mainland ID number decides sex and birth date; other documents are checked for shape only.
+    """
+    errors: dict[str, list] = {}
+    cleaned: dict = {}
+
+    def attempt(field, function, *args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except ValidationError as exc:
+            errors.setdefault(field, []).extend(exc.messages)
+            return None
+
+    cleaned["name"] = attempt("name", validation.parse_name, data.get("name") or "")
+    kind = data.get("document_type") or Person.Document.MAINLAND_ID
+    if kind not in Person.Document.values:
+        errors.setdefault("document_type", []).append(_("Unknown kind of document."))
+        kind = Person.Document.OTHER
+    cleaned["document_type"] = kind
+    raw_number = validation.compact(data.get("document_number") or "")
+    cleaned["document_number"] = ""
+    cleaned["sex"] = data.get("sex") or ""
+    cleaned["birth_date"] = data.get("birth_date")
+    if kind == Person.Document.NONE:
+        pass
+    elif raw_number:
+        if kind == Person.Document.MAINLAND_ID:
+            id_number = attempt("document_number", validation.parse_id_number, raw_number, today=today)
+            if id_number is not None:
+                cleaned.update(
+                    document_number=id_number.number, sex=id_number.sex, birth_date=id_number.birth_date
+                )
+        else:
+            number = attempt("document_number", validation.parse_document, kind, raw_number, today=today)
+            if number is not None:
+                cleaned["document_number"] = number if isinstance(number, str) else number[0]
+    elif kind != Person.Document.NONE and data.get("document_required"):
+        errors.setdefault("document_number", []).append(
+            _("Enter the document number, or choose “No document”.")
+        )
+    if cleaned["sex"] not in ("", *Person.Sex.values):
+        errors.setdefault("sex", []).append(_("Unknown sex."))
+    for field in ("phone", "phone_other"):
+        raw = data.get(field) or ""
+        cleaned[field] = attempt(field, validation.parse_phone, raw) if raw.strip() else ""
+    for field, limit in (("address", 200), ("registered_address", 200), ("note", 500)):
+        value = validation.normalize(data.get(field) or "")
+        if len(value) > limit:
+            errors.setdefault(field, []).append(_("Too long: at most %(max)s characters.") % {"max": limit})
+        cleaned[field] = value[:limit]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def clean_arrival(data: dict, *, today: date, resolve: bool = True) -> dict:
+    """Normalise and check an arrival's fields (origin, date, means, plate, numbers).
+
+    ``resolve=False`` leaves the origin code to the caller (the importer resolves each text once).
+    """
+    errors: dict[str, list] = {}
+    cleaned: dict = {}
+    origin_text = validation.normalize(data.get("origin_text") or "")
+    if not origin_text:
+        errors["origin_text"] = [_("Enter where the person came from.")]
+    elif len(origin_text) > 100:
+        errors["origin_text"] = [_("Too long: at most %(max)s characters.") % {"max": 100}]
+    cleaned["origin_text"] = origin_text[:100]
+    origin = resolve_origin(origin_text) if origin_text and resolve else None
+    cleaned["origin_code"] = origin.code if origin else ""
+    arrival_date = data.get("arrival_date")
+    try:
+        arrival_date = (
+            validation.parse_date(arrival_date, today=today) if arrival_date not in (None, "") else None
+        )
+    except ValidationError as exc:
+        errors["arrival_date"] = exc.messages
+        arrival_date = None
+    if arrival_date is None and "arrival_date" not in errors:
+        errors["arrival_date"] = [_("Enter the arrival date.")]
+    elif arrival_date and arrival_date > today:
+        errors["arrival_date"] = [_("The arrival date %(date)s is in the future.") % {"date": arrival_date}]
+    cleaned["arrival_date"] = arrival_date
+    means = data.get("means") or ""
+    if means not in ("", *Arrival.Means.values):
+        errors["means"] = [_("Unknown means of travel.")]
+    cleaned["means"] = means
+    plate = data.get("plate") or ""
+    try:
+        cleaned["plate"] = validation.parse_plate(plate) if plate.strip() else ""
+    except ValidationError as exc:
+        errors["plate"] = exc.messages
+    for field, limit in (("transport_number", 20), ("route", 200), ("screening_team", 60), ("note", 500)):
+        value = validation.normalize(data.get(field) or "")
+        if field == "transport_number":
+            value = validation.compact(value).upper()
+        if len(value) > limit:
+            errors.setdefault(field, []).append(_("Too long: at most %(max)s characters.") % {"max": limit})
+        cleaned[field] = value[:limit]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def search_keys(person: Person) -> None:
+    """Fill the derived search columns from the name and the document number."""
+    person.name_pinyin, person.name_initials = name_keys(person.name)
+    person.document_reversed = person.document_number[::-1]
+
+
+# --- People --------------------------------------------------------------------------------------------
+
+
+def _existing_holder(document_type: str, number: str, *, exclude_pk=None) -> Person | None:
+    if not number:
+        return None
+    found = Person.objects.filter(document_type=document_type, document_number=number)
+    if exclude_pk:
+        found = found.exclude(pk=exclude_pk)
+    return found.first()
+
+
+def _refuse_elsewhere() -> ValidationError:
+    # The person exists, but outside the actor's areas: say only that, never where or who.
+    return ValidationError(
+        {
+            "document_number": [
+                _("This number is registered in another village; ask the town's command centre.")
+            ]
+        }
+    )
+
+
+@transaction.atomic
+def person_save(*, actor: User, area: Area, data: dict, person: Person | None = None) -> tuple[Person, bool]:
+    """Register a person, or update one. A known document number updates the person who holds it.
+
+    Returns (person, created). Refuses a number held by a person outside the actor's areas.
+    """
+    require_role(actor, area, *REGISTRARS)
+    today = timezone.localdate()
+    cleaned = clean_person(data, today=today)
+    holder = _existing_holder(
+        cleaned["document_type"], cleaned["document_number"], exclude_pk=person.pk if person else None
+    )
+    if holder is not None:
+        if not Person.objects.visible_to(actor).filter(pk=holder.pk).exists():
+            raise _refuse_elsewhere()
+        if person is not None:
+            raise ValidationError({"document_number": [_("Another person already holds this number.")]})
+        person = holder
+    created = person is None
+    if created:
+        person = Person(area=area, created_by=actor)
+        before = {}
+    else:
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        require_role(actor, person.area_id, *REGISTRARS)
+        before = _person_snapshot(person)
+        if person.area_id != area.code:
+            require_role(actor, area, *REGISTRARS)
+            person.area = area
+    for field, value in cleaned.items():
+        setattr(person, field, value)
+    search_keys(person)
+    person.updated_at = timezone.now()
+    person.full_clean(validate_constraints=False)
+    person.save()
+    changes = audit.diff(before, _person_snapshot(person))
+    if changes:
+        audit.record(
+            actor=actor,
+            action="person.create" if created else "person.update",
+            target=person,
+            area=person.area_id,
+            changes=changes,
+        )
+    return person, created
+
+
+@transaction.atomic
+def arrival_save(
+    *,
+    actor: User,
+    person: Person,
+    data: dict,
+    arrival: Arrival | None = None,
+    categories: list[RiskCategory] | None = None,
+) -> tuple[Arrival, bool]:
+    """Record an arrival of ``person``, or update one. One arrival per person and day: the same day
+    again updates it. The category comes from the deployment's rules unless set by hand."""
+    require_role(actor, person.area_id, *REGISTRARS)
+    today = timezone.localdate()
+    cleaned = clean_arrival(data, today=today)
+    if arrival is None:
+        arrival = Arrival.objects.filter(person=person, arrival_date=cleaned["arrival_date"]).first()
+    elif (
+        Arrival.objects.filter(person=person, arrival_date=cleaned["arrival_date"])
+        .exclude(pk=arrival.pk)
+        .exists()
+    ):
+        raise ValidationError({"arrival_date": [_("This person already has an arrival on that day.")]})
+    created = arrival is None
+    if created:
+        arrival = Arrival(person=person, area_id=person.area_id, screened_by=actor)
+        before = {}
+    else:
+        arrival = Arrival.objects.select_for_update().get(pk=arrival.pk)
+        before = audit.snapshot(arrival, ARRIVAL_FIELDS)
+    for field, value in cleaned.items():
+        setattr(arrival, field, value)
+    if not arrival.category_manual:
+        category = classify(
+            categories if categories is not None else load_categories(),
+            origin_code=arrival.origin_code,
+            area_code=arrival.area_id,
+            arrival_date=arrival.arrival_date,
+        )
+        if category is None:
+            raise ValidationError({"origin_text": [_("No ledger category applies to this origin and date.")]})
+        arrival.category = category
+    arrival.updated_at = timezone.now()
+    arrival.full_clean(validate_constraints=False)
+    arrival.save()
+    changes = audit.diff(before, audit.snapshot(arrival, ARRIVAL_FIELDS))
+    if changes:
+        audit.record(
+            actor=actor,
+            action="arrival.create" if created else "arrival.update",
+            target=person,
+            area=arrival.area_id,
+            changes=changes,
+        )
+    return arrival, created
+
+
+@transaction.atomic
+def register(
+    *, actor: User, area: Area, person_data: dict, arrival_data: dict
+) -> tuple[Person, Arrival, bool]:
+    """The one-form registration: a person and their arrival, both or neither.
+
+    Errors of both halves are reported together, so the clerk fixes everything in one go.
+    """
+    errors = {}
+    today = timezone.localdate()
+    for clean, data in ((clean_person, person_data), (clean_arrival, arrival_data)):
+        try:
+            clean(data, today=today)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    person, created = person_save(actor=actor, area=area, data=person_data)
+    arrival, _created = arrival_save(actor=actor, person=person, data=arrival_data)
+    return person, arrival, created
+
+
+@transaction.atomic
+def arrival_reclassify(*, actor: User, arrival: Arrival, category: RiskCategory, reason: str) -> Arrival:
+    """Put an arrival in another ledger by hand, with a reason; the rules no longer move it."""
+    require_role(actor, arrival.area_id, *SUPERVISORS)
+    reason = validation.normalize(reason or "")
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the category is changed.")]})
+    arrival = Arrival.objects.select_for_update().get(pk=arrival.pk)
+    before = audit.snapshot(arrival, ("category", "category_manual"))
+    arrival.category = category
+    arrival.category_manual = True
+    arrival.category_reason = reason[:200]
+    arrival.updated_at = timezone.now()
+    arrival.save(update_fields=["category", "category_manual", "category_reason", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="arrival.reclassify",
+        target=arrival.person,
+        area=arrival.area_id,
+        changes=audit.diff(before, audit.snapshot(arrival, ("category", "category_manual"))),
+        reason=reason,
+    )
+    return arrival
+
+
+@transaction.atomic
+def person_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -> Person:
+    """Merge two records of one person (typically registered twice without a document).
+
+    ``keep`` takes the other's arrivals (one per day: on a clash, ``keep``'s own stays) and any field
+    it lacks; ``duplicate`` is deleted, its full record kept in the audit entry. Two different document
+    numbers are never merged.
+    """
+    require_role(actor, keep.area_id, *SUPERVISORS)
+    require_role(actor, duplicate.area_id, *SUPERVISORS)
+    if keep.pk == duplicate.pk:
+        raise ValidationError(_("Choose two different records."))
+    keep = Person.objects.select_for_update().get(pk=keep.pk)
+    duplicate = Person.objects.select_for_update().get(pk=duplicate.pk)
+    if (
+        keep.document_number
+        and duplicate.document_number
+        and (
+            keep.document_number != duplicate.document_number or keep.document_type != duplicate.document_type
+        )
+    ):
+        raise ValidationError(_("The two records carry different document numbers: they are two people."))
+    reason = validation.normalize(reason or "")
+    if not reason:
+        raise ValidationError({"reason": [_("Say why these are the same person.")]})
+    before = _person_snapshot(keep)
+    removed = _person_snapshot(duplicate)
+    for field in ("sex", "birth_date", "phone", "phone_other", "address", "registered_address", "household"):
+        if not getattr(keep, field) and getattr(duplicate, field):
+            setattr(keep, field, getattr(duplicate, field))
+    if not keep.document_number and duplicate.document_number:
+        keep.document_type, keep.document_number = duplicate.document_type, duplicate.document_number
+        duplicate.document_number = ""
+        duplicate.save(update_fields=["document_number"])
+    kept_days = set(keep.arrivals.values_list("arrival_date", flat=True))
+    moved = duplicate.arrivals.exclude(arrival_date__in=kept_days).update(person=keep)
+    search_keys(keep)
+    keep.updated_at = timezone.now()
+    keep.save()
+    label, pk = str(duplicate), duplicate.pk
+    duplicate.delete()
+    audit.record(
+        actor=actor,
+        action="person.merge",
+        target=keep,
+        area=keep.area_id,
+        reason=reason[:200],
+        changes={
+            **audit.diff(before, _person_snapshot(keep)),
+            "merged": [f"{label} #{pk}", None],
+            "arrivals_moved": [None, moved],
+        },
+    )
+    audit.record(
+        actor=actor,
+        action="person.merged_away",
+        target=Person(pk=pk, name=label),
+        area=removed.get("area"),
+        changes=audit.diff(removed, {}),
+        reason=reason[:200],
+    )
+    return keep
+
+
+@transaction.atomic
+def household_assign(*, actor: User, person: Person, address: str, contact_phone: str = "") -> Household:
+    """Put a person in the household at ``address`` in their village, making it if it is new."""
+    require_role(actor, person.area_id, *REGISTRARS)
+    address = validation.normalize(address or "")
+    if not address:
+        raise ValidationError({"address": [_("Enter the household's address.")]})
+    if len(address) > 200:
+        raise ValidationError({"address": [_("Too long: at most %(max)s characters.") % {"max": 200}]})
+    phone = validation.parse_phone(contact_phone) if (contact_phone or "").strip() else ""
+    household, _created = Household.objects.get_or_create(
+        area_id=person.area_id, address=address, defaults={"contact_phone": phone}
+    )
+    if phone and household.contact_phone != phone:
+        household.contact_phone = phone
+        household.save(update_fields=["contact_phone"])
+    before = _person_snapshot(person)
+    Person.objects.filter(pk=person.pk).update(household=household, updated_at=timezone.now())
+    person.household = household
+    audit.record(
+        actor=actor,
+        action="person.update",
+        target=person,
+        area=person.area_id,
+        changes=audit.diff(before, _person_snapshot(person)),
+    )
+    return household
+
+
+# --- Ledger categories ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def category_update(
+    *,
+    actor: User,
+    category: RiskCategory,
+    name: str,
+    priority: int,
+    origins: str,
+    valid_from: date | None,
+    valid_to: date | None,
+    note: str = "",
+) -> RiskCategory:
+    """Change a ledger category's rule. Arrivals already filed keep their category: a rule changed
+    today never silently moves last month's ledger."""
+    from cordon.accounts.scope import has_role_anywhere
+
+    if not has_role_anywhere(actor, Role.COMMANDER):
+        raise PermissionDenied(_("Only the commander changes the ledger categories."))
+    rules = [r.strip() for r in (origins or "").split(",") if r.strip()]
+    bad = [
+        r for r in rules if r not in ("*", "?", "@county", "@province") and not (r.isdigit() and len(r) <= 12)
+    ]
+    if not rules or bad:
+        raise ValidationError({"origins": [_("Not a rule: %(rules)s") % {"rules": "、".join(bad) or "—"}]})
+    if valid_from and valid_to and valid_from > valid_to:
+        raise ValidationError({"valid_to": [_("The end comes before the start.")]})
+    category = RiskCategory.objects.select_for_update().get(pk=category.pk)
+    fields = ("name", "priority", "origins", "valid_from", "valid_to", "note")
+    before = audit.snapshot(category, fields)
+    category.name, category.priority, category.origins = validation.normalize(name), priority, ",".join(rules)
+    category.valid_from, category.valid_to, category.note = (
+        valid_from,
+        valid_to,
+        validation.normalize(note or ""),
+    )
+    category.full_clean()
+    category.save()
+    from cordon.accounts.selectors import top_areas
+
+    tops = top_areas(actor)
+    audit.record(
+        actor=actor,
+        action="category.update",
+        target=category,
+        area=tops[0] if tops else None,
+        changes=audit.diff(before, audit.snapshot(category, fields)),
+    )
+    return category
+
+
+@transaction.atomic
+def header_mapping_save(*, actor: User, area: Area, mapping: dict[str, str]) -> int:
+    """Remember which ledger field a town's column header means, for every later import in the area.
+
+    An empty field means "ignore this column" and is remembered too, so the question is not asked again.
+    """
+    from cordon.core.spreadsheets import normalize_header
+    from cordon.people.importer import FIELDS
+    from cordon.people.models import HeaderMapping
+
+    require_role(actor, area, *REGISTRARS)
+    saved = 0
+    for header, field in mapping.items():
+        key = normalize_header(header)[:60]
+        if not key or (field and field not in FIELDS):
+            raise ValidationError(_("Unknown field for the column “%(header)s”.") % {"header": header[:30]})
+        HeaderMapping.objects.update_or_create(
+            area=area, header=key, defaults={"field": field, "created_by": actor}
+        )
+        saved += 1
+    if saved:
+        audit.record(
+            actor=actor,
+            action="mapping.save",
+            target=area,
+            area=area,
+            changes={"columns": [None, "、".join(f"{h}→{f or '—'}" for h, f in mapping.items())]},
+        )
+    return saved
