@@ -40,7 +40,8 @@ def handler(kind: str):
 
 def enqueue(*, kind: str, area, actor, params: dict) -> Job:
     """Queue a job; the worker picks it up. Within a transaction, it is queued when that commits."""
-    return Job.objects.create(kind=kind, area=area, created_by=actor, params=params)
+    area_code = area if isinstance(area, str) else area.code
+    return Job.objects.create(kind=kind, area_id=area_code, created_by=actor, params=params)
 
 
 def progress(job: Job, done: int, total: int | None = None) -> None:

@@ -131,7 +131,7 @@ def person_list(request, q: str = ""):
     return people
 
 
-@router.get("/{person_id}", response=PersonOut)
+@router.get("/{int:person_id}", response=PersonOut)
 def person_detail(request, person_id: int):
     person = _person_or_404(request, person_id)
     if selectors.shows_full_data(request.user, person):
@@ -159,7 +159,7 @@ def register(request, payload: RegisterIn):
     return Status(201 if created else 200, body)
 
 
-@router.patch("/{person_id}", response=PersonOut)
+@router.patch("/{int:person_id}", response=PersonOut)
 def person_update(request, person_id: int, payload: PersonIn):
     person = _person_or_404(request, person_id)
     area = visible_area(request.user, payload.area)
@@ -167,14 +167,14 @@ def person_update(request, person_id: int, payload: PersonIn):
     return _person_out(request.user, _person_or_404(request, person_id))
 
 
-@router.get("/{person_id}/arrivals", response=list[ArrivalOut])
+@router.get("/{int:person_id}/arrivals", response=list[ArrivalOut])
 def arrival_list(request, person_id: int):
     person = _person_or_404(request, person_id)
     return person.arrivals.visible_to(request.user).select_related("category")
 
 
 @router.post(
-    "/{person_id}/arrivals",
+    "/{int:person_id}/arrivals",
     response={201: ArrivalOut, 200: ArrivalOut},
     summary="Record an arrival (the same day again updates it)",
 )
@@ -225,12 +225,14 @@ def _import_job(request, job_id: int) -> Job:
     return get_visible_or_404(Job.objects.filter(kind="people.import"), request.user, pk=job_id)
 
 
-@router.get("/imports/{job_id}", response=ImportOut, summary="An import's progress and report")
+@router.get("/imports/{int:job_id}", response=ImportOut, summary="An import's progress and report")
 def import_status(request, job_id: int):
     return _import_job(request, job_id)
 
 
-@router.post("/imports/{job_id}/commit", response={202: ImportOut}, summary="Import what a preview showed")
+@router.post(
+    "/imports/{int:job_id}/commit", response={202: ImportOut}, summary="Import what a preview showed"
+)
 def import_commit(request, job_id: int):
     from cordon.people.views_imports import queue_import
 
@@ -250,7 +252,7 @@ def import_commit(request, job_id: int):
 
 
 @router.get(
-    "/imports/{job_id}/rejected.xlsx", summary="The rejected rows, with a column saying what is wrong"
+    "/imports/{int:job_id}/rejected.xlsx", summary="The rejected rows, with a column saying what is wrong"
 )
 def import_rejected(request, job_id: int):
     from pathlib import Path

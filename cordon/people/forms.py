@@ -37,6 +37,11 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args, area_choices, **kwargs):
         super().__init__(*args, **kwargs)
+        # The service checks these (and says what is missing), so that a clerk sees every problem of the
+        # form at once rather than the empty fields first and the wrong numbers after.
+        for name in ("name", "origin_text", "arrival_date"):
+            self.fields[name].required = False
+            self.fields[name].checked_by_service = True
         self.fields["area"].choices = area_choices
         attrs = {
             # A known number fills the form from the existing person (people:lookup answers with the fields).
