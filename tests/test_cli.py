@@ -40,6 +40,14 @@ def test_demo_loads_the_seed_town_into_an_empty_database(db, capsys):
     }
     clerk = User.objects.get(username="sjf_clerk")
     assert clerk.check_password("tangerli2020") and not clerk.must_change_password
+    # the seed's screening figures: 51 with a Hubei travel history (25 from Wuhan), 374 from elsewhere
+    from django.db.models import Count
+
+    from cordon.people.models import Arrival
+
+    by_category = dict(Arrival.objects.values_list("category_id").annotate(n=Count("id")))
+    assert by_category["wuhan"] == 25 and by_category["hubei"] == 26
+    assert sum(by_category.values()) - 51 == 374 and "unresolved" not in by_category
 
 
 def test_demo_refuses_a_database_with_data_but_if_empty_is_quiet(world, capsys):

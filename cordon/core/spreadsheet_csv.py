@@ -12,20 +12,20 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext_lazy as _
 
+from cordon.core.spreadsheet_headers import HeaderFinder
 from cordon.core.spreadsheets import (
     _BLANKS,
     HEADER_SEARCH_ROWS,
     Sheet,
     SpreadsheetError,
     Table,
-    _HeaderFinder,
     _not_a_spreadsheet,
 )
 
 _DELIMITERS = (",", "\t", ";")  # a full-width "，" is punctuation inside Chinese text, never a separator
 
 
-def read_text(data: bytes, filename: str, finder: _HeaderFinder) -> Table:
+def read_text(data: bytes, filename: str, finder: HeaderFinder) -> Table:
     text, encoding = _decode(data, filename)
     head = text[:4096].lstrip().lower()
     if (

@@ -15,6 +15,7 @@ from cordon.accounts.services import operator_account
 from cordon.checkpoints import demo as checkpoints_demo
 from cordon.core import audit
 from cordon.core.context import source
+from cordon.people import demo as people_demo
 
 DATA_FILE = Path(__file__).with_name("tangerli.json")
 
@@ -22,6 +23,7 @@ STEPS = [
     accounts_demo.load_areas,
     checkpoints_demo.load_checkpoints,
     accounts_demo.load_users,
+    people_demo.load_people,
 ]
 
 

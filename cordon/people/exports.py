@@ -46,7 +46,7 @@ FIELDS = (
 def columns() -> list[Column]:
     return [
         Column(_("No."), 6),
-        Column(_("Name"), 10),
+        Column(_("Full name"), 10),
         Column(_("Sex"), 5),
         Column(_("Document"), 10),
         Column(_("Document number"), 21, text=True),

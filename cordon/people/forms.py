@@ -15,7 +15,7 @@ class RegisterForm(forms.Form):
         label=_("Document"), choices=Person.Document.choices, initial=Person.Document.MAINLAND_ID
     )
     document_number = forms.CharField(label=_("Document number"), max_length=40, required=False)
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=_("Full name"), max_length=60)
     phone = forms.CharField(label=_("Mobile phone"), max_length=30, required=False)
     area = forms.ChoiceField(label=_("Village of residence"))
     address = forms.CharField(label=_("Current address"), max_length=200, required=False)
@@ -87,7 +87,7 @@ class RegisterForm(forms.Form):
 class PersonForm(forms.Form):
     document_type = forms.ChoiceField(label=_("Document"), choices=Person.Document.choices)
     document_number = forms.CharField(label=_("Document number"), max_length=40, required=False)
-    name = forms.CharField(label=_("Name"), max_length=60)
+    name = forms.CharField(label=_("Full name"), max_length=60)
     sex = forms.ChoiceField(
         label=_("Sex"),
         required=False,

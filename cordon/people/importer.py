@@ -33,7 +33,7 @@ from cordon.people.pinyin import name_keys
 
 # Ledger fields, the header a template shows, and the names towns use for them.
 FIELDS: dict[str, tuple] = {
-    "name": (gettext_lazy("Name"), "姓名", ["姓名", "名字", "人员姓名", "返乡人员姓名", "外来人员姓名"]),
+    "name": (gettext_lazy("Full name"), "姓名", ["姓名", "名字", "人员姓名", "返乡人员姓名", "外来人员姓名"]),
     "document_type": (gettext_lazy("Document"), "证件类型", ["证件类型", "证件种类", "证件名称"]),
     "document_number": (
         gettext_lazy("Document number"),
