@@ -10,14 +10,29 @@ from cordon.accounts.models import Area
 from cordon.people import services
 from cordon.people.validation import id_check_character
 
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英建华玉兰红梅志强海燕宏斌淑珍国华春梅俊峰晓东丽娟文静鹏飞宇轩浩然子涵欣怡"
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+    "苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史"
+    "顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英建华玉兰红梅志强海燕宏斌淑珍"
+    "国华春梅俊峰晓东丽娟文静鹏飞宇轩浩然子涵欣怡"
+)
 # Where the non-Hubei arrivals came from: (origin text, how many).
 ELSEWHERE = [
-    ("河北省霸州市南孟镇", 30), ("河北省霸州市胜芳镇", 30), ("河北省廊坊市广阳区", 40), ("河北省保定市雄县", 40),
-    ("河北省石家庄市长安区", 40), ("北京市大兴区", 60), ("天津市西青区", 50), ("山东省济南市历下区", 24),
-    ("河南省郑州市金水区", 20), ("广东省深圳市南山区", 20), ("浙江省杭州市西湖区", 20),
-]  # fmt: skip
+    ("河北省霸州市南孟镇", 30),
+    ("河北省霸州市胜芳镇", 30),
+    ("河北省廊坊市广阳区", 40),
+    ("河北省保定市雄县", 40),
+    ("河北省石家庄市长安区", 40),
+    ("北京市大兴区", 60),
+    ("天津市西青区", 50),
+    ("山东省济南市历下区", 24),
+    ("河南省郑州市金水区", 20),
+    ("广东省深圳市南山区", 20),
+    ("浙江省杭州市西湖区", 20),
+]
 WUHAN = [
     "湖北省武汉市江汉区",
     "湖北省武汉市江岸区",
@@ -46,7 +61,7 @@ def _person(rng: random.Random, index: int) -> dict:
 
 
 def load_people(operator, data, log) -> None:
-    rng = random.Random(20200221)
+    rng = random.Random(20200221)  # noqa: S311 — reproducible demo data, not a secret
     villages = list(Area.objects.filter(level="village", code__startswith="131081103").order_by("code"))
     origins = [rng.choice(WUHAN) for _ in range(25)] + [rng.choice(HUBEI) for _ in range(26)]
     origins += [text for text, count in ELSEWHERE for _ in range(count)]
