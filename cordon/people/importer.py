@@ -263,6 +263,7 @@ class _Checker:
         villages = Area.objects.within(area).filter(level__in=("village", "grid")).values_list("code", "name")
         self.villages = {name: code for code, name in villages} | {code: code for code, _n in villages}
         self.origins: dict[str, str] = {}
+        self.context_year: int | None = None
 
     def village(self, value) -> str:
         text = validation.normalize(value or "")
@@ -329,7 +330,9 @@ class _Checker:
         except ValidationError as exc:
             errors.update(exc.message_dict)
         try:
-            arrival = services.clean_arrival(arrival_data, today=self.today, resolve=False)
+            arrival = services.clean_arrival(
+                arrival_data, today=self.today, resolve=False, context_year=self.context_year
+            )
         except ValidationError as exc:
             errors.update(exc.message_dict)
         if arrival.get("origin_text"):
@@ -347,6 +350,30 @@ def person_key(area_code: str, person: dict) -> tuple:
     if person["address"]:
         return ("address", area_code, person["name"], person["address"])
     return ("none", id(person))
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:[-/.年]|\d{4}(?!\d))")
+
+
+def _ledger_year(sheet, fields: list, sample: int = 5000) -> int | None:
+    """The year a ledger's dates are in, read from its full dates, for cells like "2月3日" that omit it:
+    a ledger of February 2020 imported in 2026 must not put 3 February in 2026."""
+    from collections import Counter
+
+    try:
+        column = fields.index("arrival_date")
+    except ValueError:
+        return None
+    years: Counter = Counter()
+    for index, (_row, values) in enumerate(sheet.rows()):
+        if index >= sample:
+            break
+        value = values[column]
+        if hasattr(value, "year"):
+            years[value.year] += 1
+        elif isinstance(value, str) and (match := _YEAR.search(value)):
+            years[int(match.group(1))] += 1
+    return years.most_common(1)[0][0] if years else None
 
 
 def run_import(
@@ -433,6 +460,7 @@ class _Run:
             }
         )
         column_of = {f: h for h, f in mapped.items()}
+        self.checker.context_year = _ledger_year(sheet, fields)
         for row_number, values in sheet.rows():
             self.done += 1
             if self.on_progress and self.done % 1000 == 0:

@@ -137,7 +137,7 @@ def clean_person(data: dict, *, today: date) -> dict:
     return cleaned
 
 
-def clean_arrival(data: dict, *, today: date, resolve: bool = True) -> dict:
+def clean_arrival(data: dict, *, today: date, resolve: bool = True, context_year: int | None = None) -> dict:
     """Normalise and check an arrival's fields (origin, date, means, plate, numbers).
 
     ``resolve=False`` leaves the origin code to the caller (the importer resolves each text once).
@@ -155,7 +155,9 @@ def clean_arrival(data: dict, *, today: date, resolve: bool = True) -> dict:
     arrival_date = data.get("arrival_date")
     try:
         arrival_date = (
-            validation.parse_date(arrival_date, today=today) if arrival_date not in (None, "") else None
+            validation.parse_date(arrival_date, today=today, context_year=context_year)
+            if arrival_date not in (None, "")
+            else None
         )
     except ValidationError as exc:
         errors["arrival_date"] = exc.messages

@@ -242,3 +242,16 @@ def test_the_template_round_trips_through_the_importer(world, tmp_path, client, 
 
 def test_ledger_xlsx_helper_has_a_title_row():
     assert ledger_xlsx([GOOD[0]])[:2] == b"PK"
+
+
+def test_a_date_without_its_year_takes_the_ledgers_year(world, ledger_file):
+    import datetime
+
+    rows = [
+        row("全日期甲", "13108119850203021", day="2020-02-01"),
+        row("全日期乙", "13108119850203022", day="2020/2/2"),
+        row("无年份", "13108119850203023", day="2月3日"),
+    ]
+    report = importing(world, ledger_file(rows), today=datetime.date(2026, 11, 29))
+    assert report.rejected == 0, report.errors
+    assert Arrival.objects.get(person__name="无年份").arrival_date == datetime.date(2020, 2, 3)

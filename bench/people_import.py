@@ -1,0 +1,199 @@
+"""Importing a ledger: a 100,000-row .xlsx through ``run_import``, versus reading it and inserting it raw.
+
+The file is what a town sends (bench.data.ledger_rows: the brief's eight columns, phones typed as
+numbers, dates as dates and as text, about 1% of rows a clerk got wrong). Cordon's path is the one the
+web, the API and the CLI share — ``cordon.people.importer.run_import`` by the town's commander, with
+validation, matching against the registry (dedup) and the write — timed three ways: the preview (dry
+run) on an empty registry, the import itself, and the same file imported again (idempotent: nothing
+created). The floor, measured in the same run on the same database: read the file with
+python-calamine and insert its rows with the database's fastest raw bulk path (executemany on SQLite,
+COPY on PostgreSQL) into a table of the same columns with one index; taken before and after Cordon's
+runs, the faster of the two counts. Target: import ≤ 2.0× the floor (issue 3).
+
+BENCH_IMPORT_ROWS scales the file (default 100000); BENCH_IMPORT_BAD_SHARE sets the share of bad rows
+(default 0.01). See bench.common for the databases.
+"""
+
+import os
+import tempfile
+import time
+
+from bench.common import databases, note, scratch_database, step
+
+ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+BAD_SHARE = float(os.environ.get("BENCH_IMPORT_BAD_SHARE", "0.01"))
+TARGET_RATIO = 2.0
+
+
+def run() -> dict:
+    with tempfile.TemporaryDirectory(prefix="cordon-bench-ledger-") as filedir:
+        path = os.path.join(filedir, "返乡人员台账.xlsx")
+        made = step("bench.people_import:make_file", "sqlite://:memory:", filedir, path=path, rows=ROWS)
+        runs = []
+        for kind in databases():
+            with scratch_database(kind, "people_import") as (url, workdir):
+                runs.append(step("bench.people_import:measure", url, workdir, path=path))
+    return {
+        "benchmark": "people_import",
+        "rows": ROWS,
+        "file": made,
+        "target_ratio": TARGET_RATIO,
+        "runs": runs,
+    }
+
+
+# --- steps, each in a process of its own ------------------------------------------------------------
+
+
+def make_file(*, path: str, rows: int) -> dict:
+    """Write the ledger with Cordon's own .xlsx writer (phones as numbers, as Excel keeps them)."""
+    import django
+
+    django.setup()
+    from bench.data import LEDGER_HEADERS, Generator, ledger_rows
+    from cordon.core.spreadsheet_writers import Column, SheetSpec, write_xlsx
+
+    start = time.perf_counter()
+    columns = [Column(h, text=h == "身份证号") for h in LEDGER_HEADERS]
+    sheet = SheetSpec(
+        name="返乡人员",
+        columns=columns,
+        rows=ledger_rows(Generator(), rows, bad_share=BAD_SHARE),
+        header_lines=["堂二里镇返乡人员摸排台账（2020年1月10日至2月29日）"],  # a title row above the headers
+    )
+    write_xlsx(path, [sheet], properties={"title": "堂二里镇返乡人员摸排台账"})
+    return {
+        "columns": len(LEDGER_HEADERS),
+        "bad_share": BAD_SHARE,
+        "size_mb": round(os.path.getsize(path) / 2**20, 1),
+        "write_seconds": round(time.perf_counter() - start, 2),
+    }
+
+
+def measure(*, path: str) -> dict:
+    from bench.common import build_town, commander, setup_django
+
+    setup_django(migrate=True)
+    from django.db import connection
+
+    from bench.data import TOWN
+    from cordon.accounts.models import Area
+
+    build_town()
+    town = Area.objects.get(code=TOWN[0])
+    result = {"database": connection.vendor}
+    floors = [_floor(path)]
+    note(f"{connection.vendor}: floor {floors[0]['total_seconds']:.2f} s")
+
+    preview = _cordon_import(path, commander(), town, dry_run=True)
+    note(f"{connection.vendor}: preview {preview['seconds']:.2f} s")
+    first = _cordon_import(path, commander(), town, dry_run=False)
+    note(f"{connection.vendor}: import {first['seconds']:.2f} s")
+    again = _cordon_import(path, commander(), town, dry_run=False)
+    note(f"{connection.vendor}: import again {again['seconds']:.2f} s")
+
+    floors.append(_floor(path))
+    floor = min(floors, key=lambda f: f["total_seconds"])
+    for label, figures in (("preview", preview), ("import", first), ("import_again", again)):
+        figures["ratio"] = round(figures["seconds"] / floor["total_seconds"], 2)
+        figures["seconds"] = round(figures["seconds"], 2)
+        if label != "import":
+            figures.pop("error_sample")
+        result[label] = figures
+    result["floor"] = {**floor, "runs_seconds": [round(f["total_seconds"], 3) for f in floors]}
+    result["floor"]["total_seconds"] = round(floor["total_seconds"], 3)
+    result["target_met"] = first["ratio"] <= TARGET_RATIO
+    return result
+
+
+def _cordon_import(path: str, actor, area, *, dry_run: bool) -> dict:
+    from cordon.people import import_writer
+    from cordon.people.importer import run_import
+
+    phases = _Phases(import_writer.Writer, ("flush", "_known_people", "_known_arrivals", "_insert"))
+    start = time.perf_counter()
+    with open(path, "rb") as source:
+        report = run_import(
+            actor=actor, area=area, source=source, filename=os.path.basename(path), dry_run=dry_run
+        )
+    seconds = time.perf_counter() - start
+    phases.restore()
+    figures = {
+        "seconds": seconds,
+        "rows_per_second": round(report.total / seconds),
+        **report.summary(),
+        "message": report.message,
+        "phases_seconds": {
+            # Everything outside the write half: reading the file, checking each row, pinyin.
+            "read_and_check": round(seconds - phases.seconds["flush"], 2),
+            "write_half_total": round(phases.seconds["flush"], 2),
+            "match_people": round(phases.seconds["_known_people"], 2),
+            "match_arrivals": round(phases.seconds["_known_arrivals"], 2),
+            "raw_inserts": round(phases.seconds["_insert"], 2),
+        },
+    }
+    figures["error_sample"] = figures.pop("errors")[:3]
+    return figures
+
+
+class _Phases:
+    """Time spent in some methods of a class (called per chunk of rows, so the wrapping costs nothing)."""
+
+    def __init__(self, cls, names):
+        self.cls, self.originals = cls, {name: getattr(cls, name) for name in names}
+        self.seconds = dict.fromkeys(names, 0.0)
+        for name, original in self.originals.items():
+            setattr(cls, name, self._timed(name, original))
+
+    def _timed(self, name, original):
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[name] += time.perf_counter() - start
+
+        return timed
+
+    def restore(self):
+        for name, original in self.originals.items():
+            setattr(self.cls, name, original)
+
+
+_FLOOR_COLUMNS = ("name", "document_number", "phone", "village", "address", "origin", "arrival_date", "means")
+
+
+def _floor(path: str) -> dict:
+    """calamine reads the file; the rows go in raw, in one transaction, into an indexed table."""
+    import python_calamine
+    from django.db import connection, transaction
+
+    from bench.data import raw_insert
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_ledger_floor")
+        key = (
+            "INTEGER PRIMARY KEY"
+            if connection.vendor == "sqlite"
+            else "bigint GENERATED BY DEFAULT AS IDENTITY"
+        )
+        real = "REAL" if connection.vendor == "sqlite" else "double precision"
+        cursor.execute(
+            f"CREATE TABLE bench_ledger_floor (id {key}, name text, document_number text, phone {real},"
+            " village text, address text, origin text, arrival_date text, means text)"
+        )
+        cursor.execute("CREATE INDEX bench_ledger_floor_number ON bench_ledger_floor (document_number)")
+    start = time.perf_counter()
+    with python_calamine.CalamineWorkbook.from_path(path) as workbook:
+        rows = workbook.get_sheet_by_index(0).to_python()[2:]  # below the title line and the header
+    read = time.perf_counter() - start
+    with transaction.atomic():
+        for i in range(0, len(rows), 20_000):
+            raw_insert("bench_ledger_floor", _FLOOR_COLUMNS, rows[i : i + 20_000])
+    total = time.perf_counter() - start
+    return {
+        "rows": len(rows),
+        "read_seconds": round(read, 3),
+        "insert_seconds": round(total - read, 3),
+        "total_seconds": total,
+    }
