@@ -11,6 +11,7 @@ BENCH_DATABASE_URL is set).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -60,6 +61,42 @@ def scratch_database(kind: str, benchmark: str):
         finally:
             with psycopg.connect(base, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+_LOADED: dict[tuple[str, int], tuple[str, str, dict]] = {}
+_KEPT = contextlib.ExitStack()
+atexit.register(_KEPT.close)
+
+
+def people_database(kind: str, rows: int) -> tuple[str, str, dict]:
+    """(URL, work directory, load figures) of a database holding the town and ``rows`` people with
+    one arrival each, loaded once per process and shared by the benchmarks that only read it (export,
+    search); removed when the process ends."""
+    key = (kind, rows)
+    if key not in _LOADED:
+        url, workdir = _KEPT.enter_context(scratch_database(kind, f"people_{rows}"))
+        _LOADED[key] = (url, workdir, step("bench.common:load_people_step", url, workdir, rows=rows))
+    return _LOADED[key]
+
+
+def load_people_step(*, rows: int) -> dict:
+    setup_django(migrate=True)
+    from django.db import connection
+
+    from bench.data import Generator, load_people
+
+    town = build_town()
+    note(f"{connection.vendor}: loading {rows} people and their arrivals")
+    start = time.perf_counter()
+    categories = load_people(Generator(), rows, actor_id=town["operator_id"])
+    loaded = time.perf_counter() - start
+    start = time.perf_counter()
+    analyze()
+    return {
+        "load_seconds": round(loaded, 1),
+        "analyze_seconds": round(time.perf_counter() - start, 1),
+        "arrivals_by_category": categories,
+    }
 
 
 def step(function: str, url: str, workdir: str, **params) -> dict:

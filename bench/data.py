@@ -346,11 +346,27 @@ class Generator:
 LEDGER_HEADERS = ["姓名", "身份证号", "手机号", "村街", "现住址", "来源地", "到达日期", "交通方式"]
 
 
+def ledger_row(p: Person, rng: random.Random) -> list:
+    """One person's row for LEDGER_HEADERS, as clerks type it: the phone a number (Excel keeps it as
+    one), the date mostly an Excel date, sometimes text (2020/1/23, 1月23日), now and then a lower-case x."""
+    number = p.document_number
+    if number.endswith("X") and rng.random() < 0.3:
+        number = number[:-1] + "x"
+    day = p.arrival_date
+    style = rng.random()
+    if style < 0.8:
+        arrival = day
+    elif style < 0.95:
+        arrival = f"{day.year}/{day.month}/{day.day}"
+    else:
+        arrival = f"{day.month}月{day.day}日"
+    return [p.name, number, int(p.phone), p.village_name, p.address, p.origin_text, arrival, p.means]
+
+
 def ledger_rows(generator: Generator, count: int, *, bad_share: float = 0.01):
-    """``count`` rows of a ledger for LEDGER_HEADERS, with what real ledgers carry: phones typed as
-    numbers, dates as Excel dates and sometimes as text (2020/1/23, 1月23日), a lower-case x, and a
-    ``bad_share`` of rows a clerk got wrong (a mistyped check digit, 2月30日, a short phone, a person
-    entered twice) that the import must reject with a message."""
+    """``count`` rows of a ledger for LEDGER_HEADERS (see ``ledger_row``), with a ``bad_share`` of rows
+    a clerk got wrong (a mistyped check digit, 2月30日, a short phone, a person entered twice) that the
+    import must reject with a message."""
     rng = generator.rng
     recent: list[list] = []
     for _ in range(count):
@@ -359,21 +375,11 @@ def ledger_rows(generator: Generator, count: int, *, bad_share: float = 0.01):
             yield list(rng.choice(recent))  # the same person entered twice
             continue
         p = generator.person()
-        number = p.document_number
-        if number.endswith("X") and rng.random() < 0.3:
-            number = number[:-1] + "x"
-        day = p.arrival_date
-        style = rng.random()
-        if style < 0.8:
-            arrival = day
-        elif style < 0.95:
-            arrival = f"{day.year}/{day.month}/{day.day}"
-        else:
-            arrival = f"{day.month}月{day.day}日"
-        row = [p.name, number, int(p.phone), p.village_name, p.address, p.origin_text, arrival, p.means]
+        row = ledger_row(p, rng)
         if roll < bad_share:
             problem = int(roll / bad_share * 4)
             if problem == 1:
+                number = row[1]
                 wrong = "0123456789X"[("0123456789X".index(number[-1].upper()) + 1) % 11]
                 row[1] = number[:-1] + wrong  # a mistyped digit breaks the check character
             elif problem == 2:
@@ -384,6 +390,23 @@ def ledger_rows(generator: Generator, count: int, *, bad_share: float = 0.01):
         if len(recent) > 200:
             recent.pop(0)
         yield row
+
+
+def resent_ledger_rows(count: int, *, seed: int = 2020, changed_phone_share: float = 0.1):
+    """A ledger re-sent to a registry that ``load_people(Generator(seed), …)`` filled: half its rows
+    are people already registered (the first ones loaded; a ``changed_phone_share`` of them with a new
+    phone), half are people never seen (another seed), shuffled."""
+    known, new = Generator(seed), Generator(seed + 1)
+    rng = random.Random(seed + 2)  # noqa: S311 — reproducible synthetic data, not a secret
+    rows = []
+    for _ in range(count // 2):
+        p = known.person()
+        if rng.random() < changed_phone_share:
+            p.phone = rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+        rows.append(ledger_row(p, rng))
+    rows += [ledger_row(new.person(), rng) for _ in range(count - count // 2)]
+    rng.shuffle(rows)
+    return rows
 
 
 # --- loading people straight into the tables ---------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BENCHMARKS = ["bench.scope"]
+BENCHMARKS = ["bench.scope", "bench.people_export", "bench.people_search", "bench.people_import"]
 
 
 def main() -> int:

@@ -267,6 +267,7 @@ def cmd_import(args) -> int:
     batch = None
     if not args.dry_run:
         batch = jobs.enqueue(
+            status="running",
             kind="people.import",
             area=area,
             actor=actor,
@@ -278,7 +279,13 @@ def cmd_import(args) -> int:
             },
         )
     report = run_import(
-        actor=actor, area=area, source=str(path), filename=path.name, dry_run=args.dry_run, batch=batch
+        actor=actor,
+        area=area,
+        source=str(path),
+        filename=path.name,
+        dry_run=args.dry_run,
+        batch=batch,
+        on_progress=(lambda done, total: jobs.progress(batch, done, total)) if batch else None,
     )
     if batch is not None:
         from django.utils import timezone

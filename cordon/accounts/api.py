@@ -10,12 +10,13 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from cordon.accounts import selectors, services
 from cordon.accounts.lockout import is_locked_out
 from cordon.accounts.models import ApiToken, Area, Role, RoleAssignment, User
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
+from cordon.core.pagination import Pages
 from cordon.core.privacy import mask_phone
 
 router = Router(tags=["accounts"])
@@ -172,7 +173,7 @@ def area_create(request, payload: AreaIn):
 
 
 @router.get("/users", response=list[UserListOut], summary="Accounts the commander manages")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def user_list(request, q: str = "", area: str = "", role: str = "", status: str = ""):
     _require_manager(request)
     return selectors.users_for_manager(

@@ -1,12 +1,13 @@
 """/api/v1/checkpoints/: the checkpoints a user reaches; the command centre sets them up."""
 
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from cordon.accounts.models import Area
 from cordon.accounts.scope import get_visible_or_404, visible_area
 from cordon.checkpoints import selectors, services
 from cordon.checkpoints.models import Checkpoint
+from cordon.core.pagination import Pages
 
 router = Router(tags=["checkpoints"])
 
@@ -45,7 +46,7 @@ class CheckpointPatch(Schema):
 
 
 @router.get("/", response=list[CheckpointOut], summary="Checkpoints in the user's areas")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def checkpoint_list(request, area: str = "", kind: str = "", status: str = ""):
     if area:
         area = get_visible_or_404(Area.objects, request.user, code=area).code

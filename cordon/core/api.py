@@ -5,11 +5,12 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from cordon.accounts.models import Role
 from cordon.accounts.scope import has_role_anywhere
 from cordon.core import audit
+from cordon.core.pagination import Pages
 
 router = Router(tags=["audit"])
 
@@ -37,7 +38,7 @@ class AuditEntryOut(Schema):
 
 
 @router.get("/", response=list[AuditEntryOut], summary="Audit entries (commanders only)")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def audit_list(request, target_type: str = "", target_id: str = "", action: str = ""):
     if not has_role_anywhere(request.user, Role.COMMANDER):
         raise PermissionDenied(_("Only the commander reads the audit log."))

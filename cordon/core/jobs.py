@@ -38,10 +38,23 @@ def handler(kind: str):
     return register
 
 
-def enqueue(*, kind: str, area, actor, params: dict) -> Job:
-    """Queue a job; the worker picks it up. Within a transaction, it is queued when that commits."""
+def enqueue(*, kind: str, area, actor, params: dict, status: str = Job.Status.QUEUED) -> Job:
+    """Queue a job; the worker picks it up. Within a transaction, it is queued when that commits.
+
+    ``status="running"`` records work done in the caller's own process (a CLI import): a worker never
+    picks it up.
+    """
     area_code = area if isinstance(area, str) else area.code
-    return Job.objects.create(kind=kind, area_id=area_code, created_by=actor, params=params)
+    started = timezone.now() if status == Job.Status.RUNNING else None
+    return Job.objects.create(
+        kind=kind,
+        area_id=area_code,
+        created_by=actor,
+        params=params,
+        status=status,
+        started_at=started,
+        heartbeat_at=started,
+    )
 
 
 def progress(job: Job, done: int, total: int | None = None) -> None:

@@ -66,7 +66,9 @@ class HeaderFinder:
             if r0 == r1 == header_row and c1 > c0
             for c in range(c0, c1 + 1)
         }
-        if below < len(region) and self._is_sub_header(keys[below], texts[below], is_text[below], grouped):
+        if below < len(region) and self._is_sub_header(
+            keys[below], texts[below], is_text[below], grouped, keys[header_row]
+        ):
             lower = below
         elif header_row > 0 and any(r0 < header_row <= r1 for r0, _c0, r1, _c1 in vertical):
             upper = header_row - 1
@@ -97,20 +99,29 @@ class HeaderFinder:
         return headers, lower
 
     def _is_sub_header(
-        self, keys: list[str], texts: list[str], is_text: list[bool], grouped: set[int]
+        self,
+        keys: list[str],
+        texts: list[str],
+        is_text: list[bool],
+        grouped: set[int],
+        header_keys: list[str],
     ) -> bool:
         """Whether the row under the header row is the lower half of a two-level header.
 
-        It is when it holds nothing but text (a data row has numbers or dates) and either names a known
-        column ("手机", or a vertically merged "姓名" spread down) or fills only columns that stand under
-        a name merged across columns — a data row would fill the name and ID columns too.
+        A lower header fills only the columns under a group label ("联系方式", merged across its columns
+        or not) or left empty above; a data row fills the columns the header row names (姓名, 身份证号).
+        Text that looks like data (six digits or more: an ID number, a phone, a date) never makes a
+        header, whatever else the row holds — a first data row whose 证件类型 reads "身份证" included.
         """
         filled = [c for c, text in enumerate(texts) if text]
         if not filled or not all(is_text[c] for c in filled):
             return False
-        if any(key and self.is_known(key) for key in keys):
-            return True
-        return bool(grouped) and all(c in grouped for c in filled)
+        if any(sum(ch.isdigit() for ch in texts[c]) >= 6 for c in filled):
+            return False
+        under_a_group = all(
+            c in grouped or not (header_keys[c] and self.is_known(header_keys[c])) for c in filled
+        )
+        return under_a_group and (bool(grouped) or any(key and self.is_known(key) for key in keys))
 
 
 # -- CSV and other text ------------------------------------------------------------------------------

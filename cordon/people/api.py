@@ -6,17 +6,18 @@ them whole (the same rule as the person's page); reading a whole record is writt
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
 from cordon.core.access import log_access
 from cordon.core.errors import ApiError
 from cordon.core.models import Job
+from cordon.core.pagination import Pages
 from cordon.people import selectors, services
+from cordon.people.jobs import queue_commit, queue_import
 from cordon.people.models import Arrival, Person
 
 router = Router(tags=["people"])
@@ -50,6 +51,18 @@ class PersonIn(Schema):
     address: str = Field("", max_length=200)
     registered_address: str = Field("", max_length=200)
     note: str = Field("", max_length=500)
+
+
+class PersonPatch(Schema):
+    name: str | None = Field(None, max_length=60)
+    document_type: Person.Document | None = None
+    document_number: str | None = Field(None, max_length=40)
+    phone: str | None = Field(None, max_length=30)
+    phone_other: str | None = Field(None, max_length=30)
+    area: str | None = Field(None, max_length=15)
+    address: str | None = Field(None, max_length=200)
+    registered_address: str | None = Field(None, max_length=200)
+    note: str | None = Field(None, max_length=500)
 
 
 class ArrivalOut(Schema):
@@ -108,7 +121,10 @@ class ImportOut(Schema):
 
 
 def _person_out(user, person: Person) -> Person:
+    """The person as ``user`` may see them; whole numbers handed out are written to the access log."""
     full = selectors.shows_full_data(user, person)
+    if full:
+        log_access(actor=user, kind="view", target=person, area=person.area_id)
     for key, value in selectors.masked_view(person, full).items():
         setattr(person, key, value)
     person.masked = not full
@@ -133,10 +149,7 @@ def person_list(request, q: str = ""):
 
 @router.get("/{int:person_id}", response=PersonOut)
 def person_detail(request, person_id: int):
-    person = _person_or_404(request, person_id)
-    if selectors.shows_full_data(request.user, person):
-        log_access(actor=request.user, kind="view", target=person, area=person.area_id)
-    return _person_out(request.user, person)
+    return _person_out(request.user, _person_or_404(request, person_id))
 
 
 @router.post(
@@ -160,10 +173,12 @@ def register(request, payload: RegisterIn):
 
 
 @router.patch("/{int:person_id}", response=PersonOut)
-def person_update(request, person_id: int, payload: PersonIn):
+def person_update(request, person_id: int, payload: PersonPatch):
+    """Change the fields sent; a field left out keeps what is stored."""
     person = _person_or_404(request, person_id)
-    area = visible_area(request.user, payload.area)
-    services.person_save(actor=request.user, area=area, data=payload.dict(exclude={"area"}), person=person)
+    data = payload.dict(exclude_unset=True)
+    area = visible_area(request.user, data.pop("area")) if data.get("area") else person.area
+    services.person_save(actor=request.user, area=area, data=data, person=person, partial=True)
     return _person_out(request.user, _person_or_404(request, person_id))
 
 
@@ -181,12 +196,12 @@ def arrival_list(request, person_id: int):
 def arrival_create(request, person_id: int, payload: ArrivalIn):
     person = _person_or_404(request, person_id)
     data = {**payload.dict(), "means": payload.means or ""}
-    arrival, created = services.arrival_save(actor=request.user, person=person, data=data)
+    arrival, created = services.arrival_save(actor=request.user, person=person, data=data, partial=True)
     return Status(201 if created else 200, arrival)
 
 
 @router.get("/ledgers/arrivals", response=list[ArrivalOut], summary="A ledger: arrivals by category")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pages, page_size=100)
 def ledger(
     request,
     category: str = "",
@@ -211,8 +226,6 @@ def ledger(
     "/imports", response={202: ImportOut}, summary="Upload a ledger (.xlsx, .xls, .csv) to preview or import"
 )
 def import_upload(request, file: File[UploadedFile], area: Form[str], dry_run: Form[bool] = True):
-    from cordon.people.views_imports import queue_import
-
     if not has_role_anywhere(request.user, *services.REGISTRARS):
         raise PermissionDenied(_("Your role does not register people."))
     job = queue_import(
@@ -222,7 +235,9 @@ def import_upload(request, file: File[UploadedFile], area: Form[str], dry_run: F
 
 
 def _import_job(request, job_id: int) -> Job:
-    return get_visible_or_404(Job.objects.filter(kind="people.import"), request.user, pk=job_id)
+    return get_visible_or_404(
+        Job.objects.filter(kind="people.import"), request.user, roles=services.REGISTRARS, pk=job_id
+    )
 
 
 @router.get("/imports/{int:job_id}", response=ImportOut, summary="An import's progress and report")
@@ -234,20 +249,10 @@ def import_status(request, job_id: int):
     "/imports/{int:job_id}/commit", response={202: ImportOut}, summary="Import what a preview showed"
 )
 def import_commit(request, job_id: int):
-    from cordon.people.views_imports import queue_import
-
-    job = _import_job(request, job_id)
-    if not job.params.get("dry_run") or job.status != Job.Status.DONE:
-        raise ApiError(409, "not_a_finished_preview", _("Only a finished preview can be imported."))
-    again = queue_import(
-        actor=request.user,
-        area=job.area,
-        stored_file=job.params["stored_file"],
-        filename=job.params["filename"],
-        dry_run=False,
-        mapping=job.params.get("mapping", {}),
-        source="api",
-    )
+    try:
+        again = queue_commit(actor=request.user, preview=_import_job(request, job_id), source="api")
+    except ValidationError as exc:
+        raise ApiError(409, "not_a_finished_preview", exc.messages[0]) from None
     return Status(202, again)
 
 
@@ -255,13 +260,6 @@ def import_commit(request, job_id: int):
     "/imports/{int:job_id}/rejected.xlsx", summary="The rejected rows, with a column saying what is wrong"
 )
 def import_rejected(request, job_id: int):
-    from pathlib import Path
+    from cordon.people.import_files import rejected_response
 
-    from django.conf import settings
-
-    job = _import_job(request, job_id)
-    name = (job.result or {}).get("rejected_file")
-    path = Path(settings.VAR_DIR) / "jobs" / str(job.pk) / (name or "-")
-    if not name or not path.exists():
-        raise ApiError(404, "not_found", _("No such record."))
-    return FileResponse(path.open("rb"), as_attachment=True, filename="rejected-rows.xlsx")
+    return rejected_response(request.user, _import_job(request, job_id))

@@ -160,13 +160,22 @@ def provenance(user, request: ExportRequest, when: datetime) -> str:
     }
 
 
+def _arrivals(user, request: ExportRequest, filters: LedgerFilters):
+    """Whole numbers only from the areas where the user's role may export them: a health worker of
+    one town who is also a viewer of the next exports the next town's people masked, or not at all."""
+    from cordon.people import services
+
+    roles = services.FULL_EXPORT_ROLES if request.unmasked else None
+    return ledger_arrivals(user, filters, roles=roles)
+
+
 def write_ledger(user, request: ExportRequest, output) -> int:
     """Write the ledger to ``output`` (a path or binary file); return the number of rows written."""
     when = timezone.now()
     line = provenance(user, request, when)
     labels = _labels()
     if request.format == "csv":
-        arrivals = ledger_arrivals(user, request.filters).order_by(
+        arrivals = _arrivals(user, request, request.filters).order_by(
             "category__priority", "-arrival_date", "id"
         )
         counter = _Counted(_rows(arrivals, request.unmasked, labels))
@@ -178,7 +187,7 @@ def write_ledger(user, request: ExportRequest, output) -> int:
         if wanted and category.code not in wanted:
             continue
         filters = LedgerFilters(**{**request.filters.__dict__, "category": category.code})
-        arrivals = ledger_arrivals(user, filters).order_by("-arrival_date", "id")
+        arrivals = _arrivals(user, request, filters).order_by("-arrival_date", "id")
         sheets.append(
             SheetSpec(
                 name=category.name,

@@ -34,6 +34,8 @@ class RegisterForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    # One per form shown: a second press of "登记" (or a resent POST) finds the first one's person.
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def __init__(self, *args, area_choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,7 +51,8 @@ class RegisterForm(forms.Form):
                 "inputmode": "text",
                 "autocomplete": "off",
                 "autocapitalize": "characters",
-                "hx-get": reverse("people:lookup"),
+                # POST, not GET: the form carries a name, an ID number and phones, which never go in a URL.
+                "hx-post": reverse("people:lookup"),
                 "hx-trigger": "change",
                 "hx-target": "#register-fields",
                 "hx-select": "#register-fields",

@@ -99,3 +99,49 @@ def write_template(output) -> None:
         header_lines=[_("Ledger template: replace the two example rows with yours; delete the notes row.")],
     )
     write_xlsx(output, [sheet], properties={"title": _("Ledger template")})
+
+
+def rejected_response(user, job):
+    """The rejected rows of an import, as a download that says who took it and when, and is logged:
+    the rows carry whole ID numbers and phones."""
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from cordon.core.access import log_access
+    from cordon.core.spreadsheets import read_table
+
+    name = (job.result or {}).get("rejected_file")
+    path = Path(settings.VAR_DIR) / "jobs" / str(job.pk) / (name or "-")
+    if not name or not path.exists():
+        from django.http import Http404
+
+        raise Http404(_("The file is gone."))
+    table = read_table(str(path), filename=path.name, known_headers=lambda text: True)
+    line = _("Rejected rows of %(file)s, downloaded by %(who)s at %(when)s") % {
+        "file": job.params.get("filename", ""),
+        "who": user.display_name,
+        "when": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+    }
+    sheets = [
+        SheetSpec(name=sheet.name, header_lines=[line],
+                  columns=[Column(h.text, 16, text=True) for h in sheet.headers[:-1]]
+                  + [Column(sheet.headers[-1].text, 50, error=True)],
+                  rows=(values for _row, values in sheet.rows()))
+        for sheet in table.sheets
+    ]  # fmt: skip
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    counts = write_xlsx(
+        response, sheets, properties={"title": line, "author": user.display_name, "comments": line}
+    )
+    log_access(
+        actor=user,
+        kind="export",
+        target=job,
+        area=job.area_id,
+        detail={"rows": sum(counts), "file": "rejected rows", "import": job.pk},
+    )
+    response["Content-Disposition"] = 'attachment; filename="rejected-rows.xlsx"'
+    return response

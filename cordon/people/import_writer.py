@@ -1,23 +1,30 @@
 """The import's write half: match checked rows against the registry in bulk and store them in chunks.
 
-Per chunk of rows: one query finds the people already known by document number (anywhere: a number
-held in another village is refused, without saying where), one by name and phone or address, one
-their arrivals on the rows' days; then new people and arrivals are inserted through the database's
-fast path (executemany on SQLite, COPY on PostgreSQL) with ids allocated up front, and changed ones
-updated — all in one transaction, so a row is never half-written.
+Per chunk of rows, inside one transaction: one query finds the people already known by document
+number (anywhere: a number held outside the importer's villages is refused, without saying where),
+one the people without a document by name in the village (then by phone, address, or the arrival
+itself), one their arrivals on the rows' days; every row is classified into its ledger *before*
+anything is written, so a rejected row changes nothing; then new people and arrivals are inserted
+through the database's fast path (executemany on SQLite, COPY on PostgreSQL) with ids allocated up
+front, changed ones updated with an audit entry each, and the chunk's audit entry written. A chunk
+that meets a concurrent insert of the same number is planned again once from a fresh lookup.
 """
 
 from __future__ import annotations
 
-from django.db import connection, transaction
-from django.db.models import Q
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from cordon.accounts import codes
 from cordon.core import audit
+from cordon.core.models import AuditEntry
+from cordon.core.privacy import mask_phone
 from cordon.people.classify import classify
 from cordon.people.importer import CheckedRow, Report, RowProblem
 from cordon.people.models import Arrival, Person
+from cordon.people.services import REGISTERED_ELSEWHERE
 
 CHUNK = 2000
 
@@ -85,12 +92,25 @@ PERSON_FIELD_OF = {
 }
 
 
+@dataclass
+class _Plan:
+    """What a chunk will do; the report is only told once the chunk is written."""
+
+    rows: list = field(default_factory=list)  # (checked, labels, values, outcome, problems, changed fields)
+    new_people: list = field(default_factory=list)
+    person_updates: list = field(default_factory=list)  # (person id, changes, before, checked)
+    new_arrivals: list = field(default_factory=list)
+    arrival_updates: list = field(default_factory=list)  # (arrival id, changes)
+
+
 class Writer:
     def __init__(self, *, actor, area, report: Report, dry_run: bool, batch, categories, prefixes, now):
         self.actor, self.area, self.report, self.dry_run = actor, area, report, dry_run
         self.batch_id = batch.pk if batch is not None else None
+        # The areas where the actor may register people: a read-only role elsewhere changes nothing.
         self.categories, self.prefixes, self.now = categories, prefixes, now
         self.buffer: list[tuple[CheckedRow, list, list]] = []
+        self.chunks = 0
 
     # --- rows in ------------------------------------------------------------------------------------
 
@@ -99,45 +119,102 @@ class Writer:
         report.rejected += 1
         for column, message in problems:
             report.errors.append(RowProblem(sheet, row, column, str(message)))
-        report.rejected_rows.append(
-            (
-                sheet,
-                labels,
-                values,
-                "；".join(f"{column}：{message}" if column else str(message) for column, message in problems),
-            )
-        )
+        why = "；".join(f"{column}：{message}" if column else str(message) for column, message in problems)
+        report.rejected_rows.append((sheet, labels, values, why))
 
     def add(self, checked: CheckedRow, labels: list, values: list) -> None:
         self.buffer.append((checked, labels, values))
         if len(self.buffer) >= CHUNK:
             self.flush()
 
-    # --- matching and writing -----------------------------------------------------------------------
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        buffered, self.buffer = self.buffer, []
+        for attempt in (1, 2):
+            try:
+                with transaction.atomic():
+                    plan = self._plan(buffered)
+                    if not self.dry_run:
+                        self._write(plan)
+                break
+            except IntegrityError:
+                # Someone registered one of these numbers between our lookup and our insert: plan the
+                # chunk again from a fresh lookup (the row now finds the person); a second clash is
+                # reported row by row, nothing of the chunk written.
+                if attempt == 2:
+                    for checked, labels, values in buffered:
+                        self.reject(
+                            checked.sheet,
+                            checked.row,
+                            labels,
+                            values,
+                            [
+                                (
+                                    "",
+                                    _(
+                                        "Someone changed the registry at the same moment; "
+                                        "import the file again."
+                                    ),
+                                )
+                            ],
+                        )
+                    return
+        self._report(plan)
+
+    # --- matching ----------------------------------------------------------------------------------
 
     def _visible(self, area_code: str) -> bool:
         return any(codes.covers(prefix, area_code) for prefix in self.prefixes)
 
     def _known_people(self, rows: list[CheckedRow]) -> dict[tuple, dict]:
-        wanted_numbers = [r.key[2] for r in rows if r.key[0] == "doc"]
-        others = [r for r in rows if r.key[0] in ("phone", "address")]
-        found: dict[tuple, dict] = {}
         fields = ("id", "area_id", "document_type", "document_number", *PERSON_UPDATABLE)
-        for start in range(0, len(wanted_numbers), 500):
-            for person in Person.objects.filter(
-                document_number__in=wanted_numbers[start : start + 500]
-            ).values(*fields):
+        found: dict[tuple, dict] = {}
+        numbers = [r.key[2] for r in rows if r.key[0] == "doc"]
+        for start in range(0, len(numbers), 500):
+            for person in Person.objects.filter(document_number__in=numbers[start : start + 500]).values(
+                *fields
+            ):
                 found[("doc", person["document_type"], person["document_number"])] = person
-        if others:
-            query = Q(
+        others = [r for r in rows if r.key[0] != "doc"]
+        if not others:
+            return found
+        candidates = list(
+            Person.objects.filter(
                 document_number="",
                 area_id__in={r.area_code for r in others},
                 name__in={r.person["name"] for r in others},
-            )
-            for person in Person.objects.filter(query).values(*fields):
+            ).values(*fields)
+        )
+        for person in candidates:
+            if person["phone"]:
                 found.setdefault(("phone", person["area_id"], person["name"], person["phone"]), person)
+            if person["address"]:
                 found.setdefault(("address", person["area_id"], person["name"], person["address"]), person)
+        by_id = {p["id"]: p for p in candidates}
+        if by_id:
+            arrivals = Arrival.objects.filter(
+                person_id__in=list(by_id), arrival_date__in={r.arrival["arrival_date"] for r in others}
+            ).values_list("person_id", "arrival_date", "origin_text")
+            for person_id, day, origin in arrivals:
+                person = by_id[person_id]
+                found.setdefault(("arrival", person["area_id"], person["name"], day, origin), person)
         return found
+
+    @staticmethod
+    def _candidate_keys(checked: CheckedRow) -> list[tuple]:
+        """The row's own key first; a person without a document is also looked for by the weaker keys,
+        so a corrected phone or address still finds them."""
+        if checked.key[0] == "doc":
+            return [checked.key]
+        p, a, area = checked.person, checked.arrival, checked.area_code
+        keys = [checked.key]
+        if p["phone"]:
+            keys.append(("phone", area, p["name"], p["phone"]))
+        if p["address"]:
+            keys.append(("address", area, p["name"], p["address"]))
+        keys.append(("arrival", area, p["name"], a["arrival_date"], a["origin_text"]))
+        return list(dict.fromkeys(keys))
 
     def _known_arrivals(self, person_ids: list[int], days: set) -> dict[tuple, dict]:
         found = {}
@@ -150,103 +227,179 @@ class Writer:
                 found[(arrival["person_id"], arrival["arrival_date"])] = arrival
         return found
 
-    def flush(self) -> None:
-        if not self.buffer:
-            return
-        buffered, self.buffer = self.buffer, []
-        rows = [item[0] for item in buffered]
-        known = self._known_people(rows)
-        new_people, person_updates, plans = [], [], []
+    def _plan(self, buffered) -> _Plan:
+        plan = _Plan()
+        known = self._known_people([item[0] for item in buffered])
+        matched = []
         for checked, labels, values in buffered:
-            existing = known.get(checked.key)
+            existing = next((known[k] for k in self._candidate_keys(checked) if k in known), None)
             if existing is not None and not self._visible(existing["area_id"]):
-                column = labels[0] if labels else ""
-                self.reject(
-                    checked.sheet,
-                    checked.row,
-                    labels,
-                    values,
-                    [
-                        (
-                            column,
-                            _("This number is registered in another village; ask the town's command centre."),
-                        )
-                    ],
+                plan.rows.append(
+                    (
+                        checked,
+                        labels,
+                        values,
+                        "rejected",
+                        [
+                            (
+                                checked.document_column,
+                                REGISTERED_ELSEWHERE,
+                            )
+                        ],
+                        [],
+                    )
                 )
                 continue
-            changes = {}
-            if existing is not None:
-                for name in PERSON_UPDATABLE:
-                    value = checked.person.get(name)
-                    filled = name in checked.present or (name == "sex" and value)
-                    if filled and value not in ("", None) and value != existing[name]:
-                        changes[name] = value
-                if changes:
-                    person_updates.append((existing["id"], checked, changes))
-            else:
-                new_people.append(checked)
-            plans.append((checked, existing, changes, labels, values))
-
+            matched.append((checked, labels, values, existing))
         arrivals = self._known_arrivals(
-            [p[1]["id"] for p in plans if p[1] is not None], {p[0].arrival["arrival_date"] for p in plans}
+            [m[3]["id"] for m in matched if m[3] is not None], {m[0].arrival["arrival_date"] for m in matched}
         )
-        new_arrivals, arrival_updates = [], []
-        person_ids: dict[int, int] = {}  # id(checked) -> person id for new people, filled when inserting
-        for checked, existing, changes, _labels, _values in plans:
-            category = classify(
-                self.categories,
-                origin_code=checked.arrival["origin_code"],
-                area_code=checked.area_code,
-                arrival_date=checked.arrival["arrival_date"],
-            )
-            if category is None:
-                self.reject(
-                    checked.sheet,
-                    checked.row,
-                    _labels,
-                    _values,
-                    [("", _("No ledger category applies to this origin and date."))],
-                )
-                continue
-            checked.category = category.code
+        for checked, labels, values, existing in matched:
             current = arrivals.get((existing["id"], checked.arrival["arrival_date"])) if existing else None
             arrival_changes = {}
-            if current is not None:
+            if current is None:
+                # Only a new arrival is filed by today's rules; one already filed keeps its ledger.
+                category = classify(
+                    self.categories,
+                    origin_code=checked.arrival["origin_code"],
+                    area_code=checked.area_code,
+                    arrival_date=checked.arrival["arrival_date"],
+                )
+                if category is None:
+                    plan.rows.append(
+                        (
+                            checked,
+                            labels,
+                            values,
+                            "rejected",
+                            [("", _("No ledger category applies to this origin and date."))],
+                            [],
+                        )
+                    )
+                    continue
+                checked.category = category.code
+            else:
                 for name in ARRIVAL_UPDATABLE:
                     value = checked.arrival.get(name)
                     if value not in ("", None) and value != current[name]:
                         arrival_changes[name] = value
-                if not current["category_manual"] and current["category_id"] != category.code:
-                    arrival_changes["category_id"] = category.code
-                if arrival_changes:
-                    arrival_updates.append((current["id"], arrival_changes))
-            else:
-                new_arrivals.append(checked)
-            if existing is None or current is None:
-                self.report.created += 1
-            elif changes or arrival_changes:
-                self.report.updated += 1
-                if len(self.report.updates) < 200:
-                    self.report.updates.append(
-                        {
-                            "sheet": checked.sheet,
-                            "row": checked.row,
-                            "name": checked.person["name"],
-                            "fields": sorted({*changes, *arrival_changes} - {"category_id"}) or ["category"],
-                        }
+                if "origin_code" in arrival_changes and not current["category_manual"]:
+                    category = classify(
+                        self.categories,
+                        origin_code=checked.arrival["origin_code"],
+                        area_code=checked.area_code,
+                        arrival_date=checked.arrival["arrival_date"],
                     )
-            else:
-                self.report.unchanged += 1
+                    if category is not None and category.code != current["category_id"]:
+                        arrival_changes["category_id"] = category.code
+            person_changes = self._person_changes(checked, existing)
+            if existing is None:
+                plan.new_people.append(checked)
+            elif person_changes:
+                plan.person_updates.append((existing["id"], person_changes, existing, checked))
             checked.person_id = existing["id"] if existing else None
-        if self.dry_run:
-            return
-        with transaction.atomic():
-            self._insert_people(new_people, person_ids)
-            for person_id, _checked, changes in person_updates:
-                Person.objects.filter(pk=person_id).update(**changes, updated_at=self.now)
-            for arrival_id, changes in arrival_updates:
-                Arrival.objects.filter(pk=arrival_id).update(**changes, updated_at=self.now)
-            self._insert_arrivals([c for c in new_arrivals if hasattr(c, "category")], person_ids)
+            if current is None:
+                plan.new_arrivals.append(checked)
+            elif arrival_changes:
+                plan.arrival_updates.append((current["id"], arrival_changes))
+            if existing is None or current is None:
+                outcome = "created"
+            elif person_changes or arrival_changes:
+                outcome = "updated"
+            else:
+                outcome = "unchanged"
+            changed = sorted(
+                {*person_changes, *arrival_changes} - {"category_id", "name_pinyin", "name_initials"}
+            )
+            plan.rows.append((checked, labels, values, outcome, [], changed))
+        return plan
+
+    @staticmethod
+    def _person_changes(checked: CheckedRow, existing: dict | None) -> dict:
+        if existing is None:
+            return {}
+        changes = {}
+        for name in PERSON_UPDATABLE:
+            value = checked.person.get(name)
+            filled = name in checked.present or (name == "sex" and value)
+            if filled and value not in ("", None) and value != existing[name]:
+                changes[name] = value
+        if "name" in changes:
+            changes["name_pinyin"] = checked.person["name_pinyin"]
+            changes["name_initials"] = checked.person["name_initials"]
+        return changes
+
+    def _report(self, plan: _Plan) -> None:
+        report = self.report
+        for checked, labels, values, outcome, problems, changed in plan.rows:
+            if outcome == "rejected":
+                self.reject(checked.sheet, checked.row, labels, values, problems)
+                continue
+            setattr(report, outcome, getattr(report, outcome) + 1)
+            if changed and len(report.updates) < 200:
+                report.updates.append(
+                    {
+                        "sheet": checked.sheet,
+                        "row": checked.row,
+                        "name": checked.person["name"],
+                        "fields": changed,
+                    }
+                )
+
+    # --- writing -----------------------------------------------------------------------------------
+
+    def _write(self, plan: _Plan) -> None:
+        self._insert_people(plan.new_people)
+        entries = []
+        for person_id, changes, before, checked in plan.person_updates:
+            Person.objects.filter(pk=person_id).update(**changes, updated_at=self.now)
+            shown = {k: v for k, v in changes.items() if k not in ("name_pinyin", "name_initials")}
+            masked = {"phone", "phone_other"}
+            entries.append(
+                AuditEntry(
+                    actor=self.actor,
+                    actor_label=self.actor.username,
+                    source=audit.current_source(),
+                    action="person.update",
+                    target_type=Person._meta.label_lower,
+                    target_id=str(person_id),
+                    target_label=checked.person["name"],
+                    area_id=before["area_id"],
+                    changes={
+                        k: [
+                            mask_phone(before[k]) if k in masked else before[k],
+                            mask_phone(v) if k in masked else v,
+                        ]
+                        for k, v in shown.items()
+                    },
+                    reason=_("Ledger import %(file)s, row %(row)s")
+                    % {"file": self.report.filename[:100], "row": checked.row},
+                )
+            )
+        for arrival_id, changes in plan.arrival_updates:
+            Arrival.objects.filter(pk=arrival_id).update(**changes, updated_at=self.now)
+        self._insert_arrivals(plan.new_arrivals)
+        AuditEntry.objects.bulk_create(entries)
+        counts = {k: sum(1 for row in plan.rows if row[3] == k) for k in ("created", "updated", "unchanged")}
+        if counts["created"] or counts["updated"]:
+            self.chunks += 1
+            target = self._target()
+            audit.record(
+                actor=self.actor,
+                action="people.import",
+                target=target,
+                area=self.area,
+                changes={
+                    "file": [None, self.report.filename],
+                    "rows": [None, f"{plan.rows[0][0].row}–{plan.rows[-1][0].row}"],
+                    **{k: [None, v] for k, v in counts.items()},
+                },
+            )
+
+    def _target(self):
+        from cordon.core.models import Job
+
+        return Job.objects.get(pk=self.batch_id) if self.batch_id else self.area
 
     def _allocate_ids(self, table: str, count: int) -> list[int]:
         with connection.cursor() as cursor:
@@ -258,8 +411,13 @@ class Writer:
                 )
                 return [row[0] for row in cursor.fetchall()]
             # SQLite: Django's IMMEDIATE transactions hold the write lock, so nobody takes these ids.
+            # AUTOINCREMENT remembers the highest id ever used: a deleted (merged-away) person's id is
+            # never handed out again, so a new person never inherits its history.
             cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")  # noqa: S608
             start = cursor.fetchone()[0]
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            start = max(start, row[0] if row else 0)
             return list(range(start + 1, start + 1 + count))
 
     def _insert(self, table: str, columns: tuple, rows: list[tuple]) -> None:
@@ -274,7 +432,7 @@ class Writer:
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608
 
-    def _insert_people(self, new_people: list[CheckedRow], person_ids: dict) -> None:
+    def _insert_people(self, new_people: list[CheckedRow]) -> None:
         if not new_people:
             return
         ids = self._allocate_ids(Person._meta.db_table, len(new_people))
@@ -309,7 +467,7 @@ class Writer:
             )
         self._insert(Person._meta.db_table, PERSON_COLUMNS, rows)
 
-    def _insert_arrivals(self, new_arrivals: list[CheckedRow], person_ids: dict) -> None:
+    def _insert_arrivals(self, new_arrivals: list[CheckedRow]) -> None:
         adapt_date = connection.ops.adapt_datefield_value
         now = connection.ops.adapt_datetimefield_value(self.now)
         no = False if connection.vendor == "postgresql" else 0
@@ -341,23 +499,4 @@ class Writer:
         self._insert(Arrival._meta.db_table, ARRIVAL_COLUMNS, rows)
 
     def finish(self) -> None:
-        """One audit entry for the whole import (each row carries the batch it came from)."""
-        report = self.report
-        if self.dry_run or not (report.created or report.updated):
-            return
-        from cordon.core.models import Job
-
-        target = Job.objects.get(pk=self.batch_id) if self.batch_id else self.area
-        audit.record(
-            actor=self.actor,
-            action="people.import",
-            target=target,
-            area=self.area,
-            changes={
-                "file": [None, report.filename],
-                "created": [None, report.created],
-                "updated": [None, report.updated],
-                "unchanged": [None, report.unchanged],
-                "rejected": [None, report.rejected],
-            },
-        )
+        """Each written chunk recorded its own audit entry; nothing is left to do at the end."""

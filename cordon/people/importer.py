@@ -227,7 +227,7 @@ class CheckedRow:
     arrival: dict
     present: frozenset  # the fields the row actually filled: empty cells never erase stored data
     key: tuple
-    origin_code: str = ""
+    document_column: str = ""  # the file's header of the document number, for messages about it
 
 
 def remembered_mappings(area: Area) -> dict[str, str]:
@@ -264,6 +264,7 @@ class _Checker:
         self.villages = {name: code for code, name in villages} | {code: code for code, _n in villages}
         self.origins: dict[str, str] = {}
         self.context_year: int | None = None
+        self.date_reference: date | None = None
 
     def village(self, value) -> str:
         text = validation.normalize(value or "")
@@ -331,7 +332,11 @@ class _Checker:
             errors.update(exc.message_dict)
         try:
             arrival = services.clean_arrival(
-                arrival_data, today=self.today, resolve=False, context_year=self.context_year
+                arrival_data,
+                today=self.today,
+                resolve=False,
+                context_year=self.context_year,
+                date_reference=self.date_reference,
             )
         except ValidationError as exc:
             errors.update(exc.message_dict)
@@ -340,40 +345,79 @@ class _Checker:
         return person, arrival, area_code, errors
 
 
-def person_key(area_code: str, person: dict) -> tuple:
-    """What identifies a person across imports: the document, else name and phone (or address) in the
-    village. Rows with neither phone nor address cannot be told apart and are always new people."""
+def person_key(area_code: str, person: dict, arrival: dict) -> tuple:
+    """What identifies a person across imports: the document number; without one, the name in the
+    village with the phone, else the address, else the arrival itself (day and origin). The import
+    writer also tries the weaker keys, so a re-sent ledger with a corrected phone finds the person."""
     if person["document_number"]:
         return ("doc", person["document_type"], person["document_number"])
     if person["phone"]:
         return ("phone", area_code, person["name"], person["phone"])
     if person["address"]:
         return ("address", area_code, person["name"], person["address"])
-    return ("none", id(person))
+    return ("arrival", area_code, person["name"], arrival["arrival_date"], arrival["origin_text"])
 
 
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?:[-/.年]|\d{4}(?!\d))")
+def _by_field(fields: list, labels: list, values: list) -> tuple[dict, list]:
+    """A row's values by ledger field. Two columns of one field (身份证号 and 证件号码) give the value
+    of whichever is filled; two different values are a problem to report, never a silent choice."""
+    by_field: dict = {}
+    source: dict = {}
+    conflicts = []
+    for name, label, value in zip(fields, labels, values, strict=True):
+        if not name:
+            continue
+        if by_field.get(name) in (None, ""):
+            by_field[name], source[name] = value, label
+        elif value not in (None, "") and str(value).strip() != str(by_field[name]).strip():
+            conflicts.append(
+                (
+                    label,
+                    _("“%(value)s” differs from “%(other)s” in the column %(column)s.")
+                    % {"value": str(value)[:30], "other": str(by_field[name])[:30], "column": source[name]},
+                )
+            )
+    return by_field, conflicts
 
 
-def _ledger_year(sheet, fields: list, sample: int = 5000) -> int | None:
-    """The year a ledger's dates are in, read from its full dates, for cells like "2月3日" that omit it:
-    a ledger of February 2020 imported in 2026 must not put 3 February in 2026."""
+_YEARLESS = re.compile(r"^\s*\d{1,2}\s*(?:月\s*\d{1,2}\s*[日号]?|[./-]\s*\d{1,2})\s*$")
+
+
+def _ledger_year(sheet, fields: list, sample: int = 5000) -> tuple[int | None, date | None, int]:
+    """The year a ledger's dates are in and its latest full date, read from the arrival dates that
+    carry a year, and how many omit it. A February 2020 ledger imported in 2026 must read "2月3日" as
+    2020-02-03, and "12月28日" in a ledger that ends in January 2020 as 2019-12-28."""
     from collections import Counter
 
     try:
         column = fields.index("arrival_date")
     except ValueError:
-        return None
+        return None, None, 0
     years: Counter = Counter()
-    for index, (_row, values) in enumerate(sheet.rows()):
-        if index >= sample:
-            break
-        value = values[column]
-        if hasattr(value, "year"):
-            years[value.year] += 1
-        elif isinstance(value, str) and (match := _YEAR.search(value)):
-            years[int(match.group(1))] += 1
-    return years.most_common(1)[0][0] if years else None
+    latest: date | None = None
+    yearless = 0
+    try:
+        for index, (_row, values) in enumerate(sheet.rows()):
+            if index >= sample:
+                break
+            value = values[column]
+            day = None
+            if hasattr(value, "year"):
+                day = value if isinstance(value, date) and not hasattr(value, "hour") else value.date()
+            elif isinstance(value, str):
+                if _YEARLESS.match(value):
+                    yearless += 1
+                    continue
+                try:
+                    day = validation.parse_date(value, today=date(2099, 12, 31))
+                except ValidationError:
+                    continue
+            if day is not None:
+                years[day.year] += 1
+                latest = day if latest is None or day > latest else latest
+    except SpreadsheetError:
+        pass  # the rows themselves report where the file breaks
+    return (years.most_common(1)[0][0] if years else None), latest, yearless
 
 
 def run_import(
@@ -414,7 +458,8 @@ def run_import(
             dry_run=dry_run,
             batch=batch,
             categories=load_categories(),
-            prefixes=visible_prefixes(actor),
+            # Only villages where the actor registers people: a read-only role elsewhere changes nothing.
+            prefixes=visible_prefixes(actor, roles=services.REGISTRARS),
             now=timezone.now(),
         ),
         total=sum(sheet.row_count_hint for sheet in table.sheets),
@@ -459,12 +504,26 @@ class _Run:
                 "missing": [str(FIELDS[f][0]) for f in missing],
             }
         )
-        column_of = {f: h for h, f in mapped.items()}
-        self.checker.context_year = _ledger_year(sheet, fields)
+        column_of: dict[str, str] = {}
+        for header, name in mapped.items():
+            column_of.setdefault(name, header)
+        year, latest, yearless = _ledger_year(sheet, fields)
+        self.checker.context_year, self.checker.date_reference = year, latest
+        if yearless and year is None:
+            report.sheets[-1]["notes"] = [
+                _("Dates without a year (such as 2月3日) were read in %(year)s.")
+                % {"year": self.checker.today.year}
+            ]
         for row_number, values in sheet.rows():
             self.done += 1
             if self.on_progress and self.done % 1000 == 0:
                 self.on_progress(self.done, self.total)
+            by_field, conflicts = _by_field(fields, labels, values)
+            if not any(v not in (None, "") for v in by_field.values()):
+                continue  # only columns Cordon does not read are filled (a row numbered in advance)
+            if conflicts:
+                writer.reject(sheet.name, row_number, labels, values, conflicts)
+                continue
             if missing:
                 writer.reject(
                     sheet.name,
@@ -480,7 +539,6 @@ class _Run:
                     ],
                 )
                 continue
-            by_field = {f: v for f, v in zip(fields, values, strict=True) if f}
             person, arrival, area_code, errors = self.checker.check(by_field)
             if errors:
                 writer.reject(
@@ -495,8 +553,8 @@ class _Run:
                     ],
                 )
                 continue
-            key = person_key(area_code, person)
-            if key[0] != "none" and key in self.seen_keys:
+            key = person_key(area_code, person, arrival)
+            if key in self.seen_keys:
                 column = column_of.get("document_number" if key[0] == "doc" else "name", "")
                 writer.reject(
                     sheet.name,
@@ -516,6 +574,7 @@ class _Run:
             person["name_pinyin"], person["name_initials"] = name_keys(person["name"])
             writer.add(
                 CheckedRow(
+                    document_column=column_of.get("document_number", ""),
                     sheet=sheet.name,
                     row=row_number,
                     area_code=area_code,

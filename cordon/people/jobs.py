@@ -2,13 +2,98 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cordon.core import jobs
 from cordon.core.models import Job
 from cordon.core.spreadsheet_writers import Column, SheetSpec, write_xlsx
+
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+def store_upload(upload) -> str:
+    """Keep an uploaded file under var/uploads with a random name (never the user's), return its path."""
+    directory = Path(settings.VAR_DIR) / "uploads"
+    directory.mkdir(parents=True, exist_ok=True)
+    suffix = Path(upload.name).suffix.lower()[:6] if Path(upload.name).suffix.isascii() else ""
+    path = directory / f"{uuid.uuid4().hex}{suffix}"
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return str(path)
+
+
+def queue_import(
+    *,
+    actor,
+    area,
+    upload=None,
+    stored_file: str = "",
+    filename: str = "",
+    dry_run: bool,
+    mapping: dict | None = None,
+    source: str = "web",
+) -> Job:
+    """Check the uploader may import here, keep the file, and queue the job (a preview by default)."""
+    from cordon.accounts.scope import require_role
+    from cordon.people import services
+
+    require_role(actor, area, *services.REGISTRARS)
+    if upload is not None:
+        if upload.size > MAX_UPLOAD:
+            raise ValidationError(
+                {
+                    "file": [
+                        _("The file is %(size)s MB; the limit is 50 MB. Split it into smaller files.")
+                        % {"size": upload.size // (1024 * 1024)}
+                    ]
+                }
+            )
+        stored_file, filename = store_upload(upload), Path(upload.name).name[:200]
+    return jobs.enqueue(
+        kind="people.import",
+        area=area,
+        actor=actor,
+        params={
+            "stored_file": stored_file,
+            "filename": filename,
+            "dry_run": dry_run,
+            "mapping": mapping or {},
+            "source": source,
+        },
+    )
+
+
+@transaction.atomic
+def queue_commit(*, actor, preview: Job, source: str = "web") -> Job:
+    """Import for real what a finished preview showed — once: the preview row is locked and remembers
+    its import, so a double tap (or a retried API call) gets the same job, not a second import."""
+    from django.core.exceptions import ValidationError
+
+    preview = Job.objects.select_for_update().get(pk=preview.pk)
+    if not preview.params.get("dry_run") or preview.status != Job.Status.DONE:
+        raise ValidationError(_("Only a finished preview can be imported."))
+    committed = preview.params.get("committed_job")
+    if committed:
+        return Job.objects.get(pk=committed)
+    job = queue_import(
+        actor=actor,
+        area=preview.area,
+        stored_file=preview.params["stored_file"],
+        filename=preview.params["filename"],
+        dry_run=False,
+        mapping=preview.params.get("mapping", {}),
+        source=source,
+    )
+    preview.params = {**preview.params, "committed_job": job.pk}
+    preview.save(update_fields=["params"])
+    return job
 
 
 def job_dir(job: Job) -> Path:

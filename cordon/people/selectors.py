@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
 from cordon.accounts.scope import has_role
@@ -35,6 +37,8 @@ def person_search(user, query: str, *, limit: int = 20):
         if len(q) == 11 and q.startswith("1"):
             match = Q(phone=q) | Q(phone_other=q)
         elif len(q) in (15, 18):
+            with suppress(ValidationError):  # an old 15-digit card finds its 18-digit registration
+                q = validation.parse_id_number(q, today=date.today()).number
             match = Q(document_number=q)
         else:
             match = prefix_q("document_reversed", q[::-1])
@@ -56,13 +60,14 @@ class LedgerFilters:
     status: str = ""
 
 
-def ledger_arrivals(user, filters: LedgerFilters):
-    """Arrivals of one ledger (category) in the user's areas, newest first, with their people.
+def ledger_arrivals(user, filters: LedgerFilters, roles=None):
+    """Arrivals of one ledger (category) in the user's areas (reached through ``roles``, when given),
+    newest first, with their people.
 
     Ordered by the ledger index (area, category, arrival date) so a page is an index walk even over
     a million rows.
     """
-    arrivals = Arrival.objects.visible_to(user).select_related("person", "area", "category")
+    arrivals = Arrival.objects.visible_to(user, roles).select_related("person", "area", "category")
     if filters.category:
         arrivals = arrivals.filter(category_id=filters.category)
     if filters.area_code:

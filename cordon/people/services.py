@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cordon.accounts.models import Area, Role, User
 from cordon.accounts.scope import require_role
@@ -137,7 +139,14 @@ def clean_person(data: dict, *, today: date) -> dict:
     return cleaned
 
 
-def clean_arrival(data: dict, *, today: date, resolve: bool = True, context_year: int | None = None) -> dict:
+def clean_arrival(
+    data: dict,
+    *,
+    today: date,
+    resolve: bool = True,
+    context_year: int | None = None,
+    date_reference: date | None = None,
+) -> dict:
     """Normalise and check an arrival's fields (origin, date, means, plate, numbers).
 
     ``resolve=False`` leaves the origin code to the caller (the importer resolves each text once).
@@ -155,7 +164,8 @@ def clean_arrival(data: dict, *, today: date, resolve: bool = True, context_year
     arrival_date = data.get("arrival_date")
     try:
         arrival_date = (
-            validation.parse_date(arrival_date, today=today, context_year=context_year)
+            # A date without its year is read near the ledger's own dates (date_reference), not today.
+            validation.parse_date(arrival_date, today=date_reference or today, context_year=context_year)
             if arrival_date not in (None, "")
             else None
         )
@@ -206,29 +216,75 @@ def _existing_holder(document_type: str, number: str, *, exclude_pk=None) -> Per
     return found.first()
 
 
+def _same_person_without_document(area: Area, cleaned: dict) -> Person | None:
+    keys = [("phone", cleaned["phone"]), ("address", cleaned["address"])]
+    query = Q()
+    for field, value in keys:
+        if value:
+            query |= Q(**{field: value})
+    if not query:
+        return None
+    return Person.objects.filter(query, area=area, name=cleaned["name"], document_number="").first()
+
+
+def _over(record, data: dict, fields) -> dict:
+    """``data`` over what ``record`` holds: a field left out or blank keeps the stored value."""
+    merged = {name: getattr(record, name) for name in fields if name not in ("area", "household")}
+    merged.update({k: v for k, v in data.items() if v not in (None, "")})
+    return merged
+
+
+# The person exists, but outside the actor's areas: say only that, never where or who.
+REGISTERED_ELSEWHERE = gettext_lazy(
+    "This number is registered in another village; ask the town's command centre."
+)
+
+
 def _refuse_elsewhere() -> ValidationError:
-    # The person exists, but outside the actor's areas: say only that, never where or who.
-    return ValidationError(
-        {
-            "document_number": [
-                _("This number is registered in another village; ask the town's command centre.")
-            ]
-        }
-    )
+    return ValidationError({"document_number": [REGISTERED_ELSEWHERE]})
 
 
 @transaction.atomic
-def person_save(*, actor: User, area: Area, data: dict, person: Person | None = None) -> tuple[Person, bool]:
+def person_save(
+    *, actor: User, area: Area, data: dict, person: Person | None = None, partial: bool = False
+) -> tuple[Person, bool]:
     """Register a person, or update one. A known document number updates the person who holds it.
 
-    Returns (person, created). Refuses a number held by a person outside the actor's areas.
+    Returns (person, created). Refuses a number held by a person outside the actor's areas. With
+    ``partial`` (a registration of a known person, an API PATCH), a field left out or blank keeps
+    what is stored; the edit page, which shows every field, saves them all.
     """
     require_role(actor, area, *REGISTRARS)
+    try:
+        with transaction.atomic():
+            return _person_save(actor=actor, area=area, data=data, person=person, partial=partial)
+    except IntegrityError:
+        # Someone registered the same number a moment ago (between our check and our insert): now it
+        # is a known number, and the person who holds it is updated like any known number.
+        taken = ValidationError({"document_number": [_("Another person already holds this number.")]})
+        if person is not None:
+            raise taken from None
+        try:
+            with transaction.atomic():
+                return _person_save(actor=actor, area=area, data=data, person=None, partial=True)
+        except IntegrityError:
+            raise taken from None
+
+
+def _person_save(*, actor, area, data, person, partial) -> tuple[Person, bool]:
     today = timezone.localdate()
+    if partial and person is not None:
+        data = _over(person, data, PERSON_FIELDS)
     cleaned = clean_person(data, today=today)
     holder = _existing_holder(
         cleaned["document_type"], cleaned["document_number"], exclude_pk=person.pk if person else None
     )
+    if holder is None and person is None and not cleaned["document_number"]:
+        # Without a document, the same name with the same phone (or address) in the village is the
+        # same person — the rule the importer follows — so a second registration updates, not doubles.
+        holder = _same_person_without_document(area, cleaned)
+    if holder is not None and person is None and partial:
+        cleaned = clean_person(_over(holder, data, PERSON_FIELDS), today=today)
     if holder is not None:
         if not Person.objects.visible_to(actor).filter(pk=holder.pk).exists():
             raise _refuse_elsewhere()
@@ -272,14 +328,19 @@ def arrival_save(
     data: dict,
     arrival: Arrival | None = None,
     categories: list[RiskCategory] | None = None,
+    partial: bool = False,
 ) -> tuple[Arrival, bool]:
     """Record an arrival of ``person``, or update one. One arrival per person and day: the same day
-    again updates it. The category comes from the deployment's rules unless set by hand."""
+    again updates it (with ``partial``, blank fields keep what is stored). A new arrival is filed by
+    the deployment's rules; one already filed moves only when its origin changes, never because the
+    rules changed since — and never when it was classified by hand."""
     require_role(actor, person.area_id, *REGISTRARS)
     today = timezone.localdate()
     cleaned = clean_arrival(data, today=today)
     if arrival is None:
         arrival = Arrival.objects.filter(person=person, arrival_date=cleaned["arrival_date"]).first()
+        if arrival is not None and partial:
+            cleaned = clean_arrival(_over(arrival, data, ARRIVAL_FIELDS), today=today)
     elif (
         Arrival.objects.filter(person=person, arrival_date=cleaned["arrival_date"])
         .exclude(pk=arrival.pk)
@@ -293,9 +354,10 @@ def arrival_save(
     else:
         arrival = Arrival.objects.select_for_update().get(pk=arrival.pk)
         before = audit.snapshot(arrival, ARRIVAL_FIELDS)
+    origin_moved = created or before.get("origin_code") != cleaned["origin_code"]
     for field, value in cleaned.items():
         setattr(arrival, field, value)
-    if not arrival.category_manual:
+    if origin_moved and not arrival.category_manual:
         category = classify(
             categories if categories is not None else load_categories(),
             origin_code=arrival.origin_code,
@@ -337,8 +399,8 @@ def register(
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    person, created = person_save(actor=actor, area=area, data=person_data)
-    arrival, _created = arrival_save(actor=actor, person=person, data=arrival_data)
+    person, created = person_save(actor=actor, area=area, data=person_data, partial=True)
+    arrival, _created = arrival_save(actor=actor, person=person, data=arrival_data, partial=True)
     return person, arrival, created
 
 
@@ -371,9 +433,11 @@ def arrival_reclassify(*, actor: User, arrival: Arrival, category: RiskCategory,
 def person_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -> Person:
     """Merge two records of one person (typically registered twice without a document).
 
-    ``keep`` takes the other's arrivals (one per day: on a clash, ``keep``'s own stays) and any field
-    it lacks; ``duplicate`` is deleted, its full record kept in the audit entry. Two different document
-    numbers are never merged.
+    ``keep`` takes the other's arrivals and any field it lacks. Two arrivals on the same day are one
+    arrival: ``keep``'s stays and takes what only the other held (plate, route, note…), and the other
+    is written to the audit entry in full — a hand-made category stays with whichever had one.
+    ``duplicate`` is deleted, its full record kept in the audit entry. Two different document numbers
+    are never merged.
     """
     require_role(actor, keep.area_id, *SUPERVISORS)
     require_role(actor, duplicate.area_id, *SUPERVISORS)
@@ -401,8 +465,23 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -
         keep.document_type, keep.document_number = duplicate.document_type, duplicate.document_number
         duplicate.document_number = ""
         duplicate.save(update_fields=["document_number"])
-    kept_days = set(keep.arrivals.values_list("arrival_date", flat=True))
-    moved = duplicate.arrivals.exclude(arrival_date__in=kept_days).update(person=keep)
+    kept = {a.arrival_date: a for a in keep.arrivals.select_for_update()}
+    folded = []
+    for other in duplicate.arrivals.filter(arrival_date__in=list(kept)):
+        mine = kept[other.arrival_date]
+        for field in ("origin_code", "means", "plate", "transport_number", "route", "screening_team", "note"):
+            if not getattr(mine, field) and getattr(other, field):
+                setattr(mine, field, getattr(other, field))
+        if other.category_manual and not mine.category_manual:
+            mine.category_id, mine.category_manual, mine.category_reason = (
+                other.category_id,
+                True,
+                other.category_reason,
+            )
+        mine.updated_at = timezone.now()
+        mine.save()
+        folded.append(audit.snapshot(other, ARRIVAL_FIELDS))
+    moved = duplicate.arrivals.exclude(arrival_date__in=list(kept)).update(person=keep)
     search_keys(keep)
     keep.updated_at = timezone.now()
     keep.save()
@@ -418,6 +497,7 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -
             **audit.diff(before, _person_snapshot(keep)),
             "merged": [f"{label} #{pk}", None],
             "arrivals_moved": [None, moved],
+            **({"arrivals_folded": [folded, None]} if folded else {}),
         },
     )
     audit.record(

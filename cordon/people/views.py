@@ -1,5 +1,7 @@
 """People: search, register, a person's page, merging, reclassifying. Ledgers and imports: views_ledgers."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +18,8 @@ from cordon.core.forms import add_service_errors
 from cordon.people import selectors, services, validation
 from cordon.people.forms import HouseholdForm, MergeForm, PersonForm, ReclassifyForm, RegisterForm
 from cordon.people.models import Arrival, Person
+
+_SUBMISSIONS = "cordon_registrations"
 
 
 def _registrar_areas(user):
@@ -51,10 +55,14 @@ def search(request):
 def register(request):
     _require_registrar(request)
     choices = _registrar_areas(request.user)
-    initial = {"arrival_date": timezone.localdate().isoformat()}
+    initial = {"arrival_date": timezone.localdate().isoformat(), "submission": uuid.uuid4().hex}
     if len(choices) == 1:
         initial["area"] = choices[0][0]
     form = RegisterForm(request.POST or None, area_choices=choices, initial=initial)
+    done = request.session.get(_SUBMISSIONS, {})
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["submission"] in done:
+        messages.info(request, _("This form was already saved; here is the record."))
+        return redirect("people:detail", pk=done[form.cleaned_data["submission"]])
     if request.method == "POST" and form.is_valid():
         try:
             area = visible_area(request.user, form.cleaned_data["area"])
@@ -67,6 +75,9 @@ def register(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            if form.cleaned_data["submission"]:
+                done[form.cleaned_data["submission"]] = person.pk
+                request.session[_SUBMISSIONS] = dict(list(done.items())[-20:])
             if created:
                 messages.success(
                     request,
@@ -83,11 +94,12 @@ def register(request):
 
 
 @login_required
+@require_POST
 def lookup(request):
     """Answer the registration form's number field: the fields again, filled from a known person."""
     _require_registrar(request)
     choices = _registrar_areas(request.user)
-    data = request.GET.copy()
+    data = request.POST.copy()
     note, known = "", None
     kind = data.get("document_type") or Person.Document.MAINLAND_ID
     raw = validation.compact(data.get("document_number", ""))
@@ -101,7 +113,7 @@ def lookup(request):
         if holder is not None:
             known = Person.objects.visible_to(request.user).filter(pk=holder.pk).first()
             if known is None:
-                note = _("This number is registered in another village; ask the town's command centre.")
+                note = services.REGISTERED_ELSEWHERE
             else:
                 for field in ("name", "phone", "phone_other", "address", "registered_address"):
                     data[field] = getattr(known, field)

@@ -4,28 +4,23 @@ The work runs as a background job (cordon worker); the page polls its progress, 
 holds a request open, and closing the page loses nothing.
 """
 
-import uuid
-from pathlib import Path
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices
-from cordon.core import jobs
 from cordon.core.models import Job
 from cordon.people import import_files, services
 from cordon.people.forms import ImportUploadForm
 from cordon.people.importer import FIELDS
-
-MAX_UPLOAD = 50 * 1024 * 1024
+from cordon.people.jobs import queue_commit, queue_import
 
 
 def _require_registrar(request):
@@ -34,58 +29,10 @@ def _require_registrar(request):
 
 
 def _import_job_or_404(request, pk) -> Job:
-    return get_visible_or_404(Job.objects.filter(kind="people.import"), request.user, pk=pk)
-
-
-def store_upload(upload) -> str:
-    """Keep an uploaded file under var/uploads with a random name (never the user's), return its path."""
-    directory = Path(settings.VAR_DIR) / "uploads"
-    directory.mkdir(parents=True, exist_ok=True)
-    suffix = Path(upload.name).suffix.lower()[:6] if Path(upload.name).suffix.isascii() else ""
-    path = directory / f"{uuid.uuid4().hex}{suffix}"
-    with path.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    return str(path)
-
-
-def queue_import(
-    *,
-    actor,
-    area,
-    upload=None,
-    stored_file: str = "",
-    filename: str = "",
-    dry_run: bool,
-    mapping: dict | None = None,
-    source: str = "web",
-) -> Job:
-    """Check the uploader may import here, keep the file, and queue the job (a preview by default)."""
-    from cordon.accounts.scope import require_role
-
-    require_role(actor, area, *services.REGISTRARS)
-    if upload is not None:
-        if upload.size > MAX_UPLOAD:
-            raise ValidationError(
-                {
-                    "file": [
-                        _("The file is %(size)s MB; the limit is 50 MB. Split it into smaller files.")
-                        % {"size": upload.size // (1024 * 1024)}
-                    ]
-                }
-            )
-        stored_file, filename = store_upload(upload), Path(upload.name).name[:200]
-    return jobs.enqueue(
-        kind="people.import",
-        area=area,
-        actor=actor,
-        params={
-            "stored_file": stored_file,
-            "filename": filename,
-            "dry_run": dry_run,
-            "mapping": mapping or {},
-            "source": source,
-        },
+    """An import of the user's villages — for those who register people there: its report and its
+    rejected rows hold whole ID numbers and phones."""
+    return get_visible_or_404(
+        Job.objects.filter(kind="people.import"), request.user, roles=services.REGISTRARS, pk=pk
     )
 
 
@@ -105,7 +52,9 @@ def imports(request):
             add_service_errors(form, exc)
         else:
             return redirect("people:import_job", pk=job.pk)
-    recent = Job.objects.visible_to(request.user).filter(kind="people.import", created_by=request.user)[:20]
+    recent = Job.objects.visible_to(request.user, roles=services.REGISTRARS).filter(
+        kind="people.import", created_by=request.user
+    )[:20]
     return render(request, "people/imports.html", {"form": form, "recent": recent})
 
 
@@ -184,28 +133,11 @@ def commit(request, pk: int):
     if not job.params.get("dry_run") or job.status != Job.Status.DONE:
         messages.error(request, _("Only a finished preview can be imported."))
         return redirect("people:import_job", pk=job.pk)
-    again = queue_import(
-        actor=request.user,
-        area=job.area,
-        stored_file=job.params["stored_file"],
-        filename=job.params["filename"],
-        dry_run=False,
-        mapping=job.params.get("mapping", {}),
-    )
+    again = queue_commit(actor=request.user, preview=job)
     return redirect("people:import_job", pk=again.pk)
 
 
 @login_required
 def rejected(request, pk: int):
     job = _import_job_or_404(request, pk)
-    name = (job.result or {}).get("rejected_file")
-    path = Path(settings.VAR_DIR) / "jobs" / str(job.pk) / (name or "-")
-    if not name or not path.exists():
-        return render(
-            request, "error.html", {"title": _("Not found"), "message": _("The file is gone.")}, status=404
-        )
-    response = FileResponse(
-        path.open("rb"), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = 'attachment; filename="rejected-rows.xlsx"'
-    return response
+    return import_files.rejected_response(request.user, job)

@@ -107,7 +107,8 @@ def export(request):
         except ValidationError as exc:
             export_form.add_error(None, exc.messages)
         else:
-            total = selectors.ledger_arrivals(request.user, filters).count()
+            roles = services.FULL_EXPORT_ROLES if wanted.unmasked else None
+            total = selectors.ledger_arrivals(request.user, filters, roles=roles).count()
             if total > exports.SYNC_LIMIT:
                 job = jobs.enqueue(
                     kind="people.export",

@@ -5,7 +5,7 @@ import io
 import python_calamine
 
 from cordon.core import jobs
-from cordon.core.models import Job
+from cordon.core.models import AccessLog, Job
 from cordon.people.models import HeaderMapping, Person
 from cordon.people.tests.conftest import HEADERS, ledger_xlsx, row
 
@@ -35,9 +35,11 @@ def test_upload_previews_in_the_background_then_commits(world, client, login):
     assert final.result["created"] == 1 and final.result["rejected"] == 1
     assert Person.objects.get(name="张三").import_batch == final
     rejected = client.get(f"/people/imports/{final.pk}/rejected.xlsx")
-    sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(b"".join(rejected.streaming_content)))
+    sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(rejected.content))
     rows = sheet.get_sheet_by_index(0).to_python()
-    assert rows[0][-1] == "错误说明" and rows[1][0] == "坏人" and "在将来" in rows[1][-1]
+    assert "被拒收的行" in rows[0][0] and "clerk" in rows[0][0]  # who took them, and when
+    assert rows[1][-1] == "错误说明" and rows[2][0] == "坏人" and "在将来" in rows[2][-1]
+    assert AccessLog.objects.filter(actor=world.clerk, kind="export", target_id=str(final.pk)).exists()
 
 
 def test_the_progress_fragment_asks_for_a_reload_when_done(world, client, login):

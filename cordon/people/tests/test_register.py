@@ -103,7 +103,7 @@ def test_a_clerk_cannot_register_into_another_village(world, client, login):
 
 def test_lookup_fills_the_form_from_a_known_number(world, client, login):
     login(world.clerk)
-    response = client.get(
+    response = client.post(
         "/people/register/lookup/",
         {"document_type": "mainland_id", "document_number": world.yin.document_number.lower()},
     )
@@ -113,7 +113,7 @@ def test_lookup_fills_the_form_from_a_known_number(world, client, login):
 
 def test_lookup_says_only_that_a_foreign_number_is_taken(world, client, login):
     login(world.clerk)
-    body = client.get(
+    body = client.post(
         "/people/register/lookup/",
         {"document_type": "mainland_id", "document_number": world.east_person.document_number},
     ).content.decode()
@@ -124,10 +124,18 @@ def test_lookup_flags_a_wrong_check_digit_early(world, client, login):
     login(world.clerk)
     number = world.yin.document_number
     wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
-    body = client.get(
+    body = client.post(
         "/people/register/lookup/", {"document_type": "mainland_id", "document_number": wrong}
     ).content.decode()
     assert "校验位应为" in body
+
+
+def test_lookup_takes_no_personal_data_in_the_url(world, client, login):
+    login(world.clerk)
+    assert (
+        client.get("/people/register/lookup/", {"document_number": world.yin.document_number}).status_code
+        == 405
+    )
 
 
 def test_people_without_a_document_are_registered_too(world):
