@@ -10,7 +10,9 @@ from cordon.people.tests.regressions.helpers import put, xlsx
 HEADERS = ["姓名", "身份证号", "村街", "来源地", "到达日期"]
 
 
-def test_a_worker_polling_during_a_cli_import_does_not_import_the_file_again(world, tmp_path, monkeypatch, settings):
+def test_a_worker_polling_during_a_cli_import_does_not_import_the_file_again(
+    world, tmp_path, monkeypatch, settings
+):
     settings.VAR_DIR = tmp_path
     path = put(tmp_path, xlsx([["王小二", "", "四间房村", "湖北省武汉市", "2020-01-25"]], HEADERS))
     real = importer.run_import

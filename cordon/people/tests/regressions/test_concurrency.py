@@ -53,9 +53,7 @@ class Upload(io.BytesIO):
         yield self.getvalue()
 
 
-def test_a_crash_mid_import_leaves_audited_chunks(
-    world, tmp_path, settings, monkeypatch
-):
+def test_a_crash_mid_import_leaves_audited_chunks(world, tmp_path, settings, monkeypatch):
     from cordon.people.views_imports import queue_import
 
     settings.VAR_DIR = tmp_path
