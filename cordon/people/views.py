@@ -15,6 +15,7 @@ from cordon.accounts.selectors import area_choices
 from cordon.core import audit
 from cordon.core.access import log_access
 from cordon.core.forms import add_service_errors
+from cordon.core.privacy import mask_phone
 from cordon.people import selectors, services, validation
 from cordon.people.forms import HouseholdForm, MergeForm, PersonForm, ReclassifyForm, RegisterForm
 from cordon.people.models import Arrival, Person
@@ -142,6 +143,11 @@ def detail(request, pk: int):
     context = {
         "person": person,
         "numbers": selectors.masked_view(person, full),
+        "household_phone": (
+            person.household.contact_phone if full else mask_phone(person.household.contact_phone)
+        )
+        if person.household_id
+        else "",
         "full": full,
         "timeline": selectors.person_timeline(request.user, person),
         "household_members": person.household.members.visible_to(request.user).exclude(pk=person.pk)
