@@ -15,7 +15,6 @@ import atexit
 import contextlib
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -70,8 +69,9 @@ atexit.register(_KEPT.close)
 
 def people_database(kind: str, rows: int) -> tuple[str, str, dict]:
     """(URL, work directory, load figures) of a database holding the town and ``rows`` people with
-    one arrival each, loaded once per process and shared by the benchmarks that only read it (export,
-    search); removed when the process ends."""
+    one arrival each, loaded once per process and shared by the export and search benchmarks (which
+    only read it) and the import benchmark's re-sent ledger (which adds to it, so it runs last);
+    removed when the process ends."""
     key = (kind, rows)
     if key not in _LOADED:
         url, workdir = _KEPT.enter_context(scratch_database(kind, f"people_{rows}"))
@@ -80,6 +80,9 @@ def people_database(kind: str, rows: int) -> tuple[str, str, dict]:
 
 
 def load_people_step(*, rows: int) -> dict:
+    """Step: migrate, make the town, generate and insert ``rows`` people raw (load_seconds counts
+    both), then ANALYZE as bench/scope.py does (PostgreSQL's autovacuum would; Cordon never runs it on
+    SQLite, so the search benchmark also measures SQLite without statistics)."""
     setup_django(migrate=True)
     from django.db import connection
 
@@ -178,17 +181,6 @@ def analyze() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-
-
-def median_ms(function, repeat: int) -> dict:
-    """Median (and worst) milliseconds of ``repeat`` calls, after one call to warm the caches."""
-    function()
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        samples.append((time.perf_counter() - start) * 1000)
-    return {"median_ms": round(statistics.median(samples), 2), "max_ms": round(max(samples), 2)}
 
 
 def peak_rss_mb() -> dict:

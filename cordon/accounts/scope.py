@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +90,26 @@ class AreaScopedQuerySet(models.QuerySet):
         """Only the rows inside the areas where ``user`` holds a role (one of ``roles``, when given)."""
         query = prefixes_q(self.scope_field, visible_prefixes(user, roles))
         return self.none() if query is None else self.filter(query)
+
+    def visible_to_unindexed(self, user, roles: Iterable[str] | None = None) -> AreaScopedQuerySet:
+        """The same rows as ``visible_to``, asked so no index can serve the scope itself.
+
+        For searches: "inside my town" covers every row of a town's registry, and a planner that
+        walks the area index for it reads a million rows (2.5 s on SQLite) when the search column's
+        own index would read twenty. The area code is compared through SUBSTR, which no index answers.
+        """
+        prefixes = visible_prefixes(user, roles)
+        if not prefixes:
+            return self.none()
+        if prefixes == ("",):
+            return self
+        query = Q()
+        aliases = {}
+        for prefix in prefixes:
+            name = f"_scope_{len(prefix)}"
+            aliases[name] = Substr(self.scope_field, 1, len(prefix))
+            query |= Q(**{name: prefix})
+        return self.alias(**aliases).filter(query)
 
     def within(self, area: Area | str) -> AreaScopedQuerySet:
         """Only the rows in ``area`` (an Area or a code) and below it."""

@@ -27,6 +27,15 @@ def _matches(rule: str, origin_code: str, area_code: str) -> bool:
     return origin_code.startswith(rule)
 
 
+def _rules(category: RiskCategory) -> tuple[str, ...]:
+    """A category's origin rules, split once per loaded category (an import classifies every row)."""
+    rules = getattr(category, "_parsed_rules", None)
+    if rules is None or category.__dict__.get("_parsed_from") != category.origins:
+        rules = tuple(r.strip() for r in category.origins.split(",") if r.strip())
+        category._parsed_rules, category._parsed_from = rules, category.origins
+    return rules
+
+
 def classify(
     categories: Sequence[RiskCategory], *, origin_code: str, area_code: str, arrival_date: date
 ) -> RiskCategory | None:
@@ -41,7 +50,6 @@ def classify(
             continue
         if category.valid_to and arrival_date > category.valid_to:
             continue
-        rules = [r.strip() for r in category.origins.split(",") if r.strip()]
-        if any(_matches(rule, origin_code, area_code) for rule in rules):
+        if any(_matches(rule, origin_code, area_code) for rule in _rules(category)):
             return category
     return None

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -141,6 +142,7 @@ ARRIVAL_KEYS = (
 
 _ALIASES = {normalize_header(alias): name for name, (_l, _t, aliases) in FIELDS.items() for alias in aliases}
 _BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
+_TABLES: dict[int, dict] = {}
 _MEANS = {
     "car": ("自驾", "私家车", "汽车", "小汽车", "轿车", "驾车", "开车", "自家车", "car"),
     "train": ("火车", "高铁", "动车", "铁路", "train"),
@@ -155,6 +157,7 @@ _DOCUMENTS = {
     "none": ("无", "无证件"),
 }
 _SEX = {"男": "M", "女": "F", "m": "M", "f": "F"}
+_TABLES.update({id(_MEANS): _MEANS, id(_DOCUMENTS): _DOCUMENTS})
 
 
 def field_for(header: str, remembered: dict[str, str]) -> str | None:
@@ -245,6 +248,18 @@ def remembered_mappings(area: Area) -> dict[str, str]:
 
 
 def _choice(value, table: dict, default=""):
+    if isinstance(value, str) or value is None:
+        return _choice_of_text(value or "", id(table), default)
+    return _choice_uncached(value, table, default)
+
+
+@lru_cache(maxsize=4096)
+def _choice_of_text(text: str, table_id: int, default: str):
+    # Ledgers repeat a handful of words (自驾, 火车, 身份证): each is matched once per process.
+    return _choice_uncached(text, _TABLES[table_id], default)
+
+
+def _choice_uncached(value, table: dict, default=""):
     text = validation.compact(validation.normalize(value)).lower()
     if not text:
         return default
@@ -264,6 +279,7 @@ class _Checker:
         self.villages = {name: code for code, name in villages} | {code: code for code, _n in villages}
         self.origins: dict[str, str] = {}
         self.context_year: int | None = None
+        self.dates: dict[str, object] = {}
         self.date_reference: date | None = None
 
     def village(self, value) -> str:
@@ -315,6 +331,7 @@ class _Checker:
         if isinstance(values.get("document_number"), int | float):
             person_data["document_number"] = str(int(values["document_number"]))
         arrival_data = {k: values.get(k) for k in ARRIVAL_KEYS}
+        arrival_data["arrival_date"] = self.arrival_date(arrival_data["arrival_date"])
         means = _choice(values.get("means"), _MEANS)
         arrival_data["means"] = means if means is not None else "other"
         for key in ("origin_text", "plate", "transport_number", "route", "screening_team", "note"):
@@ -343,6 +360,19 @@ class _Checker:
         if arrival.get("origin_text"):
             arrival["origin_code"] = self.origin_code(arrival["origin_text"])
         return person, arrival, area_code, errors
+
+    def arrival_date(self, value):
+        """A ledger's dates repeat (a few dozen days over thousands of rows): each text is read once."""
+        if not isinstance(value, str):
+            return value
+        if value not in self.dates:
+            try:
+                self.dates[value] = validation.parse_date(
+                    value, today=self.date_reference or self.today, context_year=self.context_year
+                )
+            except ValidationError:
+                self.dates[value] = value  # left for clean_arrival to refuse, with its message
+        return self.dates[value]
 
 
 def person_key(area_code: str, person: dict, arrival: dict) -> tuple:
@@ -509,6 +539,7 @@ class _Run:
             column_of.setdefault(name, header)
         year, latest, yearless = _ledger_year(sheet, fields)
         self.checker.context_year, self.checker.date_reference = year, latest
+        self.checker.dates.clear()
         if yearless and year is None:
             report.sheets[-1]["notes"] = [
                 _("Dates without a year (such as 2月3日) were read in %(year)s.")

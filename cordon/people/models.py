@@ -37,6 +37,10 @@ class Household(models.Model):
 class Person(models.Model):
     """One real person, kept once: a known document number finds the existing person.
 
+    Indexes are chosen for a million rows: the search columns, the scope (area first in the
+    (area, name) index) and the unique document number; foreign keys nobody filters a big list by
+    carry no index of their own (each one costs every import row).
+
     The search columns (pinyin, initials, reversed document number) are derived from the name and
     number by the services, so a search is an indexed prefix match.
     """
@@ -80,17 +84,23 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("village of residence"),
+        db_index=False,
     )
     address = models.CharField(_("current address"), max_length=200, blank=True)
     registered_address = models.CharField(_("registered address"), max_length=200, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     import_batch = models.ForeignKey(
-        "core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(_("registered at"), default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -139,7 +149,12 @@ class RiskCategory(models.Model):
 
 
 class Arrival(models.Model):
-    """An arrival in the town: where from, how, when, and the ledger (category) it belongs to."""
+    """An arrival in the town: where from, how, when, and the ledger (category) it belongs to.
+
+    The ledger index (area, category, day) serves the scope and the ledger pages, (category, day)
+    the town-wide figures, and the unique (person, day) a person's arrivals: the foreign keys need no
+    indexes of their own.
+    """
 
     class Means(models.TextChoices):
         CAR = "car", _("Car")
@@ -153,10 +168,15 @@ class Arrival(models.Model):
         LEFT = "left", _("Left the area")
 
     person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="arrivals", verbose_name=_("person")
+        Person, on_delete=models.CASCADE, related_name="arrivals", verbose_name=_("person"), db_index=False
     )
     area = models.ForeignKey(
-        "accounts.Area", to_field="code", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
+        "accounts.Area",
+        to_field="code",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("area"),
+        db_index=False,
     )
     origin_code = models.CharField(_("origin code"), max_length=12, blank=True)
     origin_text = models.CharField(_("origin"), max_length=100)
@@ -166,7 +186,12 @@ class Arrival(models.Model):
     route = models.CharField(_("route"), max_length=200, blank=True)
     arrival_date = models.DateField(_("arrival date"))
     category = models.ForeignKey(
-        RiskCategory, to_field="code", on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+        RiskCategory,
+        to_field="code",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("category"),
+        db_index=False,
     )
     category_manual = models.BooleanField(_("classified by hand"), default=False)
     category_reason = models.CharField(_("reason for the category"), max_length=200, blank=True)
@@ -178,11 +203,12 @@ class Arrival(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("screened by"),
+        db_index=False,
     )
     screening_team = models.CharField(_("screening team"), max_length=60, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     import_batch = models.ForeignKey(
-        "core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -56,6 +56,8 @@ def normalize(text: Any) -> str:
     Chinese characters are untouched. No-break and full-width spaces count as spaces; zero-width
     characters and a byte-order mark are removed.
     """
+    if text is None or text == "":
+        return ""  # most cells of a ledger row are empty: no work for them
     text = _cell_text(text)
     if not text.isascii():
         text = text.translate(_NORMALIZE_TABLE)

@@ -33,7 +33,7 @@ def _race_form_registration(monkeypatch, world, number):
 
 
 def test_import_racing_a_form_registration_does_not_crash(world, tmp_path, monkeypatch):
-    monkeypatch.setattr(import_writer, "CHUNK", 1)
+    monkeypatch.setattr(import_writer, "chunk_size", lambda: 1)
     first, raced = id_number("13108119850203011"), id_number("13108119850203001")
     rows = [
         ["李四", first, "四间房村", "湖北省武汉市", "2020-01-25"],
@@ -57,7 +57,7 @@ def test_a_crash_mid_import_leaves_audited_chunks(world, tmp_path, settings, mon
     from cordon.people.views_imports import queue_import
 
     settings.VAR_DIR = tmp_path
-    monkeypatch.setattr(import_writer, "CHUNK", 1)
+    monkeypatch.setattr(import_writer, "chunk_size", lambda: 1)
     first, raced = id_number("13108119850203011"), id_number("13108119850203001")
     rows = [
         ["李四", first, "四间房村", "湖北省武汉市", "2020-01-25"],
