@@ -69,7 +69,9 @@ class Person(models.Model):
     # The number reversed, so "the last digits" is an indexed prefix match.
     document_reversed = models.CharField(max_length=30, db_index=True, editable=False, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
-    phone_other = models.CharField(_("other phone"), max_length=20, blank=True, db_index=True)
+    # Indexed only where filled (see Meta): nearly every row's is empty, and an index whose statistics
+    # say "a million rows per value" is one SQLite will not use.
+    phone_other = models.CharField(_("other phone"), max_length=20, blank=True)
     household = models.ForeignKey(
         Household,
         null=True,
@@ -114,7 +116,10 @@ class Person(models.Model):
                 name="person_unique_document",
             ),
         ]
-        indexes = [models.Index(fields=["area", "name"], name="person_area_name_idx")]
+        indexes = [
+            models.Index(fields=["area", "name"], name="person_area_name_idx"),
+            models.Index(fields=["phone_other"], condition=~Q(phone_other=""), name="person_phone_other_idx"),
+        ]
         verbose_name = _("person")
         verbose_name_plural = _("people")
 

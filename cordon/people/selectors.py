@@ -43,11 +43,13 @@ def person_search(user, query: str, *, limit: int = 20) -> list[Person]:
     people = Person.objects.visible_to_unindexed(user).select_related("area").order_by()
     if _DIGITS.match(q):
         if len(q) == 11 and q.startswith("1"):
-            matches = [Q(phone=q), Q(phone_other=q)]
+            # The second phone has a partial index (where filled): the query names its condition.
+            matches = [Q(phone=q), Q(phone_other=q) & ~Q(phone_other="")]
         elif len(q) in (15, 18):
             with suppress(ValidationError):  # an old 15-digit card finds its 18-digit registration
                 q = validation.parse_id_number(q, today=date.today()).number
-            matches = [Q(document_number=q)]
+            # As the unique index on (type, number) is defined: the type, and a number is there.
+            matches = [Q(document_type="mainland_id", document_number=q) & ~Q(document_number="")]
         else:
             matches = [prefix_q("document_reversed", q[::-1])]
             if len(q) >= 7:

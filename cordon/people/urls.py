@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/merge/", views.merge, name="merge"),
     path("arrivals/<int:pk>/reclassify/", views.reclassify, name="reclassify"),
     path("ledgers/", views_ledgers.ledger, name="ledger"),
+    path("ledgers/counts/", views_ledgers.ledger_counts, name="ledger_counts"),
     path("ledgers/export/", views_ledgers.export, name="export"),
     path("ledgers/categories/", views_ledgers.categories, name="categories"),
     path("imports/", views_imports.imports, name="imports"),

@@ -62,10 +62,6 @@ def ledger(request):
     rows = list(arrivals[: PAGE + 1])
     has_next = len(rows) > PAGE
     rows = rows[:PAGE]
-    counts = selectors.ledger_counts(request.user, filters)
-    tabs = [{"code": "", "name": _("All"), "count": sum(counts.values())}] + [
-        {"code": c.code, "name": c.name, "count": counts.get(c.code, 0)} for c in selectors.categories()
-    ]
     query = request.GET.copy()
     query.pop("after", None)
     base_query = query.copy()
@@ -73,7 +69,7 @@ def ledger(request):
     context = {
         "form": form,
         "filters": filters,
-        "tabs": tabs,
+        "tabs": _tabs(selectors.categories()),
         "rows": [{"arrival": a, **selectors.masked_view(a.person, full=False)} for a in rows],
         "next_cursor": f"{rows[-1].arrival_date.isoformat()}.{rows[-1].pk}" if has_next else "",
         "first_page": cursor is None,
@@ -83,6 +79,30 @@ def ledger(request):
         "can_register": has_role_anywhere(request.user, *services.REGISTRARS),
     }
     return render(request, "people/ledger.html", context)
+
+
+def _tabs(categories, counts: dict | None = None) -> list[dict]:
+    tabs = [{"code": "", "name": _("All"), "count": sum(counts.values()) if counts is not None else None}]
+    return tabs + [
+        {"code": c.code, "name": c.name, "count": counts.get(c.code, 0) if counts is not None else None}
+        for c in categories
+    ]
+
+
+@login_required
+def ledger_counts(request):
+    """The tabs with their counts, under the page's filters. Loaded after the page: over a whole
+    town's million arrivals the counting takes longer than the page itself."""
+    _form, filters = _filters(request, area_choices(request.user))
+    base_query = request.GET.copy()
+    base_query.pop("category", None)
+    base_query.pop("after", None)
+    context = {
+        "tabs": _tabs(selectors.categories(), selectors.ledger_counts(request.user, filters)),
+        "filters": filters,
+        "base_query": base_query.urlencode(),
+    }
+    return render(request, "people/_ledger_tabs.html", context)
 
 
 @never_cache

@@ -45,12 +45,13 @@ def many(world, tmp_path):
 
 def test_ledger_tabs_count_each_category_under_the_filters(world, many, client, login):
     login(world.commander)
-    response = client.get("/people/ledgers/")
+    assert "hx-get" in client.get("/people/ledgers/").content.decode()  # the counts follow the page
+    response = client.get("/people/ledgers/counts/")
     tabs = {t["code"]: t["count"] for t in response.context["tabs"]}
     # the ledger's 65 and the world's 尹某某 (武汉) and 周某 (北京, 小湾村); 东某 lives in the next town
     assert tabs["wuhan"] == 61 and tabs["outside"] == 6 and tabs[""] == 67
     village = {
-        t["code"]: t["count"] for t in client.get(f"/people/ledgers/?area={world.xw.code}").context["tabs"]
+        t["code"]: t["count"] for t in client.get(f"/people/ledgers/counts/?area={world.xw.code}").context["tabs"]
     }
     assert village["wuhan"] == 0 and village["outside"] == 6
 
@@ -88,7 +89,7 @@ def test_ledger_ignores_a_tampered_cursor_and_category(world, many, client, logi
 
 def test_a_clerk_sees_only_her_villages_ledger(world, many, client, login):
     login(world.other_clerk)
-    tabs = {t["code"]: t["count"] for t in client.get("/people/ledgers/").context["tabs"]}
+    tabs = {t["code"]: t["count"] for t in client.get("/people/ledgers/counts/").context["tabs"]}
     assert tabs["wuhan"] == 0 and tabs["outside"] == 6
 
 
