@@ -51,7 +51,8 @@ def test_ledger_tabs_count_each_category_under_the_filters(world, many, client, 
     # the ledger's 65 and the world's 尹某某 (武汉) and 周某 (北京, 小湾村); 东某 lives in the next town
     assert tabs["wuhan"] == 61 and tabs["outside"] == 6 and tabs[""] == 67
     village = {
-        t["code"]: t["count"] for t in client.get(f"/people/ledgers/counts/?area={world.xw.code}").context["tabs"]
+        t["code"]: t["count"]
+        for t in client.get(f"/people/ledgers/counts/?area={world.xw.code}").context["tabs"]
     }
     assert village["wuhan"] == 0 and village["outside"] == 6
 
