@@ -156,9 +156,9 @@ class RiskCategory(models.Model):
 class Arrival(models.Model):
     """An arrival in the town: where from, how, when, and the ledger (category) it belongs to.
 
-    The ledger index (area, category, day) serves the scope and the ledger pages, (category, day)
-    the town-wide figures, and the unique (person, day) a person's arrivals: the foreign keys need no
-    indexes of their own.
+    The ledger index (area, category, day) serves a village's ledgers, (category, day) and (day) a
+    town's newest-first pages, and the unique (person, day) a person's arrivals: the foreign keys need
+    no indexes of their own.
     """
 
     class Means(models.TextChoices):
@@ -229,6 +229,7 @@ class Arrival(models.Model):
         indexes = [
             models.Index(fields=["area", "category", "arrival_date"], name="arrival_ledger_idx"),
             models.Index(fields=["category", "arrival_date"], name="arrival_category_day_idx"),
+            models.Index(fields=["arrival_date"], name="arrival_day_idx"),
         ]
         verbose_name = _("arrival")
         verbose_name_plural = _("arrivals")
