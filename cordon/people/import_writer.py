@@ -120,6 +120,7 @@ class Writer:
         self.chunk = chunk_size()
         self.chunks = 0
         self.flushes = 0
+        self.categories_seen: dict[tuple, object] = {}
 
     # --- rows in ------------------------------------------------------------------------------------
 
@@ -283,12 +284,7 @@ class Writer:
             arrival_changes = {}
             if current is None:
                 # Only a new arrival is filed by today's rules; one already filed keeps its ledger.
-                category = classify(
-                    self.categories,
-                    origin_code=checked.arrival["origin_code"],
-                    area_code=checked.area_code,
-                    arrival_date=checked.arrival["arrival_date"],
-                )
+                category = self._classify(checked)
                 if category is None:
                     plan.rows.append(
                         (
@@ -337,6 +333,20 @@ class Writer:
             )
             plan.rows.append((checked, labels, values, outcome, [], changed))
         return plan
+
+    def _classify(self, checked: CheckedRow):
+        """The category of a new arrival. Rows repeat a few hundred (origin, county, day) triples, and
+        those are all a category depends on (with the province, which the county's code contains)."""
+        arrival = checked.arrival
+        key = (arrival["origin_code"], checked.area_code[:6], arrival["arrival_date"])
+        if key not in self.categories_seen:
+            self.categories_seen[key] = classify(
+                self.categories,
+                origin_code=arrival["origin_code"],
+                area_code=checked.area_code,
+                arrival_date=arrival["arrival_date"],
+            )
+        return self.categories_seen[key]
 
     @staticmethod
     def _person_changes(checked: CheckedRow, existing: dict | None) -> dict:

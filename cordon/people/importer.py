@@ -11,11 +11,15 @@ new phones updates those people and says so. Empty cells never erase what is sto
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import pickle
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from queue import Empty
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -450,6 +454,11 @@ def _ledger_year(sheet, fields: list, sample: int = 5000) -> tuple[int | None, d
     return (years.most_common(1)[0][0] if years else None), latest, yearless
 
 
+# From this many rows on, the rows are checked in a second process while this one writes: checking
+# and writing take about as long each, and a town's server has two cores.
+PARALLEL_ROWS = 20_000
+
+
 def run_import(
     *,
     actor,
@@ -479,61 +488,170 @@ def run_import(
     except SpreadsheetError as exc:
         report.message = str(exc)
         return report
+    writer = Writer(
+        actor=actor,
+        area=area,
+        report=report,
+        dry_run=dry_run,
+        batch=batch,
+        categories=load_categories(),
+        # Only villages where the actor registers people: a read-only role elsewhere changes nothing.
+        prefixes=visible_prefixes(actor, roles=services.REGISTRARS),
+        now=timezone.now(),
+    )
     run = _Run(
         checker=_Checker(area, today or timezone.localdate()),
-        writer=Writer(
-            actor=actor,
-            area=area,
-            report=report,
-            dry_run=dry_run,
-            batch=batch,
-            categories=load_categories(),
-            # Only villages where the actor registers people: a read-only role elsewhere changes nothing.
-            prefixes=visible_prefixes(actor, roles=services.REGISTRARS),
-            now=timezone.now(),
-        ),
+        sink=_Direct(writer, report, on_progress),
         total=sum(sheet.row_count_hint for sheet in table.sheets),
-        on_progress=on_progress,
     )
-    for sheet in table.sheets:
-        try:
-            run.sheet(sheet, remembered)
-        except SpreadsheetError as exc:
-            # A row the reader cannot get past (an unclosed quote, too many rows): say so; the rows
-            # before it are reported as usual and nothing is half-written.
-            report.message = str(exc)
-            break
-    run.writer.flush()
+    if run.total >= PARALLEL_ROWS and (os.cpu_count() or 1) > 1:
+        done, message = _check_in_a_second_process(run, table, remembered)
+    else:
+        message = run.all_sheets(table, remembered)
+        done = run.done
+    if message:
+        report.message = message
+    writer.flush()
     if on_progress:
-        on_progress(run.done, max(run.done, run.total))
-    run.writer.finish()
+        on_progress(done, max(done, run.total))
+    writer.finish()
     report.errors.sort(key=lambda e: (e.sheet, e.row))
     return report
+
+
+class _Direct:
+    """Where checked rows go when they are checked in this process: straight to the writer."""
+
+    def __init__(self, writer, report: Report, on_progress):
+        self.writer, self.report, self.on_progress = writer, report, on_progress
+
+    def sheet(self, info: dict) -> None:
+        self.report.sheets.append(info)
+
+    def reject(self, *args) -> None:
+        self.writer.reject(*args)
+
+    def add(self, *args) -> None:
+        self.writer.add(*args)
+
+    def progress(self, done: int, total: int) -> None:
+        if self.on_progress:
+            self.on_progress(done, total)
+
+
+class _ToParent:
+    """Where checked rows go from the checking process: to the writing one, in batches."""
+
+    def __init__(self, queue):
+        self.queue, self.events = queue, []
+
+    def _event(self, *event) -> None:
+        self.events.append(event)
+        if len(self.events) >= 500:
+            self.send()
+
+    def send(self) -> None:
+        if self.events:
+            # Pickled here, in the checking thread: left to the queue's feeder thread, the pickling
+            # fought the checking for the interpreter lock and the writer waited for rows.
+            self.queue.put(pickle.dumps(self.events, protocol=pickle.HIGHEST_PROTOCOL))
+            self.events = []
+
+    def sheet(self, info):
+        self._event("sheet", info)
+
+    def reject(self, *args):
+        self._event("reject", *args)
+
+    def add(self, *args):
+        self._event("add", *args)
+
+    def progress(self, done, total):
+        self._event("progress", done, total)
+
+
+def _check_in_a_second_process(run: _Run, table, remembered: dict) -> tuple[int, str]:
+    """Check the rows in a forked process while this one writes what it has checked.
+
+    The child only reads the file and checks rows (plain functions; no database: everything it needs
+    from the database was read before the fork) and sends them back in batches; the queue is bounded,
+    so it runs at most a couple of chunks ahead. Returns (rows read, the file's problem or "").
+    """
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue(maxsize=200)
+    direct = run.sink
+
+    def child() -> None:
+        try:
+            run.sink = _ToParent(queue)
+            message = run.all_sheets(table, remembered)
+            run.sink.send()
+            queue.put(pickle.dumps([("end", run.done, message)]))
+        except BaseException as exc:
+            queue.put(pickle.dumps([("crash", f"{exc.__class__.__name__}: {exc}")]))
+        finally:
+            queue.close()
+            queue.join_thread()
+            os._exit(0)  # no interpreter clean-up: the parent's database connections are not ours
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    try:
+        while True:
+            try:
+                events = pickle.loads(queue.get(timeout=300))  # noqa: S301 — our own child's rows
+            except Empty:
+                raise RuntimeError("the checking process stopped answering") from None
+            for kind, *args in events:
+                if kind == "add":
+                    direct.add(*args)
+                elif kind == "reject":
+                    direct.reject(*args)
+                elif kind == "sheet":
+                    direct.sheet(*args)
+                elif kind == "progress":
+                    direct.progress(*args)
+                elif kind == "end":
+                    return args[0], args[1]
+                else:
+                    raise RuntimeError(f"checking the rows failed: {args[0]}")
+    finally:
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
 
 
 @dataclass
 class _Run:
     checker: _Checker
-    writer: object
+    sink: object
     total: int
-    on_progress: Callable[[int, int], None] | None
     done: int = 0
     seen_keys: dict = field(default_factory=dict)
 
+    def all_sheets(self, table, remembered: dict[str, str]) -> str:
+        """Check every sheet's rows; returns the file's problem, if a row stopped the reading."""
+        for sheet in table.sheets:
+            try:
+                self.sheet(sheet, remembered)
+            except SpreadsheetError as exc:
+                # A row the reader cannot get past (an unclosed quote, too many rows): say so; the
+                # rows before it are reported as usual and nothing is half-written.
+                return str(exc)
+        return ""
+
     def sheet(self, sheet, remembered: dict[str, str]) -> None:
-        report, writer = self.writer.report, self.writer
+        sink = self.sink
         fields = [field_for(h.text, remembered) for h in sheet.headers]
         labels = [h.text for h in sheet.headers]
         mapped = {h.text: f for h, f in zip(sheet.headers, fields, strict=True) if f}
         missing = [f for f in REQUIRED if f not in mapped.values()]
-        report.sheets.append(
-            {
-                "name": sheet.name,
-                "mapped": mapped,
-                "unknown": [h.text for h, f in zip(sheet.headers, fields, strict=True) if f is None],
-                "missing": [str(FIELDS[f][0]) for f in missing],
-            }
-        )
+        info = {
+            "name": sheet.name,
+            "mapped": mapped,
+            "unknown": [h.text for h, f in zip(sheet.headers, fields, strict=True) if f is None],
+            "missing": [str(FIELDS[f][0]) for f in missing],
+        }
         column_of: dict[str, str] = {}
         for header, name in mapped.items():
             column_of.setdefault(name, header)
@@ -541,79 +659,52 @@ class _Run:
         self.checker.context_year, self.checker.date_reference = year, latest
         self.checker.dates.clear()
         if yearless and year is None:
-            report.sheets[-1]["notes"] = [
+            info["notes"] = [
                 _("Dates without a year (such as 2月3日) were read in %(year)s.")
                 % {"year": self.checker.today.year}
             ]
+        sink.sheet(info)
         for row_number, values in sheet.rows():
             self.done += 1
-            if self.on_progress and self.done % 1000 == 0:
-                self.on_progress(self.done, self.total)
+            if self.done % 1000 == 0:
+                sink.progress(self.done, self.total)
             by_field, conflicts = _by_field(fields, labels, values)
             if not any(v not in (None, "") for v in by_field.values()):
                 continue  # only columns Cordon does not read are filled (a row numbered in advance)
             if conflicts:
-                writer.reject(sheet.name, row_number, labels, values, conflicts)
+                sink.reject(sheet.name, row_number, labels, values, conflicts)
                 continue
             if missing:
-                writer.reject(
-                    sheet.name,
-                    row_number,
-                    labels,
-                    values,
-                    [
-                        (
-                            "",
-                            _("The sheet has no column for: %(fields)s.")
-                            % {"fields": "、".join(str(FIELDS[f][0]) for f in missing)},
-                        )
-                    ],
-                )
+                why = _("The sheet has no column for: %(fields)s.") % {
+                    "fields": "、".join(str(FIELDS[f][0]) for f in missing)
+                }
+                sink.reject(sheet.name, row_number, labels, values, [("", why)])
                 continue
             person, arrival, area_code, errors = self.checker.check(by_field)
             if errors:
-                writer.reject(
-                    sheet.name,
-                    row_number,
-                    labels,
-                    values,
-                    [
-                        (column_of.get(f, str(FIELDS[f][0]) if f in FIELDS else ""), m)
-                        for f, ms in errors.items()
-                        for m in ms
-                    ],
-                )
+                problems = [
+                    (column_of.get(f, str(FIELDS[f][0]) if f in FIELDS else ""), m)
+                    for f, ms in errors.items()
+                    for m in ms
+                ]
+                sink.reject(sheet.name, row_number, labels, values, problems)
                 continue
             key = person_key(area_code, person, arrival)
             if key in self.seen_keys:
                 column = column_of.get("document_number" if key[0] == "doc" else "name", "")
-                writer.reject(
-                    sheet.name,
-                    row_number,
-                    labels,
-                    values,
-                    [
-                        (
-                            column,
-                            _("The same person as in row %(row)s of this file.")
-                            % {"row": self.seen_keys[key]},
-                        )
-                    ],
-                )
+                why = _("The same person as in row %(row)s of this file.") % {"row": self.seen_keys[key]}
+                sink.reject(sheet.name, row_number, labels, values, [(column, why)])
                 continue
             self.seen_keys[key] = row_number
             person["name_pinyin"], person["name_initials"] = name_keys(person["name"])
-            writer.add(
-                CheckedRow(
-                    document_column=column_of.get("document_number", ""),
-                    sheet=sheet.name,
-                    row=row_number,
-                    area_code=area_code,
-                    person=person,
-                    arrival=arrival,
-                    present=frozenset(k for k, v in by_field.items() if v not in (None, "")),
-                    key=key,
-                ),
-                labels,
-                values,
+            checked = CheckedRow(
+                document_column=column_of.get("document_number", ""),
+                sheet=sheet.name,
+                row=row_number,
+                area_code=area_code,
+                person=person,
+                arrival=arrival,
+                present=frozenset(k for k, v in by_field.items() if v not in (None, "")),
+                key=key,
             )
+            sink.add(checked, labels, values)

@@ -255,3 +255,20 @@ def test_a_date_without_its_year_takes_the_ledgers_year(world, ledger_file):
     report = importing(world, ledger_file(rows), today=datetime.date(2026, 11, 29))
     assert report.rejected == 0, report.errors
     assert Arrival.objects.get(person__name="无年份").arrival_date == datetime.date(2020, 2, 3)
+
+
+def test_a_large_import_checks_its_rows_in_a_second_process_with_the_same_outcome(
+    world, ledger_file, monkeypatch
+):
+    from cordon.people import importer
+
+    bad = row("坏", "13108119850203099", day="2030-01-01")
+    path = ledger_file([*GOOD, bad])
+    in_process = importing(world, path, dry_run=True)
+    monkeypatch.setattr(importer, "PARALLEL_ROWS", 1)
+    checked_apart = importing(world, path, dry_run=True)
+    assert checked_apart.summary() == in_process.summary()
+    assert checked_apart.sheets == in_process.sheets
+    stored = importing(world, path)
+    assert (stored.created, stored.rejected) == (3, 1)
+    assert Person.objects.filter(name__in=["张三", "李四", "王五"]).count() == 3

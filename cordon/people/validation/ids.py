@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from operator import mul
 from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,8 @@ PROVINCE_CODES = frozenset(
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+# Summing the ASCII codes counts 48 ("0") once per weight; this takes it back off.
+_ID_DIGIT_OFFSET = 48 * sum(_ID_WEIGHTS)
 _ID18_RE = re.compile(r"\d{17}[\dX]")
 _ID15_RE = re.compile(r"\d{15}")
 _EARLIEST_BIRTH = date(1880, 1, 1)
@@ -47,7 +50,8 @@ class IdNumber:
 
 def id_check_character(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character for the first 17 digits of an ID number."""
-    total = sum((ord(c) - 48) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True))
+    # map/mul/bytes keep the loop in C: this runs on every row of a 100,000-row import.
+    total = sum(map(mul, first17.encode("ascii"), _ID_WEIGHTS)) - _ID_DIGIT_OFFSET
     return _ID_CHECK[total % 11]
 
 
