@@ -111,6 +111,7 @@ def build_world():
 
     # People: one in each of 四间房村, 小湾村 and 东村, each with an arrival; a household in two of them.
     from cordon.people import services as people_services
+    from cordon.people import services_ledger
 
     def person(actor, area, name, id17, origin, day="2020-01-25", **extra):
         registered, _arrival, _created = people_services.register(
@@ -140,8 +141,8 @@ def build_world():
     world.east_person = person(world.neighbour, east, "东某", "13108119750505003", "湖北省孝感市")
     people_services.household_assign(actor=world.clerk, person=world.yin, address="四间房村东街1号")
     people_services.household_assign(actor=world.neighbour, person=world.east_person, address="东村1号")
-    people_services.header_mapping_save(actor=world.commander, area=sjf, mapping={"返霸日期": "arrival_date"})
-    people_services.header_mapping_save(
+    services_ledger.header_mapping_save(actor=world.commander, area=sjf, mapping={"返霸日期": "arrival_date"})
+    services_ledger.header_mapping_save(
         actor=world.neighbour, area=east, mapping={"返霸日期": "arrival_date"}
     )
 

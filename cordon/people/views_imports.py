@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices
 from cordon.core.models import Job
-from cordon.people import import_files, services
+from cordon.people import import_files, services, services_ledger
 from cordon.people.forms import ImportUploadForm
 from cordon.people.importer import FIELDS
 from cordon.people.jobs import queue_commit, queue_import
@@ -109,7 +109,7 @@ def mapping(request, pk: int):
             if value in known_fields or value == "":
                 chosen[header] = value
     try:
-        services.header_mapping_save(actor=request.user, area=job.area, mapping=chosen)
+        services_ledger.header_mapping_save(actor=request.user, area=job.area, mapping=chosen)
         again = queue_import(
             actor=request.user,
             area=job.area,

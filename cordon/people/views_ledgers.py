@@ -19,7 +19,7 @@ from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywher
 from cordon.accounts.selectors import area_choices
 from cordon.core import jobs
 from cordon.core.models import Job
-from cordon.people import exports, selectors, services
+from cordon.people import exports, selectors, services, services_ledger
 from cordon.people.forms import CategoryForm, ExportForm, LedgerFilterForm
 
 PAGE = 50
@@ -244,7 +244,7 @@ def categories(request):
         form = CategoryForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
-                services.category_update(actor=request.user, category=category, **form.cleaned_data)
+                services_ledger.category_update(actor=request.user, category=category, **form.cleaned_data)
             except ValidationError as exc:
                 from cordon.core.forms import add_service_errors
 

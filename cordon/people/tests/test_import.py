@@ -171,9 +171,9 @@ def test_unknown_headers_are_listed_and_a_remembered_mapping_is_used_next_time(w
     path = ledger_file([GOOD[0]], headers=headers)
     first = importing(world, path, dry_run=True)
     assert first.sheets[0]["unknown"] == ["抵达本村日期"] and first.rejected == 1
-    from cordon.people import services
+    from cordon.people import services_ledger
 
-    services.header_mapping_save(
+    services_ledger.header_mapping_save(
         actor=world.commander, area=world.town, mapping={"抵达本村日期": "arrival_date"}
     )
     assert HeaderMapping.objects.filter(header="抵达本村日期").exists()

@@ -7,7 +7,7 @@ import python_calamine
 
 from cordon.core import jobs
 from cordon.core.models import AccessLog, Job
-from cordon.people import exports, services
+from cordon.people import exports, services_ledger
 from cordon.people.importer import run_import
 from cordon.people.models import Arrival, RiskCategory
 from cordon.people.tests.conftest import ledger_xlsx, row
@@ -191,7 +191,7 @@ def test_service_refuses_category_changes_by_others(world):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.category_update(
+        services_ledger.category_update(
             actor=world.clerk,
             category=RiskCategory.objects.get(code="wuhan"),
             name="x",

@@ -43,11 +43,11 @@ def test_no_document_person_with_edited_phone_is_updated(world, tmp_path):
 def test_rows_with_no_ledger_category_are_rejected_and_store_nothing(world, tmp_path):
     import datetime as dt
 
-    from cordon.people import services
+    from cordon.people import services_ledger
     from cordon.people.models import RiskCategory
 
     outside = RiskCategory.objects.get(code="outside")
-    services.category_update(
+    services_ledger.category_update(
         actor=world.commander,
         category=outside,
         name=outside.name,
@@ -68,11 +68,11 @@ def test_rows_with_no_ledger_category_are_rejected_and_store_nothing(world, tmp_
 def test_rejected_row_does_not_apply_the_person_update(world, tmp_path):
     import datetime as dt
 
-    from cordon.people import services
+    from cordon.people import services_ledger
     from cordon.people.models import RiskCategory
 
     outside = RiskCategory.objects.get(code="outside")
-    services.category_update(
+    services_ledger.category_update(
         actor=world.commander,
         category=outside,
         name=outside.name,
@@ -104,7 +104,7 @@ def test_name_change_by_import_refreshes_pinyin(world, tmp_path):
 
 
 def test_reimporting_an_old_ledger_after_a_rule_change_keeps_its_arrivals(world, tmp_path):
-    from cordon.people import services
+    from cordon.people import services_ledger
     from cordon.people.models import RiskCategory
 
     headers = ["姓名", "身份证号", "村街", "来源地", "到达日期"]
@@ -114,7 +114,7 @@ def test_reimporting_an_old_ledger_after_a_rule_change_keeps_its_arrivals(world,
     assert Arrival.objects.get(person__name="孙八").category_id == "hubei"
     # The commander narrows 湖北其他 (the page promises filed arrivals keep their category).
     hubei = RiskCategory.objects.get(code="hubei")
-    services.category_update(
+    services_ledger.category_update(
         actor=world.commander,
         category=hubei,
         name=hubei.name,

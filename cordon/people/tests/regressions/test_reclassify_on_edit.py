@@ -1,7 +1,7 @@
 import json
 
 from cordon.core.testing import id_number
-from cordon.people import services
+from cordon.people import services, services_ledger
 from cordon.people.models import Arrival, RiskCategory
 
 
@@ -14,7 +14,7 @@ def test_editing_an_old_arrivals_note_keeps_its_ledger(world, api_client):
     )
     assert arrival.category_id == "hubei"
     hubei = RiskCategory.objects.get(code="hubei")
-    services.category_update(
+    services_ledger.category_update(
         actor=world.commander,
         category=hubei,
         name=hubei.name,

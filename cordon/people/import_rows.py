@@ -1,0 +1,429 @@
+"""Checking a ledger's rows: each row through the registration form's own plain functions, in this
+process or — for a large file — in a forked second process while this one writes (import_writer)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from queue import Empty
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from cordon.accounts.models import Area
+from cordon.core.spreadsheets import LostPrecision, SpreadsheetError
+from cordon.people import services, validation
+from cordon.people.importer import (
+    _DOCUMENTS,
+    _MEANS,
+    _SEX,
+    _TABLES,
+    ARRIVAL_KEYS,
+    FIELDS,
+    PERSON_KEYS,
+    REQUIRED,
+    CheckedRow,
+    Report,
+    field_for,
+)
+from cordon.people.origins import resolve_origin
+from cordon.people.pinyin import name_keys
+
+
+def _choice(value, table: dict, default=""):
+    if isinstance(value, str) or value is None:
+        return _choice_of_text(value or "", id(table), default)
+    return _choice_uncached(value, table, default)
+
+
+@lru_cache(maxsize=4096)
+def _choice_of_text(text: str, table_id: int, default: str):
+    # Ledgers repeat a handful of words (自驾, 火车, 身份证): each is matched once per process.
+    return _choice_uncached(text, _TABLES[table_id], default)
+
+
+def _choice_uncached(value, table: dict, default=""):
+    text = validation.compact(validation.normalize(value)).lower()
+    if not text:
+        return default
+    for key, words in table.items():
+        if text == key or any(word in text for word in words):
+            return key
+    return None
+
+
+class Checker:
+    """Checks rows one by one with the registration form's own functions (fast plain functions)."""
+
+    def __init__(self, area: Area, today: date):
+        self.area = area
+        self.today = today
+        villages = Area.objects.within(area).filter(level__in=("village", "grid")).values_list("code", "name")
+        self.villages = {name: code for code, name in villages} | {code: code for code, _n in villages}
+        self.origins: dict[str, str] = {}
+        self.context_year: int | None = None
+        self.dates: dict[str, object] = {}
+        self.date_reference: date | None = None
+
+    def village(self, value) -> str:
+        text = validation.normalize(value or "")
+        if not text:
+            if self.area.level in ("village", "grid"):
+                return self.area.code
+            raise ValidationError(_("Which village? Importing for the whole town needs a village column."))
+        code = (
+            self.villages.get(text)
+            or self.villages.get(text.rstrip("村街") + "村")
+            or self.villages.get(text + "村")
+        )
+        if code is None:
+            raise ValidationError(
+                _("“%(value)s” is not a village of %(area)s.") % {"value": text[:30], "area": self.area.name}
+            )
+        return code
+
+    def origin_code(self, text: str) -> str:
+        if text not in self.origins:
+            origin = resolve_origin(text)
+            self.origins[text] = origin.code if origin else ""
+        return self.origins[text]
+
+    def check(self, values: dict) -> tuple[dict, dict, str, dict[str, list]]:
+        errors: dict[str, list] = {}
+        for name, value in values.items():
+            if isinstance(value, LostPrecision):
+                errors.setdefault(name, []).append(str(value.message))
+        if errors:
+            return {}, {}, "", errors
+        person_data = {k: values.get(k) for k in PERSON_KEYS}
+        kind = _choice(values.get("document_type"), _DOCUMENTS, default="mainland_id")
+        if kind is None:
+            errors["document_type"] = [
+                _("Unknown kind of document: %(value)s")
+                % {"value": validation.normalize(values.get("document_type"))[:20]}
+            ]
+        person_data["document_type"] = kind or "other"
+        if not values.get("document_number") and not values.get("document_type"):
+            person_data["document_type"] = "none"
+        sex = validation.normalize(values.get("sex") or "").lower()
+        person_data["sex"] = _SEX.get(sex, "")
+        for key in ("phone", "phone_other"):
+            raw = values.get(key)
+            if raw is not None and not isinstance(raw, str):
+                person_data[key] = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw)
+        if isinstance(values.get("document_number"), int | float):
+            person_data["document_number"] = str(int(values["document_number"]))
+        arrival_data = {k: values.get(k) for k in ARRIVAL_KEYS}
+        arrival_data["arrival_date"] = self.arrival_date(arrival_data["arrival_date"])
+        means = _choice(values.get("means"), _MEANS)
+        arrival_data["means"] = means if means is not None else "other"
+        for key in ("origin_text", "plate", "transport_number", "route", "screening_team", "note"):
+            if arrival_data[key] is not None and not isinstance(arrival_data[key], str):
+                arrival_data[key] = str(arrival_data[key])
+        area_code = ""
+        try:
+            area_code = self.village(values.get("village"))
+        except ValidationError as exc:
+            errors["village"] = exc.messages
+        person, arrival = {}, {}
+        try:
+            person = services.clean_person(person_data, today=self.today)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        try:
+            arrival = services.clean_arrival(
+                arrival_data,
+                today=self.today,
+                resolve=False,
+                context_year=self.context_year,
+                date_reference=self.date_reference,
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        if arrival.get("origin_text"):
+            arrival["origin_code"] = self.origin_code(arrival["origin_text"])
+        return person, arrival, area_code, errors
+
+    def arrival_date(self, value):
+        """A ledger's dates repeat (a few dozen days over thousands of rows): each text is read once."""
+        if not isinstance(value, str):
+            return value
+        if value not in self.dates:
+            try:
+                self.dates[value] = validation.parse_date(
+                    value, today=self.date_reference or self.today, context_year=self.context_year
+                )
+            except ValidationError:
+                self.dates[value] = value  # left for clean_arrival to refuse, with its message
+        return self.dates[value]
+
+
+def person_key(area_code: str, person: dict, arrival: dict) -> tuple:
+    """What identifies a person across imports: the document number; without one, the name in the
+    village with the phone, else the address, else the arrival itself (day and origin). The import
+    writer also tries the weaker keys, so a re-sent ledger with a corrected phone finds the person."""
+    if person["document_number"]:
+        return ("doc", person["document_type"], person["document_number"])
+    if person["phone"]:
+        return ("phone", area_code, person["name"], person["phone"])
+    if person["address"]:
+        return ("address", area_code, person["name"], person["address"])
+    return ("arrival", area_code, person["name"], arrival["arrival_date"], arrival["origin_text"])
+
+
+def _by_field(fields: list, labels: list, values: list) -> tuple[dict, list]:
+    """A row's values by ledger field. Two columns of one field (身份证号 and 证件号码) give the value
+    of whichever is filled; two different values are a problem to report, never a silent choice."""
+    by_field: dict = {}
+    source: dict = {}
+    conflicts = []
+    for name, label, value in zip(fields, labels, values, strict=True):
+        if not name:
+            continue
+        if by_field.get(name) in (None, ""):
+            by_field[name], source[name] = value, label
+        elif value not in (None, "") and str(value).strip() != str(by_field[name]).strip():
+            conflicts.append(
+                (
+                    label,
+                    _("“%(value)s” differs from “%(other)s” in the column %(column)s.")
+                    % {"value": str(value)[:30], "other": str(by_field[name])[:30], "column": source[name]},
+                )
+            )
+    return by_field, conflicts
+
+
+_YEARLESS = re.compile(r"^\s*\d{1,2}\s*(?:月\s*\d{1,2}\s*[日号]?|[./-]\s*\d{1,2})\s*$")
+
+
+def _ledger_year(sheet, fields: list, sample: int = 5000) -> tuple[int | None, date | None, int]:
+    """The year a ledger's dates are in and its latest full date, read from the arrival dates that
+    carry a year, and how many omit it. A February 2020 ledger imported in 2026 must read "2月3日" as
+    2020-02-03, and "12月28日" in a ledger that ends in January 2020 as 2019-12-28."""
+    from collections import Counter
+
+    try:
+        column = fields.index("arrival_date")
+    except ValueError:
+        return None, None, 0
+    years: Counter = Counter()
+    latest: date | None = None
+    yearless = 0
+    try:
+        for index, (_row, values) in enumerate(sheet.rows()):
+            if index >= sample:
+                break
+            value = values[column]
+            day = None
+            if hasattr(value, "year"):
+                day = value if isinstance(value, date) and not hasattr(value, "hour") else value.date()
+            elif isinstance(value, str):
+                if _YEARLESS.match(value):
+                    yearless += 1
+                    continue
+                try:
+                    day = validation.parse_date(value, today=date(2099, 12, 31))
+                except ValidationError:
+                    continue
+            if day is not None:
+                years[day.year] += 1
+                latest = day if latest is None or day > latest else latest
+    except SpreadsheetError:
+        pass  # the rows themselves report where the file breaks
+    return (years.most_common(1)[0][0] if years else None), latest, yearless
+
+
+class Direct:
+    """Where checked rows go when they are checked in this process: straight to the writer."""
+
+    def __init__(self, writer, report: Report, on_progress):
+        self.writer, self.report, self.on_progress = writer, report, on_progress
+
+    def sheet(self, info: dict) -> None:
+        self.report.sheets.append(info)
+
+    def reject(self, *args) -> None:
+        self.writer.reject(*args)
+
+    def add(self, *args) -> None:
+        self.writer.add(*args)
+
+    def progress(self, done: int, total: int) -> None:
+        if self.on_progress:
+            self.on_progress(done, total)
+
+
+class _ToParent:
+    """Where checked rows go from the checking process: to the writing one, in batches."""
+
+    def __init__(self, queue):
+        self.queue, self.events = queue, []
+
+    def _event(self, *event) -> None:
+        self.events.append(event)
+        if len(self.events) >= 500:
+            self.send()
+
+    def send(self) -> None:
+        if self.events:
+            # Pickled here, in the checking thread: left to the queue's feeder thread, the pickling
+            # fought the checking for the interpreter lock and the writer waited for rows.
+            self.queue.put(pickle.dumps(self.events, protocol=pickle.HIGHEST_PROTOCOL))
+            self.events = []
+
+    def sheet(self, info):
+        self._event("sheet", info)
+
+    def reject(self, *args):
+        self._event("reject", *args)
+
+    def add(self, *args):
+        self._event("add", *args)
+
+    def progress(self, done, total):
+        self._event("progress", done, total)
+
+
+def check_in_a_second_process(run: Run, table, remembered: dict) -> tuple[int, str]:
+    """Check the rows in a forked process while this one writes what it has checked.
+
+    The child only reads the file and checks rows (plain functions; no database: everything it needs
+    from the database was read before the fork) and sends them back in batches; the queue is bounded,
+    so it runs at most a couple of chunks ahead. Returns (rows read, the file's problem or "").
+    """
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue(maxsize=200)
+    direct = run.sink
+
+    def child() -> None:
+        try:
+            run.sink = _ToParent(queue)
+            message = run.all_sheets(table, remembered)
+            run.sink.send()
+            queue.put(pickle.dumps([("end", run.done, message)]))
+        except BaseException as exc:
+            queue.put(pickle.dumps([("crash", f"{exc.__class__.__name__}: {exc}")]))
+        finally:
+            queue.close()
+            queue.join_thread()
+            os._exit(0)  # no interpreter clean-up: the parent's database connections are not ours
+
+    process = context.Process(target=child, daemon=True)
+    process.start()
+    try:
+        while True:
+            try:
+                events = pickle.loads(queue.get(timeout=300))  # noqa: S301 — our own child's rows
+            except Empty:
+                raise RuntimeError("the checking process stopped answering") from None
+            for kind, *args in events:
+                if kind == "add":
+                    direct.add(*args)
+                elif kind == "reject":
+                    direct.reject(*args)
+                elif kind == "sheet":
+                    direct.sheet(*args)
+                elif kind == "progress":
+                    direct.progress(*args)
+                elif kind == "end":
+                    return args[0], args[1]
+                else:
+                    raise RuntimeError(f"checking the rows failed: {args[0]}")
+    finally:
+        process.join(timeout=10)
+        if process.is_alive():
+            process.kill()
+
+
+@dataclass
+class Run:
+    checker: Checker
+    sink: object
+    total: int
+    done: int = 0
+    seen_keys: dict = field(default_factory=dict)
+
+    def all_sheets(self, table, remembered: dict[str, str]) -> str:
+        """Check every sheet's rows; returns the file's problem, if a row stopped the reading."""
+        for sheet in table.sheets:
+            try:
+                self.sheet(sheet, remembered)
+            except SpreadsheetError as exc:
+                # A row the reader cannot get past (an unclosed quote, too many rows): say so; the
+                # rows before it are reported as usual and nothing is half-written.
+                return str(exc)
+        return ""
+
+    def sheet(self, sheet, remembered: dict[str, str]) -> None:
+        sink = self.sink
+        fields = [field_for(h.text, remembered) for h in sheet.headers]
+        labels = [h.text for h in sheet.headers]
+        mapped = {h.text: f for h, f in zip(sheet.headers, fields, strict=True) if f}
+        missing = [f for f in REQUIRED if f not in mapped.values()]
+        info = {
+            "name": sheet.name,
+            "mapped": mapped,
+            "unknown": [h.text for h, f in zip(sheet.headers, fields, strict=True) if f is None],
+            "missing": [str(FIELDS[f][0]) for f in missing],
+        }
+        column_of: dict[str, str] = {}
+        for header, name in mapped.items():
+            column_of.setdefault(name, header)
+        year, latest, yearless = _ledger_year(sheet, fields)
+        self.checker.context_year, self.checker.date_reference = year, latest
+        self.checker.dates.clear()
+        if yearless and year is None:
+            info["notes"] = [
+                _("Dates without a year (such as 2月3日) were read in %(year)s.")
+                % {"year": self.checker.today.year}
+            ]
+        sink.sheet(info)
+        for row_number, values in sheet.rows():
+            self.done += 1
+            if self.done % 1000 == 0:
+                sink.progress(self.done, self.total)
+            by_field, conflicts = _by_field(fields, labels, values)
+            if not any(v not in (None, "") for v in by_field.values()):
+                continue  # only columns Cordon does not read are filled (a row numbered in advance)
+            if conflicts:
+                sink.reject(sheet.name, row_number, labels, values, conflicts)
+                continue
+            if missing:
+                why = _("The sheet has no column for: %(fields)s.") % {
+                    "fields": "、".join(str(FIELDS[f][0]) for f in missing)
+                }
+                sink.reject(sheet.name, row_number, labels, values, [("", why)])
+                continue
+            person, arrival, area_code, errors = self.checker.check(by_field)
+            if errors:
+                problems = [
+                    (column_of.get(f, str(FIELDS[f][0]) if f in FIELDS else ""), m)
+                    for f, ms in errors.items()
+                    for m in ms
+                ]
+                sink.reject(sheet.name, row_number, labels, values, problems)
+                continue
+            key = person_key(area_code, person, arrival)
+            if key in self.seen_keys:
+                column = column_of.get("document_number" if key[0] == "doc" else "name", "")
+                why = _("The same person as in row %(row)s of this file.") % {"row": self.seen_keys[key]}
+                sink.reject(sheet.name, row_number, labels, values, [(column, why)])
+                continue
+            self.seen_keys[key] = row_number
+            person["name_pinyin"], person["name_initials"] = name_keys(person["name"])
+            checked = CheckedRow(
+                document_column=column_of.get("document_number", ""),
+                sheet=sheet.name,
+                row=row_number,
+                area_code=area_code,
+                person=person,
+                arrival=arrival,
+                present=frozenset(k for k, v in by_field.items() if v not in (None, "")),
+                key=key,
+            )
+            sink.add(checked, labels, values)
