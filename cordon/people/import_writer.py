@@ -459,7 +459,10 @@ class Writer:
             return
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                # The raw psycopg cursor raises psycopg's own errors; Django's wrapper turns a clash
+                # into the IntegrityError that flush() retries on.
+                copying = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+                with connection.wrap_database_errors, cursor.cursor.copy(copying) as copy:
                     for row in rows:
                         copy.write_row(row)
                 return
