@@ -12,6 +12,7 @@ from cordon.accounts.auth import ActiveSessionAuth, TokenAuth
 from cordon.checkpoints.api import router as checkpoints_router
 from cordon.core.api import router as core_router
 from cordon.core.errors import ApiError, schema_error_message
+from cordon.observation.api import router as observation_router
 from cordon.people.api import router as people_router
 
 api = NinjaAPI(
@@ -31,6 +32,7 @@ api = NinjaAPI(
 api.add_router("/accounts/", accounts_router)
 api.add_router("/checkpoints/", checkpoints_router)
 api.add_router("/people/", people_router)
+api.add_router("/observation/", observation_router)
 api.add_router("/audit/", core_router)
 
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "cordon.accounts",
     "cordon.checkpoints",
     "cordon.people",
+    "cordon.observation",
     "cordon.reports",
 ]
 

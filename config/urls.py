@@ -3,12 +3,16 @@ from django.views.i18n import set_language
 
 from config.api import api
 from cordon.core import views as core_views
+from cordon.observation import views_self
 
 urlpatterns = [
     path("", include("cordon.reports.urls")),
     path("accounts/", include("cordon.accounts.urls")),
     path("checkpoints/", include("cordon.checkpoints.urls")),
     path("people/", include("cordon.people.urls")),
+    path("observation/", include("cordon.observation.urls")),
+    # A person's self-report link: no login, the secret in the path is the key.
+    path("r/<str:secret>/", views_self.self_report, name="self_report"),
     path("audit/", core_views.audit_log, name="audit_log"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),

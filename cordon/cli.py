@@ -8,6 +8,7 @@
     cordon users [--json] | cordon users disable|enable|reset-password|unlock NAME
     cordon areas [--json] [--within CODE] | cordon areas add CODE NAME [--note TEXT]
     cordon import people FILE --area CODE [--dry-run] [--json]
+    cordon observation sweep [--date YYYY-MM-DD] [--area CODE] [--json]   for cron: safe to run twice
     cordon check                        Django's deployment checks
     cordon manage ARGS…                 any Django management command
 
@@ -330,6 +331,35 @@ def cmd_import(args) -> int:
     return 1 if report.rejected or report.message else 0
 
 
+def cmd_observation(args) -> int:
+    from datetime import date
+
+    from cordon.observation.sweep import sweep
+
+    actor = _actor(args)
+    area = _area(actor, args.area) if args.area else None
+    try:
+        day = date.fromisoformat(args.date) if args.date else None
+        result = sweep(actor=actor, day=day, area=area)
+    except ValueError:
+        print(_("Give a date that is not in the future, as YYYY-MM-DD."), file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+        return 0
+    print(
+        _(
+            "%(day)s: %(missed)s missed check(s) recorded, %(opened)s period(s) opened, "
+            "%(due)s due to complete."
+        )
+        % {"day": result.day, "missed": result.missed_marked, "opened": result.opened, "due": len(result.due)}
+    )
+    for item in result.due:
+        state = _("can be completed") if item["completable"] else "；".join(item["blockers"])
+        print(f"  {item['area_name']} {item['person']} {item['planned_end']}  {state}")
+    return 0
+
+
 def cmd_check(args) -> int:
     from django.core.management import call_command
 
@@ -409,6 +439,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--as", dest="as_user", metavar="USERNAME")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "observation", help="cordon observation sweep [--date D]: mark missed checks, list due"
+    )
+    p.add_argument("what", choices=["sweep"])
+    p.add_argument("--date", help="sweep up to the end of this day (YYYY-MM-DD; default: up to now)")
+    p.add_argument("--area", help="only this area (division code)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--as", dest="as_user", metavar="USERNAME")
+    p.set_defaults(func=cmd_observation)
 
     p = sub.add_parser("check", help="Django's deployment checks")
     p.set_defaults(func=cmd_check)

@@ -45,9 +45,21 @@ def test_demo_loads_the_seed_town_into_an_empty_database(db, capsys):
 
     from cordon.people.models import Arrival
 
-    by_category = dict(Arrival.objects.values_list("category_id").annotate(n=Count("id")))
+    seed = Arrival.objects.filter(arrival_date__lte="2020-02-21")
+    by_category = dict(seed.values_list("category_id").annotate(n=Count("id")))
     assert by_category["wuhan"] == 25 and by_category["hubei"] == 26
     assert sum(by_category.values()) - 51 == 374 and "unresolved" not in by_category
+    # "无一人发热, 目前已全部脱离观察期": every Hubei arrival observed, completed, without an alert
+    from cordon.observation.models import Alert, Period
+
+    observed = Period.objects.filter(exposure_date__lte="2020-02-21")
+    assert observed.count() == 51 and not observed.exclude(status="completed").exists()
+    assert not Alert.objects.filter(period__in=observed).exists()
+    assert observed.first().checks.filter(status="measured").count() == 28  # 14 days, morning and evening
+    # and the drill: recent arrivals under observation today, one with an open fever alert
+    drill = Period.objects.filter(status="active")
+    assert drill.count() == 8 and drill.filter(alert_open=True).count() == 1
+    assert not Arrival.objects.filter(arrival_date__gt="2020-02-21").exclude(note="演练数据").exists()
 
 
 def test_demo_refuses_a_database_with_data_but_if_empty_is_quiet(world, capsys):

@@ -14,6 +14,7 @@ def navigation(request):
         ("home", reverse("home"), _("Home")),
         ("people", reverse("people:search"), _("People")),
         ("ledgers", reverse("people:ledger"), _("Ledgers")),
+        ("observation", reverse("observation:triage"), _("Observation")),
         ("areas", reverse("accounts:area_index"), _("Areas")),
         ("checkpoints", reverse("checkpoints:list"), _("Checkpoints")),
     ]
@@ -35,6 +36,7 @@ def _section_of(path: str) -> str:
         ("/people/ledgers/", "ledgers"),
         ("/people/imports/", "ledgers"),
         ("/people/", "people"),
+        ("/observation/", "observation"),
         ("/audit/", "audit"),
     ):
         if path.startswith(prefix):

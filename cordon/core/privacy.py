@@ -17,3 +17,9 @@ def mask_document(number: str) -> str:
     if len(number) > 4:
         return f"{number[:2]}{'*' * (len(number) - 4)}{number[-2:]}"
     return "*" * len(number)
+
+
+def mask_name(name: str) -> str:
+    """尹** : a name's first character, for pages shown without a login."""
+    name = name or ""
+    return f"{name[:1]}{'*' * max(len(name) - 1, 1)}" if name else ""

@@ -49,10 +49,13 @@ def restore_migration_data() -> None:
 
     from django.apps import apps
 
+    from cordon.observation.models import ProtocolEdition
     from cordon.people.models import RiskCategory
 
     if not RiskCategory.objects.exists():
         importlib.import_module("cordon.people.migrations.0002_default_categories").create(apps, None)
+    if not ProtocolEdition.objects.exists():
+        importlib.import_module("cordon.observation.migrations.0002_shipped_editions").create(apps, None)
 
 
 def build_world():
@@ -145,6 +148,44 @@ def build_world():
     services_ledger.header_mapping_save(
         actor=world.neighbour, area=east, mapping={"返霸日期": "arrival_date"}
     )
+
+    # Observation in 四间房村 and in 东村: a period each (planned in 2020), checks, an alert, a test, a link,
+    # and 南孟镇's own rules.
+    import datetime as dt
+
+    from cordon.observation import services as observation
+    from cordon.observation import services_checks as checks
+    from cordon.observation import services_protocol
+    from cordon.observation.models import ProtocolEdition
+
+    services_protocol.protocol_choice_save(
+        actor=world.neighbour,
+        area=neighbour_town,
+        edition=ProtocolEdition.objects.get(code="v3-4"),
+        overrides={"fever_threshold": "37.2"},
+    )
+    for actor, someone in ((world.clerk, world.yin), (world.neighbour, world.east_person)):
+        arrival = someone.arrivals.get()
+        period = observation.period_open(
+            actor=actor,
+            person=someone,
+            reason="arrival",
+            exposure_date=arrival.arrival_date,
+            opened_on=arrival.arrival_date,
+            arrival=arrival,
+        )
+        checks.check_record(
+            actor=actor, period=period, temperature="36.5", day=dt.date(2020, 1, 26), slot="am"
+        )
+        checks.check_record(
+            actor=actor, period=period, temperature="38.1", day=dt.date(2020, 1, 26), slot="pm"
+        )
+        checks.lab_test_record(
+            actor=actor, period=period, sample_date=dt.date(2020, 1, 27), result="negative"
+        )
+        observation.link_create(actor=actor, period=period)
+    world.yin_period = world.yin.observation_periods.get()
+    world.east_period = world.east_person.observation_periods.get()
 
     # A job and an access-log entry in each town, so scope tests see rows on both sides.
     from cordon.core import jobs

@@ -15,6 +15,7 @@ from cordon.accounts.services import operator_account
 from cordon.checkpoints import demo as checkpoints_demo
 from cordon.core import audit
 from cordon.core.context import source
+from cordon.observation import demo as observation_demo
 from cordon.people import demo as people_demo
 
 DATA_FILE = Path(__file__).with_name("tangerli.json")
@@ -24,6 +25,7 @@ STEPS = [
     checkpoints_demo.load_checkpoints,
     accounts_demo.load_users,
     people_demo.load_people,
+    observation_demo.load_observation,
 ]
 
 

@@ -200,6 +200,7 @@ class Report:
         default_factory=list
     )  # sheet, headers, values, why
     message: str = ""  # a problem with the whole file, if any
+    observation_opened: int = 0  # arrivals put under observation by the rules in force
 
     @property
     def total(self) -> int:
@@ -305,5 +306,10 @@ def run_import(
     if on_progress:
         on_progress(done, max(done, run.total))
     writer.finish()
+    if not dry_run and (report.created or report.updated):
+        # Arrivals in a ledger the rules in force observe are put under observation, as on the form.
+        from cordon.observation.services import periods_open_for_arrivals
+
+        report.observation_opened = periods_open_for_arrivals(actor=actor, area=area)
     report.errors.sort(key=lambda e: (e.sheet, e.row))
     return report

@@ -126,6 +126,7 @@ def report_result(report, directory: Path | None) -> dict:
         ],
         "sheets": report.sheets,
         "message": report.message,
+        "observation_opened": report.observation_opened,
         "rejected_file": rejected_file,
     }
 

@@ -394,6 +394,11 @@ def arrival_save(
             area=arrival.area_id,
             changes=changes,
         )
+    if created:
+        # An arrival in a ledger the rules in force observe puts the person under observation now.
+        from cordon.observation.services import periods_open_for_arrivals
+
+        periods_open_for_arrivals(actor=actor, area=arrival.area_id, people=[person.pk])
     return arrival, created
 
 
@@ -497,6 +502,7 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -
         mine.save()
         folded.append(audit.snapshot(other, ARRIVAL_FIELDS))
     moved = duplicate.arrivals.exclude(arrival_date__in=list(kept)).update(person=keep)
+    _move_other_records(keep, duplicate)
     search_keys(keep)
     keep.updated_at = timezone.now()
     keep.save()
@@ -524,6 +530,23 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -
         reason=reason[:200],
     )
     return keep
+
+
+def _move_other_records(keep: Person, duplicate: Person) -> None:
+    """What other modules hold about the duplicate (observation periods, tests…) now belongs to the
+    kept person: a merge never deletes a record through its person."""
+    for relation in Person._meta.related_objects:
+        if relation.related_model is Arrival or not relation.one_to_many:
+            continue
+        name = relation.field.name
+        try:
+            with transaction.atomic():
+                relation.related_model._base_manager.filter(**{name: duplicate}).update(**{name: keep})
+        except IntegrityError:
+            raise ValidationError(
+                _("Both records have a record of the same kind still open (%(kind)s): close one first.")
+                % {"kind": relation.related_model._meta.verbose_name}
+            ) from None
 
 
 @transaction.atomic

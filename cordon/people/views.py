@@ -159,8 +159,23 @@ def detail(request, pk: int):
         "merge_form": MergeForm() if can_supervise else None,
         "household_form": HouseholdForm(initial={"address": person.address}) if can_edit else None,
         "history": audit.history(person, request.user)[:30],
+        **_observation(request.user, person),
     }
     return render(request, "people/person_detail.html", context)
+
+
+def _observation(user, person) -> dict:
+    """The person's observation periods and open alerts, shown on their page."""
+    from cordon.observation import selectors as observation
+    from cordon.observation.services import OBSERVERS
+
+    periods = observation.person_periods(user, person)
+    return {
+        "periods": periods,
+        "open_alerts": [p.open_alert for p in periods if p.open_alert],
+        "can_observe": has_role(user, person.area_id, *OBSERVERS) and not any(p.is_active for p in periods),
+        "today": timezone.localdate(),
+    }
 
 
 @login_required

@@ -9,7 +9,17 @@ from cordon.core.audit import ACTION_LABELS
 register = template.Library()
 
 # Pseudo-fields that audit entries use for related records.
-FIELD_LABELS = {"roles": _("roles"), "tokens": _("API tokens")}
+FIELD_LABELS = {
+    "roles": _("roles"),
+    "tokens": _("API tokens"),
+    "alert": _("alert"),
+    "test": _("nucleic acid test"),
+    "test_days": _("test days"),
+    "check": _("health check"),
+    "link": _("self-report link"),
+    "symptoms": _("symptoms"),
+    "temperature": _("temperature (°C)"),
+}
 
 
 @register.filter
@@ -51,7 +61,12 @@ def _display(field, value) -> str:
 
 
 # Pages that show a record's history, by the audit entry's target type.
-RECORD_PAGES = {"accounts.user": "accounts:user_detail", "checkpoints.checkpoint": "checkpoints:detail"}
+RECORD_PAGES = {
+    "accounts.user": "accounts:user_detail",
+    "checkpoints.checkpoint": "checkpoints:detail",
+    "people.person": "people:detail",
+    "observation.period": "observation:period",
+}
 
 
 @register.filter
