@@ -83,10 +83,17 @@ class ProtocolForm(forms.Form):
                     label=gettext_lazy("Mode"), required=False, choices=[("", "—"), *protocol.MODES.items()]
                 )
                 self.fields[f"{prefix}_days"] = forms.IntegerField(
-                    label=gettext_lazy("Days"), required=False, min_value=1, max_value=protocol.MAX_STAGE_DAYS
+                    label=gettext_lazy("Days"),
+                    required=False,
+                    min_value=1,
+                    max_value=protocol.MAX_STAGE_DAYS,
+                    widget=forms.NumberInput(attrs={"placeholder": gettext_lazy("Days")}),
                 )
                 self.fields[f"{prefix}_tests"] = forms.CharField(
-                    label=gettext_lazy("Test days"), required=False, max_length=60
+                    label=gettext_lazy("Test days"),
+                    required=False,
+                    max_length=60,
+                    widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Test days, e.g. 1,4,7")}),
                 )
                 row.append([self[f"{prefix}_mode"], self[f"{prefix}_days"], self[f"{prefix}_tests"]])
             self.plan_fields.append((label, row))

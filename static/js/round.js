@@ -106,6 +106,12 @@
         if (answer.ok) {
           rowState(entry.rowId, "✓ " + answer.message, answer.fever ? "error" : "saved");
           if (row) row.classList.toggle("alerting", !!answer.alert_open);
+          var form = row && row.querySelector("form[data-round]");
+          var done = document.getElementById("round-done");
+          if (form && done && !form.hasAttribute("data-measured")) {
+            form.setAttribute("data-measured", "");
+            done.textContent = String(parseInt(done.textContent, 10) + 1);
+          }
         } else {
           rowState(entry.rowId, answer.message, "error");
         }
