@@ -4,6 +4,7 @@ from cordon.accounts import selectors as area_selectors
 from cordon.accounts.models import Area, User
 from cordon.checkpoints.models import Checkpoint
 from cordon.checkpoints.selectors import checkpoint_counts
+from cordon.observation.selectors import triage_counts
 
 
 def home_overview(user) -> list[dict]:
@@ -22,6 +23,8 @@ def home_overview(user) -> list[dict]:
             "subarea_count": Area.objects.within(area).exclude(code=area.code).count(),
             "account_count": User.objects.visible_to(user).within(area).filter(is_active=True).count(),
             "children": area_selectors.child_summaries(area),
+            # Open alerts show here until someone closes them, with the rest of the triage.
+            "observation": triage_counts(user, area.code),
         }
         if area.is_village_level:
             section["checkpoints"] = checkpoints.select_related("area")

@@ -42,5 +42,16 @@ def test_a_user_without_roles_is_told_whom_to_ask(world, client, login):
 def test_home_queries_are_pinned(world, client, login, django_assert_num_queries):
     login(world.commander)
     client.get("/")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):  # the observation counts are one query
         client.get("/")
+
+
+def test_home_shows_the_observation_triage_with_open_alerts(world, client, login):
+    import time_machine
+    from django.utils import timezone
+
+    with time_machine.travel(timezone.make_aware(timezone.datetime(2020, 1, 28, 9)), tick=False):
+        login(world.clerk)
+        body = client.get("/").content.decode()
+    assert "医学观察中" in body and "/observation/?tab=symptomatic&amp;area=131081103215" in body
+    assert 'class="tile hot"' in body  # 尹某某's fever alert
