@@ -60,8 +60,8 @@ lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: deps
-	$(PY) bench/run.py
+bench: deps $(BIN)/.installed-dev
+	$(PY) bench/run.py $(BENCH)
 
 # Re-extract the UI strings after changing templates or code (needs GNU gettext), then translate
 # the new entries in locale/zh_Hans/LC_MESSAGES/django.po.

@@ -2,6 +2,7 @@
 
 Each benchmark compares Cordon's own path with a floor measured in the same run (the fastest way the
 database can answer the same question), so the ratio means something on a noisy 2-core machine.
+`bench/run.py bench.observation` (or `make bench BENCH=bench.observation`) runs only those named.
 """
 
 import importlib
@@ -11,11 +12,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-BENCHMARKS = ["bench.scope", "bench.people_export", "bench.people_search", "bench.people_import"]
+BENCHMARKS = [
+    "bench.scope",
+    "bench.people_export",
+    "bench.people_search",
+    "bench.people_import",
+    "bench.observation",
+]
 
 
 def main() -> int:
-    for name in BENCHMARKS:
+    for name in sys.argv[1:] or BENCHMARKS:
         result = importlib.import_module(name).run()
         print(json.dumps(result, ensure_ascii=False))
     return 0
