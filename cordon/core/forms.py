@@ -8,3 +8,33 @@ def add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, exc.messages)
+
+
+def cleaned_or_raise(form) -> dict:
+    """The form's cleaned data, or a ValidationError whose messages name each field: for the small
+    action forms of a record's page, whose errors are shown as one message above it."""
+    if not form.is_valid():
+        raise ValidationError(
+            [
+                f"{form.fields[f].label}：{e}" if f in form.fields else e
+                for f, errors in form.errors.items()
+                for e in errors
+            ]
+        )
+    return form.cleaned_data
+
+
+def act_and_return(request, action, url: str):
+    """Run ``action`` (a service call returning a success message) for a record's page and go back to
+    ``url``, saying what happened or what is wrong."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    try:
+        message = action()
+    except ValidationError as exc:
+        problems = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        messages.error(request, " ".join(m for ms in problems.values() for m in ms))
+    else:
+        messages.success(request, message)
+    return redirect(url)

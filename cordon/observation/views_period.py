@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from cordon.accounts.scope import get_visible_or_404, has_role
 from cordon.core import audit
 from cordon.core.access import log_access
+from cordon.core.forms import act_and_return, cleaned_or_raise
 from cordon.observation import protocol, selectors, services, services_checks
 from cordon.observation.forms import (
     AlertCloseForm,
@@ -116,27 +117,10 @@ def _rules_token(period: Period) -> str:
 
 
 def _act(request, period: Period, action, *, anchor: str = ""):
-    """Run a service for the period's page and go back to it, saying what happened or what is wrong."""
-    try:
-        message = action()
-    except ValidationError as exc:
-        problems = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        messages.error(request, " ".join(m for ms in problems.values() for m in ms))
-    else:
-        messages.success(request, message)
-    return redirect(reverse("observation:period", args=[period.pk]) + anchor)
+    return act_and_return(request, action, reverse("observation:period", args=[period.pk]) + anchor)
 
 
-def _valid(form) -> dict:
-    if not form.is_valid():
-        raise ValidationError(
-            [
-                f"{form.fields[f].label}：{e}" if f in form.fields else e
-                for f, errors in form.errors.items()
-                for e in errors
-            ]
-        )
-    return form.cleaned_data
+_valid = cleaned_or_raise
 
 
 @login_required
