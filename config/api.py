@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from cordon.accounts.api import router as accounts_router
 from cordon.accounts.auth import ActiveSessionAuth, TokenAuth
+from cordon.cases.api import router as cases_router
 from cordon.checkpoints.api import router as checkpoints_router
 from cordon.core.api import router as core_router
 from cordon.core.errors import ApiError, schema_error_message
@@ -33,6 +34,7 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/checkpoints/", checkpoints_router)
 api.add_router("/people/", people_router)
 api.add_router("/observation/", observation_router)
+api.add_router("/cases/", cases_router)
 api.add_router("/audit/", core_router)
 
 

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cordon.checkpoints",
     "cordon.people",
     "cordon.observation",
+    "cordon.cases",
     "cordon.reports",
 ]
 

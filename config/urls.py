@@ -11,6 +11,7 @@ urlpatterns = [
     path("checkpoints/", include("cordon.checkpoints.urls")),
     path("people/", include("cordon.people.urls")),
     path("observation/", include("cordon.observation.urls")),
+    path("cases/", include("cordon.cases.urls")),
     # A person's self-report link: no login, the secret in the path is the key.
     path("r/<str:secret>/", views_self.self_report, name="self_report"),
     path("audit/", core_views.audit_log, name="audit_log"),

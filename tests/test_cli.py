@@ -52,14 +52,25 @@ def test_demo_loads_the_seed_town_into_an_empty_database(db, capsys):
     # "无一人发热, 目前已全部脱离观察期": every Hubei arrival observed, completed, without an alert
     from cordon.observation.models import Alert, Period
 
-    observed = Period.objects.filter(exposure_date__lte="2020-02-21")
+    observed = Period.objects.filter(exposure_date__lte="2020-02-21", reason="arrival")
     assert observed.count() == 51 and not observed.exclude(status="completed").exists()
     assert not Alert.objects.filter(period__in=observed).exists()
     assert observed.first().checks.filter(status="measured").count() == 28  # 14 days, morning and evening
     # and the drill: recent arrivals under observation today, one with an open fever alert
-    drill = Period.objects.filter(status="active")
+    drill = Period.objects.filter(status="active", reason="arrival")
     assert drill.count() == 8 and drill.filter(alert_open=True).count() == 1
     assert not Arrival.objects.filter(arrival_date__gt="2020-02-21").exclude(note="演练数据").exists()
+    # 廊坊市第23例 of 四间房村, confirmed on 9 February as a contact of case 20; 39 close contacts taken
+    # to 霸州市第二医院 that night, 38 released, 1 still in, none became a case
+    from cordon.cases.models import Case, Placement
+
+    case = Case.objects.get(authority="廊坊市", number="23")
+    assert case.confirmed_on.isoformat() == "2020-02-09" and case.area_id == "131081103215"
+    assert case.source_links.get().case.label == "廊坊市第20例"
+    stays = Placement.objects.filter(contact__case=case, site__name="霸州市第二医院", placed_on="2020-02-09")
+    assert stays.count() == 39 and stays.filter(outcome="released").count() == 38
+    assert stays.filter(left_on__isnull=True).count() == 1
+    assert not case.contacts.filter(contact_case__isnull=False).exists()
 
 
 def test_demo_refuses_a_database_with_data_but_if_empty_is_quiet(world, capsys):

@@ -152,6 +152,17 @@ def _pages(world):
         "observation:test_result": ("post", {"pk": world.yin_period.tests.get().pk}),
         "observation:alert_close": ("post", {"pk": world.yin_period.alerts.get().pk}),
         "observation:link_revoke": ("post", {"pk": world.yin_period.links.get().pk}),
+        **{
+            f"cases:{name}": ("get", {"pk": world.case.pk})
+            for name in ("detail", "contacts_add", "chain", "chain_json")
+        },
+        **{f"cases:{name}": ("post", {"pk": world.case.pk}) for name in ("classify", "update", "identify")},
+        **{
+            f"cases:{name}": ("post", {"pk": world.contact.pk})
+            for name in ("to_case", "contact_remove", "place")
+        },
+        **{f"cases:{name}": ("get", {"pk": world.site.pk}) for name in ("site", "site_edit")},
+        **{f"cases:{name}": ("post", {"pk": world.placement.pk}) for name in ("release", "placement_end")},
     }
 
 
@@ -240,6 +251,43 @@ def _api_calls(world):
             None,
         ),
         **_observation_calls(world),
+        **_cases_calls(world),
+    }
+
+
+def _cases_calls(world):
+    case = f"/api/v1/cases/cases/{world.case.pk}"
+    stay = f"/api/v1/cases/placements/{world.placement.pk}"
+    return {
+        ("get", "/api/v1/cases/cases/{case_id}"): (case, None),
+        ("patch", "/api/v1/cases/cases/{case_id}"): (case, {"hospital": "x"}),
+        ("post", "/api/v1/cases/cases/{case_id}/classify"): (
+            case + "/classify",
+            {"classification": "excluded", "on": "2020-02-10"},
+        ),
+        ("post", "/api/v1/cases/cases/{case_id}/identify"): (case + "/identify", {"person": world.zhou.pk}),
+        ("get", "/api/v1/cases/cases/{case_id}/contacts"): (case + "/contacts", None),
+        ("post", "/api/v1/cases/cases/{case_id}/contacts"): (
+            case + "/contacts",
+            {"people": [{"person": world.zhou.pk}], "setting": "meal", "last_exposure": "2020-02-08"},
+        ),
+        ("get", "/api/v1/cases/cases/{case_id}/chain"): (case + "/chain", None),
+        ("post", "/api/v1/cases/contacts/{contact_id}/case"): (
+            f"/api/v1/cases/contacts/{world.contact.pk}/case",
+            {"classification": "suspected"},
+        ),
+        ("get", "/api/v1/cases/sites/{site_id}/occupancy"): (
+            f"/api/v1/cases/sites/{world.site.pk}/occupancy",
+            None,
+        ),
+        ("post", "/api/v1/cases/placements/{placement_id}/release"): (
+            stay + "/release",
+            {"released_on": "2020-02-22"},
+        ),
+        ("post", "/api/v1/cases/placements/{placement_id}/end"): (
+            stay + "/end",
+            {"outcome": "hospital", "ended_on": "2020-02-22", "note": "x"},
+        ),
     }
 
 

@@ -15,6 +15,10 @@ def navigation(request):
         ("people", reverse("people:search"), _("People")),
         ("ledgers", reverse("people:ledger"), _("Ledgers")),
         ("observation", reverse("observation:triage"), _("Observation")),
+    ]
+    if has_role_anywhere(user, Role.HEALTH_WORKER, Role.COMMANDER, Role.COMMAND_STAFF):
+        items.append(("cases", reverse("cases:list"), _("Cases")))
+    items += [
         ("areas", reverse("accounts:area_index"), _("Areas")),
         ("checkpoints", reverse("checkpoints:list"), _("Checkpoints")),
     ]
@@ -37,6 +41,7 @@ def _section_of(path: str) -> str:
         ("/people/imports/", "ledgers"),
         ("/people/", "people"),
         ("/observation/", "observation"),
+        ("/cases/", "cases"),
         ("/audit/", "audit"),
     ):
         if path.startswith(prefix):

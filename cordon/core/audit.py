@@ -54,6 +54,16 @@ ACTION_LABELS = {
     "observation.link_create": _("Self-report link made"),
     "observation.link_revoke": _("Self-report link revoked"),
     "observation.protocol": _("Protocol in force changed"),
+    "case.create": _("Case registered"),
+    "case.classify": _("Case reclassified"),
+    "case.update": _("Case corrected"),
+    "case.identify": _("Case linked to its person"),
+    "contact.create": _("Contact traced"),
+    "contact.delete": _("Contact removed"),
+    "site.create": _("Quarantine site added"),
+    "site.update": _("Quarantine site changed"),
+    "placement.create": _("Placed in quarantine"),
+    "placement.end": _("Quarantine stay ended"),
 }
 
 # Never written to the trail, whatever a service passes.

@@ -187,6 +187,47 @@ def build_world():
     world.yin_period = world.yin.observation_periods.get()
     world.east_period = world.east_person.observation_periods.get()
 
+    # A case of 四间房村 with a general contact (not observed, so the observation lists stay as they are),
+    # placed at the town's quarantine site.
+    from cordon.cases import services as cases
+    from cordon.cases import services_quarantine
+
+    world.case_person, _created = people_services.person_save(
+        actor=world.health,
+        area=sjf,
+        data={"name": "甲病例", "document_number": id_number("13108119700101004")},
+    )
+    world.contact_person, _created = people_services.person_save(
+        actor=world.health,
+        area=sjf,
+        data={"name": "乙接触", "document_number": id_number("13108119700101005")},
+    )
+    world.case = cases.case_register(
+        actor=world.health,
+        person=world.case_person,
+        classification="confirmed",
+        classified_on=dt.date(2020, 2, 9),
+        data={"authority": "廊坊市", "number": "99", "onset_date": dt.date(2020, 2, 7)},
+    )
+    (world.contact,) = cases.contact_add(
+        actor=world.health,
+        case=world.case,
+        people=[{"person": world.contact_person}],
+        setting="household",
+        degree="general",
+        last_exposure=dt.date(2020, 2, 8),
+    )
+    world.site = services_quarantine.site_save(
+        actor=world.health, area=town, data={"name": "镇集中隔离点", "capacity": 40}
+    )
+    world.placement = services_quarantine.placement_create(
+        actor=world.health,
+        person=world.contact_person,
+        site=world.site,
+        placed_on=dt.date.today(),
+        contact=world.contact,
+    )
+
     # A job and an access-log entry in each town, so scope tests see rows on both sides.
     from cordon.core import jobs
     from cordon.core.access import log_access

@@ -12,6 +12,7 @@ from django.db import transaction
 from cordon.accounts import demo as accounts_demo
 from cordon.accounts.models import Area
 from cordon.accounts.services import operator_account
+from cordon.cases import demo as cases_demo
 from cordon.checkpoints import demo as checkpoints_demo
 from cordon.core import audit
 from cordon.core.context import source
@@ -26,6 +27,7 @@ STEPS = [
     accounts_demo.load_users,
     people_demo.load_people,
     observation_demo.load_observation,
+    cases_demo.load_cases,
 ]
 
 

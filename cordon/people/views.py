@@ -160,8 +160,24 @@ def detail(request, pk: int):
         "household_form": HouseholdForm(initial={"address": person.address}) if can_edit else None,
         "history": audit.history(person, request.user)[:30],
         **_observation(request.user, person),
+        **_cases(request.user, person),
     }
     return render(request, "people/person_detail.html", context)
+
+
+def _cases(user, person) -> dict:
+    """The person's stays at quarantine sites (for their village's staff too: where and until when)
+    and, for health workers and the command centre, their case and contact links."""
+    from cordon.cases import selectors as cases
+    from cordon.cases.services import CASE_ROLES
+
+    clinical = has_role(user, person.area_id, *CASE_ROLES)
+    return {
+        "placements": list(cases.placements_visible(user).filter(person=person).select_related("site", "period")),
+        "person_case": cases.cases_visible(user).filter(person=person).first() if clinical else None,
+        "contact_of": list(cases.case_sources_of(person, user)) if clinical else [],
+        "can_register_case": clinical,
+    }
 
 
 def _observation(user, person) -> dict:

@@ -66,6 +66,8 @@ RECORD_PAGES = {
     "checkpoints.checkpoint": "checkpoints:detail",
     "people.person": "people:detail",
     "observation.period": "observation:period",
+    "cases.case": "cases:detail",
+    "cases.quarantinesite": "cases:site",
 }
 
 
