@@ -16,6 +16,7 @@ BENCHMARKS = [
     "bench.scope",
     "bench.people_export",
     "bench.people_search",
+    "bench.cases_chain",
     "bench.people_import",
     "bench.observation",
 ]

@@ -144,6 +144,9 @@ class ChainOut(Schema):
     root: str
     nodes: list[dict]
     edges: list[dict]
+    truncated: bool = Field(
+        ..., description="more contacts than a graph holds: every case kept, contacts cut"
+    )
 
 
 class SiteIn(Schema):
@@ -375,7 +378,7 @@ def case_chain(request, case_id: int, depth: int = chain.MAX_DEPTH, degree: str 
     depth = min(max(depth, 1), chain.MAX_DEPTH)
     degrees = tuple(d for d in degree.split(",") if d in ContactLink.Degree.values)
     graph = selectors.chain_graph(case, request.user, depth=depth, degrees=degrees)
-    return {"root": graph.root, "nodes": graph.nodes, "edges": graph.edges}
+    return {"root": graph.root, "nodes": graph.nodes, "edges": graph.edges, "truncated": graph.truncated}
 
 
 @router.get("/curve", response=list[CurveOut], summary="Cases per day of confirmation (or onset)")

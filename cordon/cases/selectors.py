@@ -110,74 +110,117 @@ class Graph:
     nodes: list[dict]
     edges: list[dict]
     root: str
+    truncated: bool = False  # more contacts than MAX_GRAPH_CONTACTS: the cases all shown, contacts cut
+
+
+# A chain page draws at most this many contacts who are not cases (a super-spreader's chain can reach
+# hundreds of thousands of people); every case of the chain is still shown.
+MAX_GRAPH_CONTACTS = 3000
+
+_LINK_FIELDS = (
+    "id",
+    "case_id",
+    "person_id",
+    "person__name",
+    "degree",
+    "setting",
+    "first_exposure",
+    "last_exposure",
+    "via_id",
+    "contact_case_id",
+    "period__status",
+    "period__planned_end",
+)
 
 
 def chain_graph(case: Case, viewer, *, depth: int = chain.MAX_DEPTH, degrees: tuple[str, ...] = ()) -> Graph:
     """The chain around a case as nodes and edges: the cases it came from and led to (to ``depth``),
     every visible contact of those cases, and the secondary contacts. A node is a case ("c<id>") or a
     person who is not one ("p<id>"). Only what the viewer may see: the walk goes through visible cases
-    only, so a hidden case neither shows nor joins two visible ones."""
-    visible_cases = cases_visible(viewer)
-    found = set(chain.descendants(case.pk, depth)) | set(chain.ancestors(case.pk, depth))
-    cases = {c.pk: c for c in visible_cases.filter(pk__in=found).select_related("person")}
-    links = list(
-        ContactLink.objects.visible_to(viewer)
-        .filter(case_id__in=cases)
-        .select_related("person", "period")
-        .prefetch_related("placements")
-    )
+    only, so a hidden case neither shows nor joins two visible ones. Rows are read as values, and the
+    choice labels looked up once: a chain of thousands of contacts is built in milliseconds."""
+    down, up = chain.walk(case.pk, depth)
+    cases = {
+        c.pk: c for c in cases_visible(viewer).filter(pk__in=set(down) | set(up)).select_related("person")
+    }
+    links = ContactLink.objects.visible_to(viewer).filter(case_id__in=cases)
     if degrees:
-        links = [link for link in links if link.degree in degrees or link.contact_case_id in cases]
-    # Keep only what is connected to the root through visible cases.
+        links = links.filter(Q(degree__in=degrees) | Q(contact_case_id__isnull=False))
+    rows = list(links.order_by("last_exposure", "id").values(*_LINK_FIELDS))
+    reached = _connected(case.pk, cases, rows)
+    quarantined = set(
+        placements_visible(viewer)
+        .filter(left_on__isnull=True, contact_id__in=[r["id"] for r in rows if not r["contact_case_id"]])
+        .values_list("person_id", flat=True)
+    )
+    labels = {
+        "degree": {k: str(v) for k, v in ContactLink.Degree.choices},
+        "setting": {k: str(v) for k, v in ContactLink.Setting.choices},
+        "classification": {k: str(v) for k, v in Case.Classification.choices},
+    }
+    nodes: dict[str, dict] = {f"c{pk}": _case_node(cases[pk], pk == case.pk, labels) for pk in reached}
+    placed: list[tuple[dict, dict]] = []
+    target_of = {}
+    contacts = 0
+    truncated = False
+    for row in rows:
+        if row["case_id"] not in reached:
+            continue
+        if row["contact_case_id"]:
+            if row["contact_case_id"] not in reached:
+                continue
+            target = f"c{row['contact_case_id']}"
+        else:
+            target = f"p{row['person_id']}"
+            if target not in nodes:
+                if contacts >= MAX_GRAPH_CONTACTS:
+                    truncated = True
+                    continue
+                contacts += 1
+                nodes[target] = _person_node(row, row["person_id"] in quarantined)
+        target_of[row["id"]] = target
+        placed.append((row, _edge(row, f"c{row['case_id']}", target, labels)))
+    for row, edge in placed:
+        # A secondary contact hangs from the close contact they met, not from the case.
+        if row["via_id"] in target_of:
+            edge["source"] = target_of[row["via_id"]]
+    return Graph(
+        nodes=list(nodes.values()),
+        edges=[edge for _row, edge in placed],
+        root=f"c{case.pk}",
+        truncated=truncated,
+    )
+
+
+def _connected(root: int, cases: dict, rows: list[dict]) -> set[int]:
+    """The cases joined to the root through visible cases and links."""
     neighbours = defaultdict(set)
-    for link in links:
-        if link.contact_case_id in cases:
-            neighbours[link.case_id].add(link.contact_case_id)
-            neighbours[link.contact_case_id].add(link.case_id)
-    reached, todo = {case.pk}, [case.pk]
+    for row in rows:
+        if row["contact_case_id"] in cases:
+            neighbours[row["case_id"]].add(row["contact_case_id"])
+            neighbours[row["contact_case_id"]].add(row["case_id"])
+    reached, todo = {root}, [root]
     while todo:
         for other in neighbours[todo.pop()] - reached:
             reached.add(other)
             todo.append(other)
-    nodes: dict[str, dict] = {}
-    for pk in reached:
-        nodes[f"c{pk}"] = _case_node(cases[pk], root=pk == case.pk)
-    placed: list[tuple[ContactLink, dict]] = []
-    target_of = {}
-    for link in links:
-        if link.case_id not in reached:
-            continue
-        if link.contact_case_id:
-            if link.contact_case_id not in reached:
-                continue
-            target = f"c{link.contact_case_id}"
-        else:
-            target = f"p{link.person_id}"
-            nodes.setdefault(target, _person_node(link))
-        target_of[link.pk] = target
-        placed.append((link, _edge(link, f"c{link.case_id}", target)))
-    for link, edge in placed:
-        # A secondary contact hangs from the close contact they met, not from the case.
-        if link.via_id in target_of:
-            edge["source"] = target_of[link.via_id]
-    edges = [edge for _link, edge in placed]
-    return Graph(nodes=list(nodes.values()), edges=edges, root=f"c{case.pk}")
+    return reached
 
 
-def _edge(link: ContactLink, source: str, target: str) -> dict:
+def _edge(row: dict, source: str, target: str, labels: dict) -> dict:
     return {
         "source": source,
         "target": target,
-        "degree": link.degree,
-        "degree_label": link.get_degree_display(),
-        "setting": link.setting,
-        "setting_label": link.get_setting_display(),
-        "first_exposure": link.first_exposure.isoformat(),
-        "last_exposure": link.last_exposure.isoformat(),
+        "degree": row["degree"],
+        "degree_label": labels["degree"][row["degree"]],
+        "setting": row["setting"],
+        "setting_label": labels["setting"][row["setting"]],
+        "first_exposure": row["first_exposure"].isoformat(),
+        "last_exposure": row["last_exposure"].isoformat(),
     }
 
 
-def _case_node(case: Case, *, root: bool) -> dict:
+def _case_node(case: Case, root: bool, labels: dict) -> dict:
     return {
         "id": f"c{case.pk}",
         "kind": "case",
@@ -185,7 +228,7 @@ def _case_node(case: Case, *, root: bool) -> dict:
         "name": case.display_name or case.label,
         "label": case.label,
         "classification": case.classification,
-        "classification_label": case.get_classification_display(),
+        "classification_label": labels["classification"][case.classification],
         "onset": case.onset_date.isoformat() if case.onset_date else None,
         "confirmed": case.confirmed_on.isoformat() if case.confirmed_on else None,
         "person": case.person_id,
@@ -194,23 +237,22 @@ def _case_node(case: Case, *, root: bool) -> dict:
     }
 
 
-def _person_node(link: ContactLink) -> dict:
-    period = link.period
-    in_quarantine = any(p.left_on is None for p in link.placements.all())
+def _person_node(row: dict, in_quarantine: bool) -> dict:
     if in_quarantine:
         status = "in_quarantine"
-    elif period is not None and period.status == Period.Status.ACTIVE:
+    elif row["period__status"] == Period.Status.ACTIVE:
         status = "observing"
     else:
         status = "released"
+    end = row["period__planned_end"]
     return {
-        "id": f"p{link.person_id}",
+        "id": f"p{row['person_id']}",
         "kind": "person",
         "status": status,
-        "name": link.person.name,
-        "label": link.person.name,
-        "person": link.person_id,
-        "until": period.planned_end.isoformat() if period else None,
+        "name": row["person__name"],
+        "label": row["person__name"],
+        "person": row["person_id"],
+        "until": end.isoformat() if end else None,
         "root": False,
     }
 

@@ -474,7 +474,9 @@ def _observe(actor, case, person, degree, last: date, traced_on: date) -> Period
     reason = Period.Reason.CONTACT if degree == ContactLink.Degree.CLOSE else Period.Reason.SECONDARY_CONTACT
     detail = _("Contact of %(case)s") % {"case": case.label or case.display_name}
     rules = rules_in_force(person.area_id).rules
-    stages = rules.plan_for(reason) or rules.plan_for(Period.Reason.CONTACT)
+    stages = rules.plan_for(reason)
+    if not stages:
+        return None  # the edition in force observes no one for this (secondary contacts before the 7th)
     end = protocol.plan_period(rules, stages, last).end
     if end <= traced_on:
         return None  # the days are all served: traced, not observed

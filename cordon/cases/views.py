@@ -374,6 +374,7 @@ def chain_page(request, pk: int):
             "depth": depth,
             "depths": range(1, chain.MAX_DEPTH + 1),
             "rows": selectors.chain_rows(graph),
+            "max_contacts": selectors.MAX_GRAPH_CONTACTS,
             "status_labels": {
                 "case": _("Case"),
                 "in_quarantine": _("In quarantine"),
@@ -394,4 +395,6 @@ def _depth(request) -> int:
 def chain_json(request, pk: int):
     case = _case(request, pk)
     graph = selectors.chain_graph(case, request.user, depth=_depth(request))
-    return JsonResponse({"root": graph.root, "nodes": graph.nodes, "edges": graph.edges})
+    return JsonResponse(
+        {"root": graph.root, "nodes": graph.nodes, "edges": graph.edges, "truncated": graph.truncated}
+    )

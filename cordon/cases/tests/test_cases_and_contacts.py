@@ -266,3 +266,82 @@ def test_the_epidemic_curve_counts_each_day_and_leaves_out_excluded_cases(world,
     )
     assert selectors.epidemic_curve(world.neighbour) == []
     assert other.classification == "asymptomatic"
+
+
+def test_a_secondary_contact_hangs_from_the_close_contact_in_the_graph(world, case23, newcomer):
+    (close,) = services.contact_add(
+        actor=world.health,
+        case=case23,
+        people=[newcomer("密接")],
+        setting="household",
+        last_exposure=date(2020, 2, 8),
+    )
+    with pytest.raises(ValidationError, match="次密接须经由"):
+        services.contact_add(
+            actor=world.health,
+            case=case23,
+            people=[newcomer("无经由")],
+            setting="work",
+            degree="secondary",
+            last_exposure=date(2020, 2, 9),
+        )
+    (secondary,) = services.contact_add(
+        actor=world.health,
+        case=case23,
+        people=[newcomer("次密接")],
+        setting="work",
+        degree="secondary",
+        via=close,
+        last_exposure=date(2020, 2, 9),
+    )
+    assert secondary.period is None  # the 3rd–4th edition observes no secondary contacts
+    graph = selectors.chain_graph(case23, world.health)
+    edge = next(e for e in graph.edges if e["target"] == f"p{secondary.person_id}")
+    assert edge["source"] == f"p{close.person_id}" and edge["degree"] == "secondary"
+    only_close = selectors.chain_graph(case23, world.health, degrees=("close",))
+    assert f"p{secondary.person_id}" not in {n["id"] for n in only_close.nodes}
+
+
+def test_a_large_chain_keeps_every_case_and_cuts_the_contacts(world, case23, newcomer, monkeypatch):
+    services.contact_add(
+        actor=world.health,
+        case=case23,
+        people=[newcomer(f"接触{'甲乙丙丁'[i]}") for i in range(4)],
+        setting="meal",
+        last_exposure=date(2020, 2, 8),
+    )
+    monkeypatch.setattr(selectors, "MAX_GRAPH_CONTACTS", 2)
+    graph = selectors.chain_graph(case23, world.health)
+    kinds = [n["kind"] for n in graph.nodes]
+    assert graph.truncated and kinds.count("person") == 2 and kinds.count("case") == 2
+    assert all(e["target"] in {n["id"] for n in graph.nodes} for e in graph.edges)
+
+
+def test_under_the_8th_edition_a_secondary_contact_is_observed_7_days(world, case23, newcomer):
+    from cordon.observation import services_protocol
+    from cordon.observation.models import ProtocolEdition
+
+    services_protocol.protocol_choice_save(
+        actor=world.commander, area=world.town, edition=ProtocolEdition.objects.get(code="v8"), overrides={}
+    )
+    (close,) = services.contact_add(
+        actor=world.health,
+        case=case23,
+        people=[newcomer("密接")],
+        setting="household",
+        last_exposure=date(2020, 2, 8),
+    )
+    (secondary,) = services.contact_add(
+        actor=world.health,
+        case=case23,
+        people=[newcomer("次密接")],
+        setting="work",
+        degree="secondary",
+        via=close,
+        last_exposure=date(2020, 2, 9),
+    )
+    # 14 days centralised and 7 at home: released on the leap day
+    assert close.period.mode == "centralised" and close.period.planned_end == date(2020, 2, 29)
+    assert secondary.period.reason == "secondary_contact" and secondary.period.planned_end == date(
+        2020, 2, 16
+    )
