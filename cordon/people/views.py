@@ -173,7 +173,9 @@ def _cases(user, person) -> dict:
 
     clinical = has_role(user, person.area_id, *CASE_ROLES)
     return {
-        "placements": list(cases.placements_visible(user).filter(person=person).select_related("site", "period")),
+        "placements": list(
+            cases.placements_visible(user).filter(person=person).select_related("site", "period")
+        ),
         "person_case": cases.cases_visible(user).filter(person=person).first() if clinical else None,
         "contact_of": list(cases.case_sources_of(person, user)) if clinical else [],
         "can_register_case": clinical,
