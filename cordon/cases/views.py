@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
+from cordon.accounts.selectors import area_choices
 from cordon.cases import chain, selectors, services
 from cordon.cases.forms import (
     CaseForm,
@@ -61,7 +62,12 @@ def case_list(request):
     if classification not in Case.Classification.values:
         classification = ""
     query = request.GET.get("q", "").strip()[:40]
-    cases = list(selectors.case_list(request.user, classification=classification, query=query)[:200])
+    choices = area_choices(request.user, services.CASE_ROLES)
+    area = request.GET.get("area", "")
+    area = area if any(area == code for code, _label in choices) else ""
+    cases = list(
+        selectors.case_list(request.user, classification=classification, query=query, area=area)[:200]
+    )
     by = "onset_date" if request.GET.get("by") == "onset" else "confirmed_on"
     return render(
         request,
@@ -71,8 +77,10 @@ def case_list(request):
             "classification": classification,
             "classifications": Case.Classification.choices,
             "query": query,
-            "curve": selectors.epidemic_curve(request.user, by=by),
+            "curve": selectors.epidemic_curve(request.user, by=by, area=area),
             "by": by,
+            "area": area,
+            "area_choices": choices,
             "can_register": True,
         },
     )
@@ -375,6 +383,7 @@ def chain_page(request, pk: int):
             "depths": range(1, chain.MAX_DEPTH + 1),
             "rows": selectors.chain_rows(graph),
             "max_contacts": selectors.MAX_GRAPH_CONTACTS,
+            "settings": ContactLink.Setting.choices,
             "status_labels": {
                 "case": _("Case"),
                 "in_quarantine": _("In quarantine"),

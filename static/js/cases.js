@@ -40,6 +40,9 @@
   var graph = nodes && chart("chain-graph");
   if (graph) {
     var labels = data("chain-labels") || {};
+    // Edges by setting: the household's red, work blue, a meal orange, a vehicle purple, …
+    var settingColours = { household: "#c0392b", work: "#2f80ed", meal: "#e67e22", vehicle: "#8e44ad",
+                           care: "#16a085", medical: "#27ae60", social: "#d35400", other: "#7f8c8d" };
     var colours = { "case": "#c0392b", in_quarantine: "#e67e22", observing: "#2f80ed", released: "#27ae60" };
     var statuses = Object.keys(colours);
     var degreeBox = document.getElementById("degree"), untilBox = document.getElementById("until");
@@ -61,7 +64,7 @@
           categories: statuses.map(function (s) { return { name: labels[s] || s }; }),
           label: { show: true, position: "right", fontSize: 12 },
           edgeSymbol: ["none", "arrow"], edgeSymbolSize: 7,
-          lineStyle: { color: "source", opacity: 0.6, width: 1.5 },
+          lineStyle: { opacity: 0.7, width: 1.5 },
           data: nodes.filter(function (n) { return keep[n.id]; }).map(function (n) {
             return { id: n.id, name: n.label || n.name, category: Math.max(0, statuses.indexOf(n.status)),
                      symbolSize: n.root ? 30 : (n.kind === "case" ? 22 : 14), person: n.person, case_id: n["case"],
@@ -69,7 +72,7 @@
           }),
           links: shown.map(function (e) {
             return { source: e.source, target: e.target, tip: e.setting_label + " · " + e.last_exposure,
-                     lineStyle: { type: e.degree === "close" ? "solid" : "dashed" } };
+                     lineStyle: { type: e.degree === "close" ? "solid" : "dashed", color: settingColours[e.setting] || "#7f8c8d" } };
           })
         }]
       }, true);
