@@ -9,6 +9,7 @@
     cordon areas [--json] [--within CODE] | cordon areas add CODE NAME [--note TEXT]
     cordon import people FILE --area CODE [--dry-run] [--json]
     cordon observation sweep [--date YYYY-MM-DD] [--area CODE] [--json]   for cron: safe to run twice
+    cordon cases chain CASE [--depth N] [--json]   a case's chain (CASE: an id or 廊坊市第23例)
     cordon check                        Django's deployment checks
     cordon manage ARGS…                 any Django management command
 
@@ -360,6 +361,27 @@ def cmd_observation(args) -> int:
     return 0
 
 
+def cmd_cases(args) -> int:
+    from cordon.cases import selectors
+
+    actor = _actor(args)
+    case = selectors.case_by_reference(actor, args.case)
+    if case is None:
+        print(_("No such case in your areas: %(case)s") % {"case": args.case}, file=sys.stderr)
+        return 1
+    graph = selectors.chain_graph(case, actor, depth=max(1, min(args.depth, 10)))
+    if args.json:
+        data = {"root": graph.root, "nodes": graph.nodes, "edges": graph.edges, "truncated": graph.truncated}
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return 0
+    for row in selectors.chain_rows(graph):
+        print(
+            f"{row['from']['label']} → {row['to']['label']}  {row['degree_label']}  {row['setting_label']}  "
+            f"{row['last_exposure']}"
+        )
+    return 0
+
+
 def cmd_check(args) -> int:
     from django.core.management import call_command
 
@@ -449,6 +471,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--as", dest="as_user", metavar="USERNAME")
     p.set_defaults(func=cmd_observation)
+
+    p = sub.add_parser("cases", help="cordon cases chain CASE: a case's transmission chain")
+    p.add_argument("what", choices=["chain"])
+    p.add_argument("case", help="the case's id, or its number as 廊坊市第23例")
+    p.add_argument("--depth", type=int, default=10, help="generations up and down (1–10)")
+    p.add_argument("--json", action="store_true", help="nodes and edges, as the API gives them")
+    p.add_argument("--as", dest="as_user", metavar="USERNAME")
+    p.set_defaults(func=cmd_cases)
 
     p = sub.add_parser("check", help="Django's deployment checks")
     p.set_defaults(func=cmd_check)

@@ -167,3 +167,15 @@ def test_the_console_script_runs_migrate_demo_and_areas_on_a_fresh_database(tmp_
     bad = run("createuser", "x", "--role", "viewer", "--area", "999")
     assert bad.returncode == 1 and "区域不存在" in bad.stderr
     assert run("createuser").returncode == 2
+
+
+def test_cases_chain_prints_the_chain_and_its_json(world, capsys):
+    assert main(["cases", "chain", "廊坊市第99例"]) == 0
+    assert "廊坊市第99例 → 乙接触" in capsys.readouterr().out
+    assert main(["cases", "chain", str(world.case.pk), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["root"] == f"c{world.case.pk}" and len(data["edges"]) == 1
+    # another town's commander, and a clerk, do not see it
+    assert main(["cases", "chain", "廊坊市 99", "--as", "neighbour"]) == 1
+    assert main(["cases", "chain", "廊坊市第99例", "--as", "clerk"]) == 1
+    assert "没有此病例" in capsys.readouterr().err

@@ -31,6 +31,20 @@ def placements_visible(viewer):
     return Placement.objects.visible_to(viewer)
 
 
+def case_by_reference(viewer, reference: str) -> Case | None:
+    """The case a person names: its id, or its number as 廊坊市第23例 (or 廊坊市 23)."""
+    import re
+
+    reference = (reference or "").strip()
+    cases = cases_visible(viewer)
+    if reference.isdigit():
+        return cases.filter(pk=int(reference)).first()
+    match = re.fullmatch(r"(.+?)\s*第?\s*([0-9A-Za-z-]+)\s*例?", reference)
+    if match is None:
+        return None
+    return cases.filter(authority=match.group(1), number=match.group(2)).first()
+
+
 def case_list(viewer, *, classification: str = "", area: str = "", query: str = ""):
     cases = cases_visible(viewer).select_related("person")
     if classification:
