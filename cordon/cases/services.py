@@ -247,6 +247,7 @@ def case_update(*, actor: User, case: Case, data: dict) -> Case:
     taken = Case.objects.filter(authority=cleaned["authority"], number=cleaned["number"]).exclude(pk=case.pk)
     if cleaned["number"] and taken.exists():
         raise _number_taken(cleaned["authority"], cleaned["number"])
+    discharged_now = outcome == Case.Outcome.DISCHARGED and case.outcome != Case.Outcome.DISCHARGED
     before = _snapshot(case)
     for field, value in cleaned.items():
         setattr(case, field, value)
@@ -258,7 +259,33 @@ def case_update(*, actor: User, case: Case, data: dict) -> Case:
     except IntegrityError:
         raise _number_taken(cleaned["authority"], cleaned["number"]) from None
     _record(actor, "case.update", case, before, area=case.area_id)
+    if discharged_now and case.person_id is not None:
+        _observe_after_discharge(actor, case)
     return case
+
+
+# Days of home observation after discharge ("出院后继续进行14天的隔离管理和健康状况监测", the 6th edition of
+# the diagnosis and treatment guidance onwards).
+POST_DISCHARGE_DAYS = 14
+
+
+def _observe_after_discharge(actor: User, case: Case) -> None:
+    """A discharged case is observed at home from the day of discharge; one already observed is not
+    observed twice."""
+    if Period.objects.filter(person_id=case.person_id, status=Period.Status.ACTIVE).exists():
+        return
+    if case.outcome_on + timedelta(days=POST_DISCHARGE_DAYS) <= timezone.localdate():
+        return  # the days are all past: a discharge recorded late is not observed again
+    observation.period_open(
+        actor=actor,
+        person=case.person,
+        reason=Period.Reason.MANUAL,
+        reason_detail=_("Observation after discharge (%(case)s)") % {"case": case.label},
+        exposure_date=case.outcome_on,
+        opened_on=timezone.localdate(),
+        mode=Period.Mode.HOME,
+        days=POST_DISCHARGE_DAYS,
+    )
 
 
 @transaction.atomic

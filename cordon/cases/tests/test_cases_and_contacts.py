@@ -345,3 +345,19 @@ def test_under_the_8th_edition_a_secondary_contact_is_observed_7_days(world, cas
     assert secondary.period.reason == "secondary_contact" and secondary.period.planned_end == date(
         2020, 2, 16
     )
+
+
+def test_a_discharged_case_is_observed_at_home_for_14_days(world, case23, clock):
+    clock(2020, 2, 25, 10)
+    with pytest.raises(ValidationError, match="请填写日期"):
+        services.case_update(actor=world.health, case=case23, data={"outcome": "discharged"})
+    services.case_update(
+        actor=world.health, case=case23, data={"outcome": "discharged", "outcome_on": date(2020, 2, 24)}
+    )
+    period = Period.objects.get(person=world.yin, status="active")
+    assert (
+        period.mode == "home" and period.planned_end == date(2020, 3, 9) and "出院后" in period.reason_detail
+    )
+    # saving the case again does not open a second period
+    services.case_update(actor=world.health, case=case23, data={"hospital": "廊坊市定点医院"})
+    assert Period.objects.filter(person=world.yin, status="active").count() == 1
