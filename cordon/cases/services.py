@@ -163,6 +163,10 @@ def case_register(
         with transaction.atomic():
             case.save()
     except IntegrityError:
+        if person is not None and Case.objects.filter(person=person).exists():
+            raise ValidationError(
+                {"person": [_("%(name)s is already registered as a case.") % {"name": person.name}]}
+            ) from None
         raise _number_taken(cleaned["authority"], cleaned["number"]) from None
     ClassificationChange.objects.create(case=case, classification=classification, on=classified_on, by=actor)
     _record(actor, "case.create", case, {}, area=area_code)
@@ -451,11 +455,29 @@ def _contact_person(actor: User, entry: dict) -> Person:
     if area is None:
         raise ValidationError(_("Choose the village the person lives in."))
     data = {key: value for key, value in entry.items() if key != "area"}
+    known = _known_holder(data)
+    if known is not None and Person.objects.visible_to(actor).filter(pk=known.pk).exists():
+        # A known number links that person as they are: a name typed differently at night does not
+        # rename them (their page is where a correction is made).
+        return known
     person, _created = person_save(actor=actor, area=area, data=data, partial=True)
     return person
 
 
+def _known_holder(data: dict) -> Person | None:
+    from cordon.people.services import holders
+    from cordon.people.validation import parse_document
+
+    kind = data.get("document_type") or Person.Document.MAINLAND_ID
+    try:
+        number = parse_document(kind, data.get("document_number"), today=timezone.localdate()).number
+    except (ValidationError, ValueError):
+        return None  # person_save says what is wrong with it
+    return holders(kind, [number]).first() if number else None
+
+
 def _link(actor, case, person, degree, setting, first, last, via, note, traced_on, observe) -> ContactLink:
+    require_role(actor, person.area_id, *CASE_ROLES)
     if case.person_id == person.pk:
         raise ValidationError(_("The case cannot be their own contact."))
     if ContactLink.objects.filter(case=case, person=person).exists():
@@ -481,7 +503,13 @@ def _link(actor, case, person, degree, setting, first, last, via, note, traced_o
     )
     if observe and contact_case is None and degree != ContactLink.Degree.GENERAL:
         link.period = _observe(actor, case, person, degree, last, traced_on)
-    link.save()
+    try:
+        with transaction.atomic():
+            link.save()
+    except IntegrityError:  # the same person traced a moment ago by someone else
+        raise ValidationError(
+            _("%(name)s is already a contact of this case.") % {"name": person.name}
+        ) from None
     audit.record(
         actor=actor,
         action="contact.create",

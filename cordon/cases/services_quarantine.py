@@ -104,6 +104,8 @@ def placement_create(
     require_role(actor, person.area_id, *CASE_ROLES)
     require_role(actor, site.area_id, *CASE_ROLES)
     today = timezone.localdate()
+    if contact is not None and contact.person_id != person.pk:
+        raise ValidationError({"contact": [_("This contact link is someone else's.")]})
     if placed_on > today:
         raise ValidationError({"placed_on": [_("This date is in the future.")]})
     site = QuarantineSite.objects.select_for_update().get(pk=site.pk)

@@ -361,3 +361,16 @@ def test_a_discharged_case_is_observed_at_home_for_14_days(world, case23, clock)
     # saving the case again does not open a second period
     services.case_update(actor=world.health, case=case23, data={"hospital": "廊坊市定点医院"})
     assert Period.objects.filter(person=world.yin, status="active").count() == 1
+
+
+def test_a_known_number_typed_with_another_name_links_without_renaming(world, case23):
+    (link,) = services.contact_add(
+        actor=world.health,
+        case=case23,
+        people=[{"name": "周某某", "document_number": world.zhou.document_number.lower(), "area": world.sjf}],
+        setting="meal",
+        last_exposure=date(2020, 2, 8),
+    )
+    assert link.person == world.zhou
+    world.zhou.refresh_from_db()
+    assert world.zhou.name == "周某" and world.zhou.area_id == world.xw.code

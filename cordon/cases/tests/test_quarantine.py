@@ -136,3 +136,14 @@ def test_occupancy_per_day(world, site, contacts, clock):
     )
     days = services_quarantine.occupancy(site, date(2020, 2, 9), date(2020, 2, 12))
     assert days == {date(2020, 2, 9): 2, date(2020, 2, 10): 2, date(2020, 2, 11): 1, date(2020, 2, 12): 1}
+
+
+def test_refuses_a_contact_link_of_someone_else(world, site, contacts):
+    with pytest.raises(ValidationError, match="不是此人"):
+        services_quarantine.placement_create(
+            actor=world.health,
+            person=contacts[0].person,
+            site=site,
+            placed_on=date(2020, 2, 9),
+            contact=contacts[1],
+        )
