@@ -121,6 +121,10 @@ def _pages(world):
         "accounts:role_remove": ("post", {"pk": world.clerk.pk, "role_pk": role.pk}),
         "checkpoints:detail": ("get", {"pk": world.sjf_gate.pk}),
         "checkpoints:edit": ("get", {"pk": world.sjf_gate.pk}),
+        "checkpoints:gate": ("get", {"pk": world.sjf_gate.pk}),
+        "checkpoints:gate_check": ("post", {"pk": world.sjf_gate.pk}),
+        "checkpoints:gate_batch": ("post", {"pk": world.sjf_gate.pk}),
+        "checkpoints:passages": ("get", {"pk": world.sjf_gate.pk}),
         "people:detail": ("get", yin),
         "people:edit": ("get", yin),
         "people:household": ("post", yin),
@@ -252,6 +256,18 @@ def _api_calls(world):
         ),
         **_observation_calls(world),
         **_cases_calls(world),
+        **_passage_calls(world),
+    }
+
+
+def _passage_calls(world):
+    base = f"/api/v1/checkpoints/{world.sjf_gate.pk}"
+    entry = {"client_id": "outsider-1", "direction": "in", "name": "x", "decision": "allowed"}
+    return {
+        ("post", "/api/v1/checkpoints/{checkpoint_id}/check"): (base + "/check", {"document_number": "x"}),
+        ("post", "/api/v1/checkpoints/{checkpoint_id}/passages"): (base + "/passages", entry),
+        ("get", "/api/v1/checkpoints/{checkpoint_id}/passages"): (base + "/passages", None),
+        ("post", "/api/v1/checkpoints/{checkpoint_id}/passages/batch"): (base + "/passages/batch", [entry]),
     }
 
 

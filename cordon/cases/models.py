@@ -145,7 +145,7 @@ class ContactLink(models.Model):
         HOUSEHOLD = "household", _("Same household")
         WORK = "work", _("Work")
         MEAL = "meal", _("Shared meal")
-        VEHICLE = "vehicle", _("Vehicle")
+        VEHICLE = "vehicle", _("Shared vehicle")
         CARE = "care", _("Care-giving")
         MEDICAL = "medical", _("Medical care")
         SOCIAL = "social", _("Social or family visit")

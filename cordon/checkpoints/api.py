@@ -1,13 +1,20 @@
-"""/api/v1/checkpoints/: the checkpoints a user reaches; the command centre sets them up."""
+"""/api/v1/checkpoints/: the checkpoints a user reaches (the command centre sets them up), and the
+passages logged at them — one at a time, or a phone's offline entries as a batch, each stored once."""
 
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cordon.accounts.models import Area
 from cordon.accounts.scope import get_visible_or_404, visible_area
-from cordon.checkpoints import selectors, services
+from cordon.checkpoints import selectors, services, services_passages
 from cordon.checkpoints.models import Checkpoint
+from cordon.core.errors import ApiError
 from cordon.core.pagination import Pages
+from cordon.core.privacy import mask_phone
 
 router = Router(tags=["checkpoints"])
 
@@ -75,3 +82,168 @@ def checkpoint_update(request, checkpoint_id: int, payload: CheckpointPatch):
     checkpoint = get_visible_or_404(Checkpoint.objects.select_related("area"), request.user, pk=checkpoint_id)
     values = {k: v for k, v in payload.dict().items() if v is not None}
     return services.checkpoint_update(actor=request.user, checkpoint=checkpoint, **values)
+
+
+# --- Passages --------------------------------------------------------------------------------------
+
+
+class OccupantIn(Schema):
+    name: str = Field("", max_length=40)
+    document_number: str = Field("", max_length=30)
+    temperature: str = Field("", max_length=8)
+
+
+class PassageIn(Schema):
+    client_id: str = Field(
+        "", max_length=40, description="made by the phone: the same id again is the same entry"
+    )
+    occurred_at: datetime | None = Field(None, description="when it happened (an offline entry); default now")
+    direction: str = Field(..., max_length=3)
+    subject: str = Field("person", max_length=10)
+    document_type: str = Field("", max_length=20)
+    document_number: str = Field("", max_length=30)
+    name: str = Field("", max_length=60)
+    phone: str = Field("", max_length=30)
+    plate: str = Field("", max_length=20)
+    vehicle_type: str = Field("", max_length=40)
+    passengers: int | None = None
+    origin: str = Field("", max_length=120)
+    destination: str = Field("", max_length=120)
+    purpose: str = Field("", max_length=120)
+    temperature: str = Field("", max_length=8)
+    decision: str = Field(..., max_length=12)
+    reason: str = Field("", max_length=240)
+    occupants: list[OccupantIn] = Field(default_factory=list, max_length=services_passages.MAX_OCCUPANTS)
+
+
+class PassageOut(Schema):
+    id: int
+    checkpoint: int = Field(..., alias="checkpoint_id")
+    client_id: str | None
+    occurred_at: datetime
+    day: date
+    direction: str
+    subject: str
+    person: int | None = Field(None, alias="person_id")
+    name: str
+    phone: str
+    plate: str
+    passengers: int | None
+    origin: str
+    destination: str
+    purpose: str
+    temperature: str | None
+    decision: str
+    reason: str
+    flags: list[str]
+
+    @staticmethod
+    def resolve_phone(obj):
+        return mask_phone(obj.phone)
+
+    @staticmethod
+    def resolve_temperature(obj):
+        return None if obj.temperature is None else str(obj.temperature)
+
+
+class BatchResultOut(Schema):
+    client_id: str
+    status: str
+    id: int | None
+    errors: list[str]
+
+
+class CheckIn(Schema):
+    document_number: str = Field(..., max_length=30)
+    document_type: str = Field("", max_length=20)
+
+
+class CheckOut(Schema):
+    known: bool
+    name: str
+    flags: list[str]
+    flag_labels: list[str]
+    until: str
+
+
+class CountsOut(Schema):
+    checkpoint: int
+    checkpoint_name: str
+    day: date
+    total: int
+    in_: int
+    turned_back: int
+
+
+def _guarded(request, checkpoint_id: int) -> Checkpoint:
+    return get_visible_or_404(Checkpoint.objects, request.user, pk=checkpoint_id)
+
+
+@router.post(
+    "/{checkpoint_id}/check", response=CheckOut, summary="The flags for an ID number, before deciding"
+)
+def passage_check(request, checkpoint_id: int, payload: CheckIn):
+    check = services_passages.gate_check(
+        actor=request.user,
+        checkpoint=_guarded(request, checkpoint_id),
+        document_number=payload.document_number,
+        document_type=payload.document_type,
+    )
+    return check.as_dict()
+
+
+@router.post(
+    "/{checkpoint_id}/passages",
+    response={200: PassageOut, 201: PassageOut},
+    summary="Log a passage (201; the same client_id again answers 200 with the stored one)",
+)
+def passage_create(request, checkpoint_id: int, payload: PassageIn):
+    data = payload.dict(exclude={"client_id"})
+    passage, created = services_passages.passage_record(
+        actor=request.user,
+        checkpoint=_guarded(request, checkpoint_id),
+        data=data,
+        client_id=payload.client_id,
+    )
+    return Status(201 if created else 200, passage)
+
+
+@router.post(
+    "/{checkpoint_id}/passages/batch",
+    response=list[BatchResultOut],
+    summary="Send a phone's offline entries: each stored once, each answered",
+)
+def passage_batch(request, checkpoint_id: int, payload: list[PassageIn]):
+    entries = [entry.dict() for entry in payload]
+    return services_passages.passages_record_batch(
+        actor=request.user, checkpoint=_guarded(request, checkpoint_id), entries=entries
+    )
+
+
+@router.get(
+    "/{checkpoint_id}/passages", response=list[PassageOut], summary="A checkpoint's passages of a day"
+)
+@paginate(Pages, page_size=200)
+def passage_list(request, checkpoint_id: int, day: date | None = None):
+    return selectors.day_passages(_guarded(request, checkpoint_id), day or timezone.localdate())
+
+
+@router.get("/passages/counts", response=list[CountsOut], summary="Passages per checkpoint and day")
+def passage_counts(request, area: str = "", start: date | None = None, end: date | None = None):
+    end = end or timezone.localdate()
+    start = start or end - timedelta(days=13)
+    if start > end or (end - start).days > 92:
+        raise ApiError(422, "invalid", _("Give a period of at most 92 days, start before end."))
+    code = visible_area(request.user, area).code if area else ""
+    table = selectors.counts_by_day_and_checkpoint(request.user, code, start, end)
+    return [
+        {
+            "checkpoint": row["checkpoint"].pk,
+            "checkpoint_name": row["checkpoint"].name,
+            "day": day,
+            **{k: cell[k] for k in ("total", "in_", "turned_back")},
+        }
+        for row in table.rows
+        for day, cell in zip(table.days, row["by_day"], strict=True)
+        if cell["total"]
+    ]

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cordon.accounts.scope import AreaScopedQuerySet
@@ -43,6 +45,113 @@ class Checkpoint(models.Model):
         ]
         verbose_name = _("checkpoint")
         verbose_name_plural = _("checkpoints")
+
+    def __str__(self):
+        return self.name
+
+
+class PassageQuerySet(AreaScopedQuerySet):
+    scope_field = "area_id"
+
+
+class Passage(models.Model):
+    """One passage through a checkpoint: a person, or a vehicle with the people on board; what the
+    guard decided, and what was flagged on the screen before the decision.
+
+    ``day`` is the local date of ``occurred_at``, stored so that a checkpoint's day list and the town's
+    counts per day and checkpoint are index range scans (no time-zone arithmetic per row). An entry
+    made offline carries the ``client_id`` its phone gave it: sent twice, it is stored once.
+    """
+
+    class Direction(models.TextChoices):
+        IN = "in", _("In")
+        OUT = "out", _("Out")
+
+    class Subject(models.TextChoices):
+        PERSON = "person", _("Person")
+        VEHICLE = "vehicle", _("Vehicle")
+
+    class Decision(models.TextChoices):
+        ALLOWED = "allowed", _("Allowed")
+        TURNED_BACK = "turned_back", _("Turned back")
+        REFERRED = "referred", _("Referred")
+
+    checkpoint = models.ForeignKey(
+        Checkpoint,
+        on_delete=models.PROTECT,
+        related_name="passages",
+        db_index=False,
+        verbose_name=_("checkpoint"),
+    )
+    area = models.ForeignKey(
+        "accounts.Area", to_field="code", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    day = models.DateField(_("day"))
+    occurred_at = models.DateTimeField(_("time"))
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    subject = models.CharField(
+        _("who or what"), max_length=10, choices=Subject.choices, default=Subject.PERSON
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="passages",
+        db_index=False,
+    )
+    name = models.CharField(_("name"), max_length=40, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    plate = models.CharField(_("plate"), max_length=10, blank=True)
+    vehicle_type = models.CharField(_("vehicle type"), max_length=20, blank=True)
+    passengers = models.PositiveSmallIntegerField(_("people on board"), null=True, blank=True)
+    origin = models.CharField(_("from"), max_length=100, blank=True)
+    destination = models.CharField(_("to"), max_length=100, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=100, blank=True)
+    temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1, null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    flags = models.JSONField(_("flags"), default=list, blank=True)
+    fever = models.BooleanField(_("fever"), default=False)  # among the flags; a column to count on
+    client_id = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PassageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["checkpoint", "day", "occurred_at"], name="passage_checkpoint_day_idx"),
+            models.Index(fields=["area", "day", "checkpoint"], name="passage_area_day_idx"),
+            models.Index(
+                fields=["person", "occurred_at"],
+                name="passage_person_idx",
+                condition=models.Q(person__isnull=False),
+            ),
+        ]
+        verbose_name = _("passage")
+        verbose_name_plural = _("passages")
+
+    def __str__(self):
+        return f"{self.checkpoint_id} {self.occurred_at:%m-%d %H:%M} {self.direction}"
+
+
+class Occupant(models.Model):
+    """Someone on board a vehicle registered at an inspection station, with their temperature."""
+
+    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="occupants")
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=40, blank=True)
+    document_number = models.CharField(_("document number"), max_length=30, blank=True)
+    temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
 
     def __str__(self):
         return self.name

@@ -1,6 +1,10 @@
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from django.db.models import Count, Q
 
-from cordon.checkpoints.models import Checkpoint
+from cordon.accounts.models import Role
+from cordon.checkpoints.models import Checkpoint, Passage
 
 
 def checkpoints_for(user, *, area_code: str = "", kind: str = "", status: str = ""):
@@ -23,3 +27,65 @@ def checkpoint_counts(checkpoints) -> dict:
         open_24h=Count("pk", filter=Q(status=Checkpoint.Status.OPEN_24H)),
         closed=Count("pk", filter=Q(status=Checkpoint.Status.CLOSED)),
     )
+
+
+# Who reads passage lists and counts besides those who log them: the town's health workers and viewers.
+READERS = (Role.HEALTH_WORKER, Role.VIEWER)
+
+
+def day_passages(checkpoint: Checkpoint, day: date):
+    """A checkpoint's passages of one day, newest first: the (checkpoint, day, occurred_at) index."""
+    return (
+        Passage.objects.filter(checkpoint=checkpoint, day=day)
+        .order_by("-occurred_at", "-id")
+        .select_related("recorded_by")
+    )
+
+
+def day_counts(checkpoint: Checkpoint, day: date) -> dict:
+    """In, out, turned back, referred and fever for a checkpoint's day: one aggregate over the index."""
+    return Passage.objects.filter(checkpoint=checkpoint, day=day).aggregate(**_COUNTS)
+
+
+_COUNTS = {
+    "total": Count("pk"),
+    "in_": Count("pk", filter=Q(direction=Passage.Direction.IN)),
+    "out": Count("pk", filter=Q(direction=Passage.Direction.OUT)),
+    "turned_back": Count("pk", filter=Q(decision=Passage.Decision.TURNED_BACK)),
+    "referred": Count("pk", filter=Q(decision=Passage.Decision.REFERRED)),
+    "fever": Count("pk", filter=Q(fever=True)),
+}
+
+
+@dataclass
+class CountsTable:
+    days: list[date]
+    rows: list[dict]  # {"checkpoint", "by_day": [{...counts} per day], "total": {...}}
+    totals: list[dict]  # per day over every checkpoint
+
+
+def counts_by_day_and_checkpoint(viewer, area: str, start: date, end: date) -> CountsTable:
+    """Passages per checkpoint and day over the viewer's areas (or ``area`` inside them), from start to
+    end: one grouped query over the (area, day, checkpoint) index."""
+    passages = Passage.objects.visible_to(viewer).filter(day__gte=start, day__lte=end)
+    if area:
+        passages = passages.within(area)
+    grouped = passages.values("checkpoint_id", "day").annotate(
+        total=Count("pk"),
+        in_=Count("pk", filter=Q(direction=Passage.Direction.IN)),
+        turned_back=Count("pk", filter=Q(decision=Passage.Decision.TURNED_BACK)),
+    )
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    found: dict[int, dict[date, dict]] = {}
+    for row in grouped.order_by():
+        found.setdefault(row["checkpoint_id"], {})[row["day"]] = row
+    checkpoints = Checkpoint.objects.filter(pk__in=found).select_related("area").order_by("area_id", "name")
+    empty = {"total": 0, "in_": 0, "turned_back": 0}
+    rows = []
+    for checkpoint in checkpoints:
+        by_day = [found[checkpoint.pk].get(day, empty) for day in days]
+        rows.append(
+            {"checkpoint": checkpoint, "by_day": by_day, "total": sum(cell["total"] for cell in by_day)}
+        )
+    totals = [{"total": sum(r["by_day"][i]["total"] for r in rows)} for i in range(len(days))]
+    return CountsTable(days=days, rows=rows, totals=totals)

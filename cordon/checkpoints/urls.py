@@ -1,12 +1,17 @@
 from django.urls import path
 
-from cordon.checkpoints import views
+from cordon.checkpoints import views, views_gate
 
 app_name = "checkpoints"
 
 urlpatterns = [
     path("", views.checkpoint_list, name="list"),
     path("new/", views.checkpoint_create, name="create"),
+    path("passages/", views_gate.town_counts, name="counts"),
     path("<int:pk>/", views.checkpoint_detail, name="detail"),
     path("<int:pk>/edit/", views.checkpoint_edit, name="edit"),
+    path("<int:pk>/gate/", views_gate.gate, name="gate"),
+    path("<int:pk>/gate/check/", views_gate.gate_check, name="gate_check"),
+    path("<int:pk>/gate/batch/", views_gate.gate_batch, name="gate_batch"),
+    path("<int:pk>/passages/", views_gate.day_list, name="passages"),
 ]

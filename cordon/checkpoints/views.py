@@ -11,6 +11,7 @@ from cordon.accounts.selectors import area_choices
 from cordon.checkpoints import selectors, services
 from cordon.checkpoints.forms import CheckpointFilterForm, CheckpointForm
 from cordon.checkpoints.models import Checkpoint
+from cordon.checkpoints.services_passages import GUARDS
 from cordon.core import audit
 from cordon.core.forms import add_service_errors
 
@@ -54,6 +55,7 @@ def checkpoint_detail(request, pk: int):
         {
             "checkpoint": checkpoint,
             "can_edit": can_edit,
+            "can_log": has_role(request.user, checkpoint.area_id, *GUARDS),
             "history": audit.history(checkpoint, request.user)[:30],
         },
     )

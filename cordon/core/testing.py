@@ -228,6 +228,16 @@ def build_world():
         contact=world.contact,
     )
 
+    # A passage at 四间房村's gate.
+    from cordon.checkpoints import services_passages
+
+    world.passage, _created = services_passages.passage_record(
+        actor=world.guard,
+        checkpoint=world.sjf_gate,
+        data={"direction": "in", "name": "过路人", "decision": "allowed"},
+        client_id="world-1",
+    )
+
     # A job and an access-log entry in each town, so scope tests see rows on both sides.
     from cordon.core import jobs
     from cordon.core.access import log_access

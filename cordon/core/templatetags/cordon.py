@@ -76,3 +76,11 @@ def record_url(entry) -> str:
     """The page of the record an audit entry is about, where there is one (it checks access itself)."""
     name = RECORD_PAGES.get(entry.target_type)
     return reverse(name, kwargs={"pk": entry.target_id}) if name else ""
+
+
+@register.filter
+def passage_flag(code: str) -> str:
+    """A passage's flag in words, as the guard's screen showed it."""
+    from cordon.checkpoints.services_passages import FLAG_LABELS
+
+    return str(FLAG_LABELS.get(code, code))

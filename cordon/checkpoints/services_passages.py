@@ -1,0 +1,303 @@
+"""Passages through checkpoints: the guard's hot path.
+
+A passage is recorded in one call, with what was flagged before the guard decided (someone under
+observation, in centralised quarantine, or running a fever by the rules in force). Entries made
+offline carry the id the phone gave them: the same id again returns the stored passage, so a batch
+sent twice, or in another order, stores each entry once. Passages are not written to the audit trail
+(there are millions a month); each carries who recorded it and when.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cordon.accounts.models import Role, User
+from cordon.accounts.scope import require_role
+from cordon.checkpoints.models import Checkpoint, Occupant, Passage
+from cordon.observation import protocol
+from cordon.observation.selectors import rules_in_force
+from cordon.people import validation
+from cordon.people.models import Person
+from cordon.people.services import holders
+
+GUARDS = (Role.CHECKPOINT_GUARD, Role.VILLAGE_CLERK, Role.VILLAGE_HEAD, Role.COMMANDER, Role.COMMAND_STAFF)
+# An offline entry may be this old when it is finally sent, and a phone's clock this far ahead.
+OFFLINE_LIMIT = timedelta(days=7)
+CLOCK_SKEW = timedelta(minutes=10)
+MAX_BATCH = 500
+MAX_OCCUPANTS = 60
+
+FLAG_LABELS = {
+    "under_observation": gettext_lazy("Under medical observation"),
+    "in_quarantine": gettext_lazy("In centralised quarantine"),
+    "fever": gettext_lazy("Fever"),
+}
+
+
+@dataclass
+class GateCheck:
+    """What the guard's screen shows for a person before the decision."""
+
+    person: Person | None
+    flags: list[str] = field(default_factory=list)
+    until: str = ""  # the end of the observation or quarantine, when flagged
+
+    def as_dict(self) -> dict:
+        return {
+            "known": self.person is not None,
+            "name": self.person.name if self.person else "",
+            "flags": self.flags,
+            "flag_labels": [str(FLAG_LABELS[f]) for f in self.flags],
+            "until": self.until,
+        }
+
+
+def _person_for(document_type: str, raw_number: str, today) -> Person | None:
+    if not (raw_number or "").strip():
+        return None
+    try:
+        number = validation.parse_document(
+            document_type or Person.Document.MAINLAND_ID, raw_number, today=today
+        ).number
+    except ValueError:
+        raise ValidationError({"document_type": [_("Unknown document type.")]}) from None
+    return holders(document_type or Person.Document.MAINLAND_ID, [number]).first()
+
+
+def gate_check(
+    *, actor: User, checkpoint: Checkpoint, document_number: str, document_type: str = ""
+) -> GateCheck:
+    """Look a person up at the barrier by their document number: their name and the flags, and
+    nothing else of their record (the guard holds their ID card; their village may be any)."""
+    require_role(actor, checkpoint.area_id, *GUARDS)
+    person = _person_for(document_type, document_number, timezone.localdate())
+    return person_flags(person)
+
+
+def person_flags(person: Person | None) -> GateCheck:
+    from cordon.cases.models import Placement
+    from cordon.observation.models import Period
+
+    if person is None:
+        return GateCheck(person=None)
+    check = GateCheck(person=person)
+    stay = Placement.objects.filter(person=person, left_on__isnull=True).select_related("period").first()
+    if stay is not None:
+        check.flags.append("in_quarantine")
+        check.until = stay.period.planned_end.isoformat() if stay.period else ""
+    period = Period.objects.filter(person=person, status=Period.Status.ACTIVE).only("planned_end").first()
+    if period is not None:
+        check.flags.append("under_observation")
+        check.until = check.until or period.planned_end.isoformat()
+    return check
+
+
+def _moment(value, now: datetime) -> datetime:
+    if value is None:
+        return now
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationError({"occurred_at": [_("Give the time as YYYY-MM-DDTHH:MM.")]}) from None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if value > now + CLOCK_SKEW:
+        raise ValidationError({"occurred_at": [_("This time is in the future: check the phone's clock.")]})
+    if value < now - OFFLINE_LIMIT:
+        raise ValidationError({"occurred_at": [_("More than 7 days ago: such an entry is not taken.")]})
+    return value
+
+
+def _text(data: dict, key: str, limit: int) -> str:
+    value = validation.normalize(str(data.get(key) or ""))
+    if len(value) > limit:
+        raise ValidationError({key: [_("At most %(limit)s characters.") % {"limit": limit}]})
+    return value
+
+
+def _clean(checkpoint: Checkpoint, data: dict, now: datetime) -> tuple[dict, list[dict]]:
+    """The passage's fields from what the guard sent, each checked, every message at once."""
+    errors: dict[str, list[str]] = {}
+
+    def attempt(key, fn):
+        try:
+            return fn()
+        except ValidationError as exc:
+            errors.setdefault(key, []).extend(exc.messages)
+            return None
+
+    direction = data.get("direction")
+    if direction not in Passage.Direction.values:
+        errors["direction"] = [_("Choose in or out.")]
+    subject = data.get("subject") or Passage.Subject.PERSON
+    if subject not in Passage.Subject.values:
+        errors["subject"] = [_("Choose a person or a vehicle.")]
+    decision = data.get("decision")
+    if decision not in Passage.Decision.values:
+        errors["decision"] = [_("Choose the decision: allowed, turned back or referred.")]
+    cleaned = {
+        "direction": direction,
+        "subject": subject,
+        "decision": decision,
+        "occurred_at": attempt("occurred_at", lambda: _moment(data.get("occurred_at"), now)),
+        "name": attempt("name", lambda: _text(data, "name", 40)),
+        "origin": attempt("origin", lambda: _text(data, "origin", 100)),
+        "destination": attempt("destination", lambda: _text(data, "destination", 100)),
+        "purpose": attempt("purpose", lambda: _text(data, "purpose", 100)),
+        "reason": attempt("reason", lambda: _text(data, "reason", 200)),
+        "vehicle_type": attempt("vehicle_type", lambda: _text(data, "vehicle_type", 20)),
+        "phone": "",
+        "plate": "",
+        "person": None,
+        "temperature": None,
+        "passengers": None,
+    }
+    if data.get("phone"):
+        cleaned["phone"] = attempt("phone", lambda: validation.parse_phone(data["phone"])) or ""
+    if data.get("temperature") not in (None, ""):
+        cleaned["temperature"] = attempt(
+            "temperature", lambda: protocol.parse_temperature(data["temperature"])
+        )
+    if data.get("document_number"):
+        cleaned["person"] = attempt(
+            "document_number",
+            lambda: _person_for(data.get("document_type", ""), data["document_number"], now.date()),
+        )
+    if subject == Passage.Subject.VEHICLE:
+        cleaned["plate"] = attempt("plate", lambda: validation.parse_plate(data.get("plate"))) or ""
+        passengers = data.get("passengers")
+        if passengers not in (None, ""):
+            try:
+                passengers = int(passengers)
+                if not 0 <= passengers <= 99:
+                    raise ValueError
+                cleaned["passengers"] = passengers
+            except (TypeError, ValueError):
+                errors["passengers"] = [_("The number of people on board is from 0 to 99.")]
+    elif not (cleaned["person"] or cleaned["name"]):
+        errors.setdefault("name", []).append(
+            _("Give the ID number, or the name (and phone) of someone unknown.")
+        )
+    if decision in (Passage.Decision.TURNED_BACK, Passage.Decision.REFERRED) and not cleaned["reason"]:
+        errors.setdefault("reason", []).append(_("Say why."))
+    occupants = []
+    for index, raw in enumerate((data.get("occupants") or [])[:MAX_OCCUPANTS]):
+        occupant = {
+            "name": attempt(f"occupants.{index}", lambda raw=raw: _text(raw, "name", 40)),
+            "document_number": "",
+            "person": None,
+            "temperature": None,
+        }
+        if raw.get("document_number"):
+            occupant["person"] = attempt(
+                f"occupants.{index}", lambda raw=raw: _person_for("", raw["document_number"], now.date())
+            )
+            occupant["document_number"] = validation.compact(raw["document_number"]).upper()[:30]
+        if raw.get("temperature") not in (None, ""):
+            occupant["temperature"] = attempt(
+                f"occupants.{index}", lambda raw=raw: protocol.parse_temperature(raw["temperature"])
+            )
+        occupants.append(occupant)
+    if len(data.get("occupants") or []) > MAX_OCCUPANTS:
+        errors["occupants"] = [_("At most %(n)s people on board.") % {"n": MAX_OCCUPANTS}]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned, occupants
+
+
+@transaction.atomic
+def passage_record(
+    *, actor: User, checkpoint: Checkpoint, data: dict, client_id: str | None = None
+) -> tuple[Passage, bool]:
+    """Record a passage (returns it and whether it is new). The same ``client_id`` again returns the
+    passage first stored with it, whatever else was sent: a retry never duplicates."""
+    require_role(actor, checkpoint.area_id, *GUARDS)
+    client_id = (client_id or "").strip()[:40] or None
+    if client_id:
+        existing = Passage.objects.filter(client_id=client_id).first()
+        if existing is not None:
+            return _same_entry(existing, checkpoint), False
+    if checkpoint.status == Checkpoint.Status.CLOSED:
+        raise ValidationError(_("This checkpoint is closed."))
+    now = timezone.now()
+    cleaned, occupants = _clean(checkpoint, data, now)
+    flags = person_flags(cleaned["person"]).flags
+    for occupant in occupants:  # someone on board under observation is flagged like the driver
+        flags += [f for f in person_flags(occupant["person"]).flags if f not in flags]
+    temperatures = [cleaned["temperature"], *(o["temperature"] for o in occupants)]
+    rules = rules_in_force(checkpoint.area_id).rules
+    if any(rules.is_fever(t) for t in temperatures if t is not None):
+        flags.append("fever")
+    if cleaned["person"] is not None and not cleaned["name"]:
+        cleaned["name"] = cleaned["person"].name
+    passage = Passage(
+        checkpoint=checkpoint,
+        area_id=checkpoint.area_id,
+        day=timezone.localtime(cleaned["occurred_at"]).date(),
+        flags=flags,
+        fever="fever" in flags,
+        client_id=client_id,
+        recorded_by=actor,
+        created_at=now,
+        **cleaned,
+    )
+    try:
+        with transaction.atomic():
+            passage.save()
+            Occupant.objects.bulk_create([Occupant(passage=passage, **o) for o in occupants])
+    except IntegrityError:
+        # The same entry arrived a moment ago through another request.
+        existing = Passage.objects.filter(client_id=client_id).first() if client_id else None
+        if existing is None:
+            raise
+        return _same_entry(existing, checkpoint), False
+    return passage, True
+
+
+def _same_entry(existing: Passage, checkpoint: Checkpoint) -> Passage:
+    if existing.checkpoint_id != checkpoint.pk:
+        raise ValidationError({"client_id": [_("This entry id was already used at another checkpoint.")]})
+    return existing
+
+
+def passages_record_batch(*, actor: User, checkpoint: Checkpoint, entries: list[dict]) -> list[dict]:
+    """Record a phone's offline entries, each on its own: [{"client_id", "status": created | duplicate
+    | refused, "id", "errors"}] in the order sent. A refused entry stops nothing else."""
+    require_role(actor, checkpoint.area_id, *GUARDS)
+    if len(entries) > MAX_BATCH:
+        raise ValidationError(_("At most %(n)s entries at a time.") % {"n": MAX_BATCH})
+    results = []
+    for entry in entries:
+        client_id = str(entry.get("client_id") or "")[:40]
+        if not client_id:
+            results.append(
+                {"client_id": "", "status": "refused", "id": None, "errors": [_("An entry needs its id.")]}
+            )
+            continue
+        try:
+            passage, created = passage_record(
+                actor=actor, checkpoint=checkpoint, data=entry, client_id=client_id
+            )
+        except ValidationError as exc:
+            messages = (
+                [f"{k}: {m}" for k, ms in exc.message_dict.items() for m in ms]
+                if hasattr(exc, "error_dict")
+                else exc.messages
+            )
+            results.append({"client_id": client_id, "status": "refused", "id": None, "errors": messages})
+        else:
+            results.append(
+                {
+                    "client_id": client_id,
+                    "status": "created" if created else "duplicate",
+                    "id": passage.pk,
+                    "errors": [],
+                }
+            )
+    return results

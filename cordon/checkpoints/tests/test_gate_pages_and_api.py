@@ -1,0 +1,127 @@
+"""The guard's page, the day list and the counts, and the passage API with its batch upload."""
+
+import json
+
+from django.utils import timezone
+
+from cordon.checkpoints.models import Passage
+
+
+def post_json(client, url, body):
+    return client.post(url, data=json.dumps(body), content_type="application/json")
+
+
+def test_the_guard_checks_a_number_then_turns_the_person_back(world, client):
+    client.force_login(world.guard)
+    url = f"/checkpoints/{world.sjf_gate.pk}/gate/"
+    page = client.post(url, {"document_number": world.yin.document_number, "direction": "out", "check": "1"})
+    text = page.content.decode()
+    assert "尹某某" in text and "医学观察中" in text and not Passage.objects.exists()
+    client_id = page.context["client_id"]
+    form = {
+        "document_number": world.yin.document_number,
+        "direction": "out",
+        "decision": "turned_back",
+        "reason": "观察期内",
+        "client_id": client_id,
+    }
+    assert client.post(url, form).status_code == 200
+    client.post(url, form)  # the same form sent twice
+    passage = Passage.objects.get()
+    assert (
+        passage.decision == "turned_back"
+        and passage.person == world.yin
+        and passage.flags == ["under_observation"]
+    )
+
+
+def test_the_page_says_what_is_wrong_and_keeps_what_was_typed(world, client):
+    client.force_login(world.guard)
+    page = client.post(
+        f"/checkpoints/{world.sjf_gate.pk}/gate/",
+        {"name": "路人甲", "temperature": "3.7", "direction": "in", "decision": "allowed", "client_id": "k1"},
+    )
+    text = page.content.decode()
+    assert "34.0" in text and "路人甲" in text and not Passage.objects.exists()
+    assert page.context["client_id"] == "k1"
+
+
+def test_the_day_list_counts_and_exports_masked(world, client, api_client):
+    api = api_client(world.guard)
+    url = f"/api/v1/checkpoints/{world.sjf_gate.pk}/passages"
+    body = {
+        "client_id": "p1",
+        "direction": "in",
+        "name": "张三",
+        "phone": "13812345678",
+        "temperature": "37.5",
+        "decision": "referred",
+        "reason": "发热",
+    }
+    assert post_json(api, url, body).status_code == 201
+    assert post_json(api, url, body).status_code == 200  # a retry: the stored one
+    client.force_login(world.clerk)
+    page = client.get(f"/checkpoints/{world.sjf_gate.pk}/passages/")
+    assert page.context["counts"]["fever"] == 1 and page.context["counts"]["in_"] == 1
+    export = client.get(f"/checkpoints/{world.sjf_gate.pk}/passages/?format=csv").content.decode("utf-8-sig")
+    assert "张*" in export and "138****5678" in export and "13812345678" not in export
+    listed = api.get(url).json()["items"]
+    assert listed[0]["phone"] == "138****5678" and listed[0]["flags"] == ["fever"]
+
+
+def test_the_batch_endpoint_absorbs_a_resend_and_names_a_refused_entry(world, api_client):
+    api = api_client(world.guard)
+    url = f"/api/v1/checkpoints/{world.sjf_gate.pk}/passages/batch"
+    batch = [
+        {"client_id": "e1", "direction": "in", "name": "甲", "decision": "allowed"},
+        {
+            "client_id": "e2",
+            "direction": "in",
+            "subject": "vehicle",
+            "plate": "冀RI2345",
+            "decision": "allowed",
+        },
+    ]
+    first = post_json(api, url, batch).json()
+    assert [r["status"] for r in first] == ["created", "refused"] and "plate" in first[1]["errors"][0]
+    assert [r["status"] for r in post_json(api, url, batch).json()] == ["duplicate", "refused"]
+    assert Passage.objects.count() == 1
+
+
+def test_the_page_script_batch_and_the_check_answer_json(world, client):
+    client.force_login(world.guard)
+    base = f"/checkpoints/{world.sjf_gate.pk}/gate/"
+    check = client.post(base + "check/", {"document_number": world.contact_person.document_number}).json()
+    assert check["flags"] == ["in_quarantine"] and check["name"] == "乙接触"
+    now = timezone.localtime().isoformat()
+    answer = post_json(
+        client,
+        base + "batch/",
+        [{"client_id": "z1", "direction": "in", "name": "甲", "decision": "allowed", "occurred_at": now}],
+    )
+    assert answer.json()["results"][0]["status"] == "created"
+    assert client.post(base + "batch/", data="{not json", content_type="application/json").status_code == 400
+
+
+def test_counts_by_day_and_checkpoint_for_the_town_only(world, client, api_client):
+    for checkpoint, client_id in ((world.sjf_gate, "c1"), (world.grid_gate, "c2"), (world.sjf_gate, "c3")):
+        post_json(
+            api_client(world.commander),
+            f"/api/v1/checkpoints/{checkpoint.pk}/passages",
+            {"client_id": client_id, "direction": "in", "name": "甲", "decision": "allowed"},
+        )
+    client.force_login(world.commander)
+    table = client.get("/checkpoints/passages/").context["table"]
+    assert {row["checkpoint"].name: row["total"] for row in table.rows} == {
+        "四间房村东口卡点": 2,
+        "第一网格卡点": 1,
+    }
+    assert api_client(world.neighbour).get("/api/v1/checkpoints/passages/counts").json() == []
+
+
+def test_outsiders_cannot_log_or_read(world, client):
+    client.force_login(world.other_clerk)
+    assert client.get(f"/checkpoints/{world.sjf_gate.pk}/gate/").status_code == 404
+    assert client.get(f"/checkpoints/{world.sjf_gate.pk}/passages/").status_code == 404
+    client.force_login(world.health)
+    assert client.get(f"/checkpoints/{world.sjf_gate.pk}/gate/").status_code == 403
