@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("accounts", "0003_user_user_username_case_insensitive_unique"),
-        ("observation", "0003_triage_indexes"),
+        ("observation", "0002_shipped_editions"),
         ("people", "0005_arrival_day_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
