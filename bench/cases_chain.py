@@ -18,14 +18,15 @@ The floor, measured in the same process: the same two walks by networkx (breadth
 ``single_source_shortest_path_length`` with a cutoff) on the case graph loaded into memory from the
 same links (the time to load it is reported, not counted). The ratio of medians must be within 3×.
 
-BENCH_CHAIN_LINKS scales the graph (default 1000000; the people are BENCH_SEARCH_ROWS, default
-1000000, and must number more than the links).
+BENCH_CHAIN_LINKS scales the graph (default 1000000); the people are BENCH_SEARCH_ROWS (default
+1000000), shared with the people benchmarks.
 """
 
 import os
 import random
 import statistics
 import time
+from collections import deque
 
 from bench.common import databases, note, people_database, step
 
@@ -57,33 +58,53 @@ def run() -> dict:
 
 def _graph(rng: random.Random, first_person: int, people: int):
     """(cases, links): cases as (case id, person id); links as (case id, person id, contact case id or
-    None). People are used in order, each at most once as a contact, so no loops."""
+    None). A case and a contact who becomes one are always a fresh person, so the graph has no loop;
+    once fresh people run short (a million links need more than a million people otherwise), contacts
+    who never become cases are drawn again from those already traced, as a household member exposed to
+    two cases would be."""
     cases: list[tuple[int, int]] = []
     links: list[tuple[int, int, int | None]] = []
-    next_person = first_person
-    frontier = []
+    fresh = iter(range(first_person, first_person + people))
+    left = people
+    reserve = max(ROOTS * 2, people // 6)  # fresh people kept for the cases to come
+    traced: list[int] = []  # contacts who are not cases, to draw from again
+    frontier: deque[int] = deque()
+
+    def new_case(person: int) -> int:
+        cases.append((len(cases) + 1, person))
+        return len(cases)
+
     for _ in range(ROOTS):
-        cases.append((len(cases) + 1, next_person))
-        frontier.append(len(cases))
-        next_person += 1
+        frontier.append(new_case(next(fresh)))
+        left -= 1
     chance = 0.105  # about 1.05 new cases per case: chains run long without exploding
-    while len(links) < LINKS and frontier:
-        case = frontier.pop(0)
-        for _ in range(rng.randint(5, 15)):
-            if len(links) >= LINKS or next_person >= first_person + people:
+    while len(links) < LINKS:
+        if not frontier:
+            if left <= 0:
                 break
-            person = next_person
-            next_person += 1
+            frontier.append(new_case(next(fresh)))  # a chain died out: another begins
+            left -= 1
+        case = frontier.popleft()
+        seen = set()
+        for _ in range(rng.randint(5, 15)):
+            if len(links) >= LINKS:
+                break
             became = None
-            if rng.random() < chance:
-                cases.append((len(cases) + 1, person))
-                became = len(cases)
+            if rng.random() < chance and left > 0:
+                person = next(fresh)
+                left -= 1
+                became = new_case(person)
                 frontier.append(became)
+            elif left > reserve or not traced:
+                person = next(fresh)
+                left -= 1
+                traced.append(person)
+            else:
+                person = traced[rng.randrange(len(traced))]
+                if person in seen:
+                    continue
+            seen.add(person)
             links.append((case, person, became))
-        if not frontier and len(links) < LINKS:  # a chain died out: start another
-            cases.append((len(cases) + 1, next_person))
-            frontier.append(len(cases))
-            next_person += 1
     return cases, links
 
 

@@ -13,6 +13,7 @@ from cordon.cases.api import router as cases_router
 from cordon.checkpoints.api import router as checkpoints_router
 from cordon.core.api import router as core_router
 from cordon.core.errors import ApiError, schema_error_message
+from cordon.lockdowns.api import router as lockdowns_router
 from cordon.observation.api import router as observation_router
 from cordon.people.api import router as people_router
 
@@ -35,6 +36,7 @@ api.add_router("/checkpoints/", checkpoints_router)
 api.add_router("/people/", people_router)
 api.add_router("/observation/", observation_router)
 api.add_router("/cases/", cases_router)
+api.add_router("/lockdowns/", lockdowns_router)
 api.add_router("/audit/", core_router)
 
 

@@ -7,6 +7,7 @@ CORDON_ALLOWED_HOSTS comma-separated host names the server answers to (default: 
 CORDON_HTTPS         "1" when served over HTTPS: secure cookies, HSTS. Default: on unless debug.
 CORDON_SESSION_HOURS absolute session lifetime in hours (default 12: one shift).
 CORDON_SESSION_IDLE_MINUTES  log out after this much inactivity (default 120).
+CORDON_PASS_SIGNING_KEY  the PEM key that signs exit-pass cards; without it one is made in var/.
 CORDON_VAR_DIR       where the SQLite file, the secret key and collected static files live (default var/).
 """
 
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "cordon.people",
     "cordon.observation",
     "cordon.cases",
+    "cordon.lockdowns",
     "cordon.reports",
 ]
 
@@ -222,6 +224,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    ("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -125,6 +125,10 @@ def _pages(world):
         "checkpoints:gate_check": ("post", {"pk": world.sjf_gate.pk}),
         "checkpoints:gate_batch": ("post", {"pk": world.sjf_gate.pk}),
         "checkpoints:passages": ("get", {"pk": world.sjf_gate.pk}),
+        "lockdowns:lift": ("post", {"pk": world.lockdown.pk}),
+        **{f"lockdowns:{n}": ("get", {"pk": world.exit_pass.pk}) for n in ("pass", "card")},
+        **{f"lockdowns:{n}": ("post", {"pk": world.exit_pass.pk}) for n in ("decide", "revoke")},
+        "lockdowns:gate_pass": ("get", {"pk": world.sjf_gate.pk}),
         "people:detail": ("get", yin),
         "people:edit": ("get", yin),
         "people:household": ("post", yin),
@@ -257,6 +261,22 @@ def _api_calls(world):
         **_observation_calls(world),
         **_cases_calls(world),
         **_passage_calls(world),
+        **_lockdown_calls(world),
+    }
+
+
+def _lockdown_calls(world):
+    base = f"/api/v1/lockdowns/passes/{world.exit_pass.pk}"
+    return {
+        ("post", "/api/v1/lockdowns/{lockdown_id}/lift"): (f"/api/v1/lockdowns/{world.lockdown.pk}/lift", {}),
+        ("get", "/api/v1/lockdowns/passes/{pass_id}"): (base, None),
+        ("post", "/api/v1/lockdowns/passes/{pass_id}/decide"): (base + "/decide", {"approve": True}),
+        ("post", "/api/v1/lockdowns/passes/{pass_id}/revoke"): (base + "/revoke", {"reason": "x"}),
+        ("get", "/api/v1/lockdowns/passes/{pass_id}/token"): (base + "/token", None),
+        ("post", "/api/v1/lockdowns/passes/{pass_id}/use"): (
+            base + "/use",
+            {"checkpoint": world.sjf_gate.pk, "direction": "out"},
+        ),
     }
 
 

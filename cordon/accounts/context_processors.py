@@ -21,6 +21,7 @@ def navigation(request):
     items += [
         ("areas", reverse("accounts:area_index"), _("Areas")),
         ("checkpoints", reverse("checkpoints:list"), _("Checkpoints")),
+        ("lockdowns", reverse("lockdowns:list"), _("Sealed areas")),
     ]
     if has_role_anywhere(user, Role.COMMANDER):
         items.append(("users", reverse("accounts:user_list"), _("Accounts")))
@@ -42,6 +43,7 @@ def _section_of(path: str) -> str:
         ("/people/", "people"),
         ("/observation/", "observation"),
         ("/cases/", "cases"),
+        ("/lockdowns/", "lockdowns"),
         ("/audit/", "audit"),
     ):
         if path.startswith(prefix):

@@ -112,6 +112,14 @@ class Passage(models.Model):
     decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     flags = models.JSONField(_("flags"), default=list, blank=True)
+    exit_pass = models.ForeignKey(
+        "lockdowns.ExitPass",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="uses",
+        db_index=False,
+    )
     fever = models.BooleanField(_("fever"), default=False)  # among the flags; a column to count on
     client_id = models.CharField(max_length=40, null=True, blank=True, unique=True)
     recorded_by = models.ForeignKey(

@@ -36,6 +36,7 @@ FLAG_LABELS = {
     "under_observation": gettext_lazy("Under medical observation"),
     "in_quarantine": gettext_lazy("In centralised quarantine"),
     "fever": gettext_lazy("Fever"),
+    "sealed_no_pass": gettext_lazy("From a sealed area, no valid pass"),
 }
 
 
@@ -94,7 +95,21 @@ def person_flags(person: Person | None) -> GateCheck:
     if period is not None:
         check.flags.append("under_observation")
         check.until = check.until or period.planned_end.isoformat()
+    if _sealed_without_pass(person):
+        check.flags.append("sealed_no_pass")
     return check
+
+
+def _sealed_without_pass(person: Person) -> bool:
+    from cordon.lockdowns.models import ExitPass
+    from cordon.lockdowns.services import active_lockdown
+
+    if active_lockdown(person.area_id) is None:
+        return False
+    now = timezone.now()
+    return not ExitPass.objects.filter(
+        people=person, status=ExitPass.Status.APPROVED, valid_from__lte=now, valid_until__gte=now
+    ).exists()
 
 
 def _moment(value, now: datetime) -> datetime:
@@ -236,7 +251,11 @@ def passage_record(
         flags.append("fever")
     if cleaned["person"] is not None and not cleaned["name"]:
         cleaned["name"] = cleaned["person"].name
+    exit_pass = data.get("exit_pass")  # a pass checked at the gate (lockdowns.services.pass_use)
+    if exit_pass is not None and "sealed_no_pass" in flags:
+        flags.remove("sealed_no_pass")
     passage = Passage(
+        exit_pass=exit_pass,
         checkpoint=checkpoint,
         area_id=checkpoint.area_id,
         day=timezone.localtime(cleaned["occurred_at"]).date(),

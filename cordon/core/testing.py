@@ -238,6 +238,29 @@ def build_world():
         client_id="world-1",
     )
 
+    # 四间房村's first grid sealed, with an approved exit pass for one of its residents.
+    from django.utils import timezone
+
+    from cordon.lockdowns import services as lockdowns
+
+    world.grid_person, _created = people_services.person_save(
+        actor=world.clerk,
+        area=grid,
+        data={"name": "网格居民", "document_number": id_number("13108119700101006")},
+    )
+    world.lockdown = lockdowns.lockdown_seal(actor=world.commander, area=grid)
+    world.exit_pass = lockdowns.pass_apply(
+        actor=world.clerk,
+        area=grid,
+        people=[world.grid_person],
+        reason="necessity",
+        destination="霸州市区",
+        valid_from=timezone.now(),
+        valid_until=timezone.now() + dt.timedelta(hours=6),
+    )
+    lockdowns.pass_decide(actor=world.head, exit_pass=world.exit_pass, approve=True)
+    world.exit_pass = lockdowns.pass_decide(actor=world.commander, exit_pass=world.exit_pass, approve=True)
+
     # A job and an access-log entry in each town, so scope tests see rows on both sides.
     from cordon.core import jobs
     from cordon.core.access import log_access

@@ -15,6 +15,7 @@ from cordon.accounts.scope import get_visible_or_404, has_role
 from cordon.core import audit
 from cordon.core.access import log_access
 from cordon.core.forms import act_and_return, cleaned_or_raise
+from cordon.core.qr import qr_svg
 from cordon.observation import protocol, selectors, services, services_checks
 from cordon.observation.forms import (
     AlertCloseForm,
@@ -272,14 +273,8 @@ def link_create(request, pk: int):
     return render(
         request,
         "observation/link.html",
-        {"period": period, "link": link, "url": url, "qr": _qr_svg(url)},
+        {"period": period, "link": link, "url": url, "qr": qr_svg(url)},
     )
-
-
-def _qr_svg(text: str) -> str:
-    import segno
-
-    return segno.make(text, error="m").svg_inline(scale=5, dark="#17365d", omitsize=True)
 
 
 @login_required

@@ -56,6 +56,9 @@ def _display(field, value) -> str:
         return "—"
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    if isinstance(value, list | dict):
+        items = value if isinstance(value, list) else [f"{k}: {v}" for k, v in value.items()]
+        return "、".join(_display(field, item) for item in items) or "—"
     choices = dict(field.flatchoices) if field is not None and getattr(field, "flatchoices", None) else {}
     return str(choices.get(value, value))
 
@@ -84,3 +87,11 @@ def passage_flag(code: str) -> str:
     from cordon.checkpoints.services_passages import FLAG_LABELS
 
     return str(FLAG_LABELS.get(code, code))
+
+
+@register.filter
+def lockdown_reason(code: str) -> str:
+    """A reason to go out of a sealed area, in words."""
+    from cordon.lockdowns.models import Lockdown
+
+    return str(dict(Lockdown.Reason.choices).get(code, code))

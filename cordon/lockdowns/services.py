@@ -1,0 +1,401 @@
+"""Sealing and lifting areas; exit passes: applying, the two decisions, revoking, and checking a pass
+at a gate (each use recorded as a passage)."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cordon.accounts import codes
+from cordon.accounts.models import Area, Role, User
+from cordon.accounts.scope import require_role
+from cordon.checkpoints.models import Checkpoint, Passage
+from cordon.core import audit
+from cordon.core.privacy import mask_name
+from cordon.lockdowns import tokens
+from cordon.lockdowns.models import ExitPass, Lockdown, PassDecision
+from cordon.people import validation
+from cordon.people.models import Person
+
+SEALERS = (Role.COMMANDER,)
+APPLICANTS = (Role.VILLAGE_CLERK, Role.VILLAGE_HEAD)
+VILLAGE_DECIDERS = (Role.VILLAGE_HEAD,)
+TOWN_DECIDERS = (Role.COMMANDER,)
+MAX_PASS_DAYS = 7
+MAX_PEOPLE = 10
+# Short codes avoid characters a guard may misread on a card (0/O, 1/I/L).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def _text(value, field: str, limit: int, *, required: bool = False) -> str:
+    value = validation.normalize(value or "")
+    if required and not value:
+        raise ValidationError({field: [_("This field is required.")]})
+    if len(value) > limit:
+        raise ValidationError({field: [_("At most %(limit)s characters.") % {"limit": limit}]})
+    return value
+
+
+def active_lockdown(area_code: str) -> Lockdown | None:
+    """The lockdown in force over an area: its own, or one of an area above it (a village sealed
+    covers its grids)."""
+    chain = []
+    code = area_code
+    while code and codes.level_of(code) not in (codes.TOWN, codes.COUNTY, codes.CITY, codes.PROVINCE):
+        chain.append(code)
+        code = codes.parent_of(code)
+    now = timezone.now()
+    return (
+        Lockdown.objects.filter(area_id__in=chain, ended_at__isnull=True, starts_at__lte=now)
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def lockdown_seal(
+    *,
+    actor: User,
+    area: Area,
+    starts_at: datetime | None = None,
+    exit_reasons: list[str] | None = None,
+    entry_exceptions: str = "",
+    note: str = "",
+) -> Lockdown:
+    """Seal a village, a street or a grid from a time (now by default). The commander decides it."""
+    require_role(actor, area, *SEALERS)
+    if area.level not in (codes.VILLAGE, codes.GRID):
+        raise ValidationError({"area": [_("Seal a village, a street or a grid.")]})
+    exit_reasons = list(exit_reasons or Lockdown.Reason.values)
+    if not exit_reasons or any(r not in Lockdown.Reason.values for r in exit_reasons):
+        raise ValidationError({"exit_reasons": [_("Choose the reasons for which people may go out.")]})
+    if Lockdown.objects.select_for_update().filter(area=area, ended_at__isnull=True).exists():
+        raise ValidationError({"area": [_("%(area)s is already sealed.") % {"area": area.name}]})
+    lockdown = Lockdown(
+        area=area,
+        starts_at=starts_at or timezone.now(),
+        exit_reasons=exit_reasons,
+        entry_exceptions=_text(entry_exceptions, "entry_exceptions", 200),
+        note=_text(note, "note", 300),
+        sealed_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            lockdown.save()
+    except IntegrityError:
+        raise ValidationError({"area": [_("%(area)s is already sealed.") % {"area": area.name}]}) from None
+    audit.record(
+        actor=actor,
+        action="lockdown.seal",
+        target=lockdown,
+        area=area,
+        changes={"starts_at": [None, lockdown.starts_at.isoformat()], "exit_reasons": [None, exit_reasons]},
+    )
+    return lockdown
+
+
+@transaction.atomic
+def lockdown_lift(*, actor: User, lockdown: Lockdown, note: str = "") -> Lockdown:
+    """Lift a seal. Passes of the sealed area stop being needed; their cards no longer check."""
+    require_role(actor, lockdown.area_id, *SEALERS)
+    lockdown = Lockdown.objects.select_for_update().get(pk=lockdown.pk)
+    if lockdown.ended_at is not None:
+        raise ValidationError(_("This seal was already lifted."))
+    lockdown.ended_at = timezone.now()
+    lockdown.ended_by = actor
+    lockdown.save(update_fields=["ended_at", "ended_by"])
+    audit.record(
+        actor=actor,
+        action="lockdown.lift",
+        target=lockdown,
+        area=lockdown.area_id,
+        changes={"ended_at": [None, lockdown.ended_at.isoformat()]},
+        reason=_text(note, "note", 200),
+    )
+    return lockdown
+
+
+def _short_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+@transaction.atomic
+def pass_apply(
+    *,
+    actor: User,
+    area: Area,
+    people: list[Person],
+    reason: str,
+    destination: str,
+    valid_from: datetime,
+    valid_until: datetime,
+    reason_detail: str = "",
+    urgent_medical: bool = False,
+) -> ExitPass:
+    """Apply for an exit pass on behalf of residents of a sealed village: for listed reasons, a window
+    of at most seven days, people of that village only."""
+    require_role(actor, area, *APPLICANTS)
+    lockdown = active_lockdown(area.code)
+    if lockdown is None:
+        raise ValidationError(
+            {"area": [_("%(area)s is not sealed: no pass is needed.") % {"area": area.name}]}
+        )
+    if not people:
+        raise ValidationError({"people": [_("Choose who goes out.")]})
+    if len(people) > MAX_PEOPLE:
+        raise ValidationError({"people": [_("At most %(n)s people on one pass.") % {"n": MAX_PEOPLE}]})
+    outside = [p.name for p in people if not codes.covers(codes.prefix_of(area.code), p.area_id)]
+    if outside:
+        raise ValidationError(
+            {
+                "people": [
+                    _("Not residents of %(area)s: %(names)s.")
+                    % {"area": area.name, "names": "、".join(outside)}
+                ]
+            }
+        )
+    if reason not in lockdown.exit_reasons:
+        raise ValidationError({"reason": [_("Going out is allowed only for the listed reasons.")]})
+    if urgent_medical and reason != Lockdown.Reason.ILLNESS:
+        raise ValidationError({"urgent_medical": [_("An urgent exit is a medical one.")]})
+    if valid_until <= valid_from:
+        raise ValidationError({"valid_until": [_("The pass ends after it begins.")]})
+    if valid_until - valid_from > timedelta(days=MAX_PASS_DAYS):
+        raise ValidationError(
+            {"valid_until": [_("A pass is valid for at most %(n)s days.") % {"n": MAX_PASS_DAYS}]}
+        )
+    if valid_until <= timezone.now():
+        raise ValidationError({"valid_until": [_("This window is already over.")]})
+    exit_pass = ExitPass(
+        area=area,
+        lockdown=lockdown,
+        reason=reason,
+        reason_detail=_text(reason_detail, "reason_detail", 200),
+        destination=_text(destination, "destination", 100, required=True),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        urgent_medical=urgent_medical,
+        applied_by=actor,
+    )
+    for _attempt in range(5):
+        exit_pass.short_code = _short_code()
+        try:
+            with transaction.atomic():
+                exit_pass.save()
+            break
+        except IntegrityError:
+            continue
+    exit_pass.people.set(people)
+    audit.record(
+        actor=actor,
+        action="pass.apply",
+        target=exit_pass,
+        area=area,
+        changes={
+            "reason": [None, reason],
+            "people": [None, len(people)],
+            "urgent_medical": [None, urgent_medical],
+        },
+    )
+    return exit_pass
+
+
+@transaction.atomic
+def pass_decide(*, actor: User, exit_pass: ExitPass, approve: bool, comment: str = "") -> ExitPass:
+    """The next decision on a pass: the village head's first, then the town leader's. An urgent medical
+    exit is valid on the village head's approval alone and waits for the town's review; a town that
+    rejects it on review revokes it. Nobody decides on a pass they applied for."""
+    exit_pass = ExitPass.objects.select_for_update().get(pk=exit_pass.pk)
+    comment = _text(comment, "comment", 200)
+    if exit_pass.status == ExitPass.Status.PENDING_VILLAGE:
+        level = PassDecision.Level.VILLAGE
+        require_role(actor, exit_pass.area_id, *VILLAGE_DECIDERS)
+    elif exit_pass.status == ExitPass.Status.PENDING_TOWN or exit_pass.town_review_pending:
+        level = PassDecision.Level.TOWN
+        require_role(actor, exit_pass.area_id, *TOWN_DECIDERS)
+    else:
+        raise ValidationError(
+            _("This pass is already %(status)s.") % {"status": exit_pass.get_status_display()}
+        )
+    if exit_pass.applied_by_id == actor.pk:
+        raise ValidationError(_("You applied for this pass: someone else decides on it."))
+    if not approve and not comment:
+        raise ValidationError({"comment": [_("Say why it is rejected.")]})
+    try:
+        with transaction.atomic():
+            PassDecision.objects.create(
+                exit_pass=exit_pass, level=level, approved=approve, comment=comment, by=actor
+            )
+    except IntegrityError:
+        raise ValidationError(_("Someone decided on this pass a moment ago.")) from None
+    before = exit_pass.status
+    if level == PassDecision.Level.VILLAGE:
+        if not approve:
+            exit_pass.status = ExitPass.Status.REJECTED
+        elif exit_pass.urgent_medical:
+            exit_pass.status = ExitPass.Status.APPROVED
+            exit_pass.town_review_pending = True
+        else:
+            exit_pass.status = ExitPass.Status.PENDING_TOWN
+    else:
+        exit_pass.town_review_pending = False
+        if approve:
+            exit_pass.status = ExitPass.Status.APPROVED
+        elif exit_pass.status == ExitPass.Status.APPROVED:  # an urgent exit rejected on review
+            exit_pass.status = ExitPass.Status.REVOKED
+            exit_pass.revoked_at = timezone.now()
+            exit_pass.revoke_reason = comment
+            exit_pass.token_version += 1
+        else:
+            exit_pass.status = ExitPass.Status.REJECTED
+    exit_pass.save()
+    audit.record(
+        actor=actor,
+        action="pass.decide",
+        target=exit_pass,
+        area=exit_pass.area_id,
+        changes={"status": [before, exit_pass.status], "level": [None, level]},
+        reason=comment,
+    )
+    return exit_pass
+
+
+@transaction.atomic
+def pass_revoke(*, actor: User, exit_pass: ExitPass, reason: str) -> ExitPass:
+    """Revoke an approved pass (the village head or the town): its card stops checking once online."""
+    require_role(actor, exit_pass.area_id, *VILLAGE_DECIDERS, *TOWN_DECIDERS)
+    exit_pass = ExitPass.objects.select_for_update().get(pk=exit_pass.pk)
+    if exit_pass.status != ExitPass.Status.APPROVED:
+        raise ValidationError(_("Only an approved pass can be revoked."))
+    exit_pass.status = ExitPass.Status.REVOKED
+    exit_pass.revoked_at = timezone.now()
+    exit_pass.revoke_reason = _text(reason, "reason", 200, required=True)
+    exit_pass.token_version += 1
+    exit_pass.save()
+    audit.record(
+        actor=actor,
+        action="pass.revoke",
+        target=exit_pass,
+        area=exit_pass.area_id,
+        changes={"status": [ExitPass.Status.APPROVED, ExitPass.Status.REVOKED]},
+        reason=exit_pass.revoke_reason,
+    )
+    return exit_pass
+
+
+def identity_hint(person: Person) -> str:
+    """尹** ·0011: enough to match the card to the ID card in hand, nothing to misuse."""
+    tail = person.document_number[-4:] if person.document_number else ""
+    return f"{mask_name(person.name)}{' ·' + tail if tail else ''}"
+
+
+def pass_token(exit_pass: ExitPass) -> str:
+    """The signed token printed as the card's QR code (only for an approved pass)."""
+    if exit_pass.status != ExitPass.Status.APPROVED:
+        raise ValidationError(_("Only an approved pass has a card."))
+    return tokens.sign(
+        {
+            "p": exit_pass.pk,
+            "v": exit_pass.token_version,
+            "c": exit_pass.short_code,
+            "a": codes.prefix_of(exit_pass.lockdown.area_id),  # the checkpoints inside it start so
+            "f": int(exit_pass.valid_from.timestamp()),
+            "u": int(exit_pass.valid_until.timestamp()),
+            "h": [identity_hint(p) for p in exit_pass.people.order_by("id")],
+        }
+    )
+
+
+@dataclass
+class PassCheck:
+    state: str  # one of STATE_LABELS
+    exit_pass: ExitPass | None = None
+    hints: tuple[str, ...] = ()
+
+
+STATE_LABELS = {
+    "valid": gettext_lazy("Valid pass"),
+    "expired": gettext_lazy("Expired"),
+    "not_yet_valid": gettext_lazy("Not yet valid"),
+    "revoked": gettext_lazy("Revoked"),
+    "replaced": gettext_lazy("Replaced by a newer card"),
+    "wrong_checkpoint": gettext_lazy("Not for this checkpoint"),
+    "not_approved": gettext_lazy("Not approved"),
+    "invalid": gettext_lazy("Forged or altered"),
+    "unknown": gettext_lazy("No such pass"),
+}
+
+
+def pass_check(*, actor: User, checkpoint: Checkpoint, token: str = "", short_code: str = "") -> PassCheck:
+    """Check a card at a gate, by its scanned token (the signature first) or its short code."""
+    from cordon.checkpoints.services_passages import GUARDS
+
+    require_role(actor, checkpoint.area_id, *GUARDS)
+    version = None
+    if token:
+        read = tokens.read(token)
+        if read.payload is None:
+            return PassCheck("invalid")
+        exit_pass = ExitPass.objects.filter(pk=read.payload.get("p")).select_related("lockdown").first()
+        version = read.payload.get("v")
+    else:
+        code = validation.compact(short_code).upper()
+        exit_pass = (
+            ExitPass.objects.filter(short_code=code).select_related("lockdown").first() if code else None
+        )
+    if exit_pass is None:
+        return PassCheck("unknown")
+    hints = tuple(identity_hint(p) for p in exit_pass.people.order_by("id"))
+    now = timezone.now()
+    if exit_pass.status == ExitPass.Status.REVOKED:
+        state = "revoked"
+    elif exit_pass.status != ExitPass.Status.APPROVED:
+        state = "not_approved"
+    elif version is not None and version != exit_pass.token_version:
+        state = "replaced"
+    elif not codes.covers(codes.prefix_of(exit_pass.lockdown.area_id), checkpoint.area_id):
+        state = "wrong_checkpoint"
+    elif now < exit_pass.valid_from:
+        state = "not_yet_valid"
+    elif now > exit_pass.valid_until:
+        state = "expired"
+    else:
+        state = "valid"
+    return PassCheck(state, exit_pass, hints)
+
+
+def pass_use(
+    *, actor: User, checkpoint: Checkpoint, exit_pass: ExitPass, direction: str, client_id: str = ""
+) -> Passage:
+    """Record a pass's use at a gate as a passage of each person on it (the pass must check valid)."""
+    from cordon.checkpoints.services_passages import passage_record
+
+    check = pass_check(actor=actor, checkpoint=checkpoint, short_code=exit_pass.short_code)
+    if check.state != "valid":
+        raise ValidationError(
+            _("The pass is not valid here now: %(state)s.") % {"state": STATE_LABELS[check.state]}
+        )
+    first = None
+    for index, person in enumerate(exit_pass.people.order_by("id")):
+        passage, _created = passage_record(
+            actor=actor,
+            checkpoint=checkpoint,
+            data={
+                "direction": direction,
+                "document_number": person.document_number,
+                "document_type": person.document_type,
+                "name": person.name,
+                "destination": exit_pass.destination,
+                "purpose": exit_pass.get_reason_display(),
+                "decision": Passage.Decision.ALLOWED,
+                "exit_pass": exit_pass,
+            },
+            client_id=f"{client_id}-{index}" if client_id else None,
+        )
+        first = first or passage
+    return first
