@@ -126,6 +126,10 @@ def _pages(world):
         "checkpoints:gate_batch": ("post", {"pk": world.sjf_gate.pk}),
         "checkpoints:passages": ("get", {"pk": world.sjf_gate.pk}),
         "lockdowns:lift": ("post", {"pk": world.lockdown.pk}),
+        "lockdowns:detail": ("get", {"pk": world.lockdown.pk}),
+        **{
+            f"lockdowns:{n}": ("post", {"pk": world.lockdown.pk}) for n in ("supply", "rotation", "rebalance")
+        },
         **{f"lockdowns:{n}": ("get", {"pk": world.exit_pass.pk}) for n in ("pass", "card")},
         **{f"lockdowns:{n}": ("post", {"pk": world.exit_pass.pk}) for n in ("decide", "revoke")},
         "lockdowns:gate_pass": ("get", {"pk": world.sjf_gate.pk}),

@@ -47,6 +47,7 @@ class GateCheck:
     person: Person | None
     flags: list[str] = field(default_factory=list)
     until: str = ""  # the end of the observation or quarantine, when flagged
+    turn: dict | None = None  # the household's purchase turn, in a sealed area with a rotation
 
     def as_dict(self) -> dict:
         return {
@@ -55,7 +56,16 @@ class GateCheck:
             "flags": self.flags,
             "flag_labels": [str(FLAG_LABELS[f]) for f in self.flags],
             "until": self.until,
+            "turn": _turn_text(self.turn),
         }
+
+
+def _turn_text(turn: dict | None) -> str:
+    if turn is None:
+        return ""
+    if turn["today"]:
+        return _("Shopping day for this household (%(n)s per trip).") % {"n": turn["people_per_trip"]}
+    return _("Not this household's shopping day: next on %(day)s.") % {"day": turn["next"].strftime("%m-%d")}
 
 
 def _person_for(document_type: str, raw_number: str, today) -> Person | None:
@@ -97,6 +107,9 @@ def person_flags(person: Person | None) -> GateCheck:
         check.until = check.until or period.planned_end.isoformat()
     if _sealed_without_pass(person):
         check.flags.append("sealed_no_pass")
+        from cordon.lockdowns.services_supplies import turn_of
+
+        check.turn = turn_of(person, timezone.localdate())
     return check
 
 

@@ -260,6 +260,24 @@ def build_world():
     )
     lockdowns.pass_decide(actor=world.head, exit_pass=world.exit_pass, approve=True)
     world.exit_pass = lockdowns.pass_decide(actor=world.commander, exit_pass=world.exit_pass, approve=True)
+    from cordon.lockdowns import services_supplies
+
+    people_services.household_assign(
+        actor=world.clerk, person=world.grid_person, address="四间房村第一网格1号"
+    )
+    world.rotation = services_supplies.rotation_create(actor=world.clerk, lockdown=world.lockdown)
+    world.delivery = services_supplies.supply_record(
+        actor=world.clerk,
+        lockdown=world.lockdown,
+        data={
+            "kind": "grain",
+            "description": "大米",
+            "quantity": "20",
+            "unit": "袋",
+            "supplier": "供销社",
+            "received_by": "网格员",
+        },
+    )
 
     # A job and an access-log entry in each town, so scope tests see rows on both sides.
     from cordon.core import jobs

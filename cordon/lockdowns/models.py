@@ -134,3 +134,80 @@ class PassDecision(models.Model):
 
     def __str__(self):
         return f"{self.exit_pass_id} {self.level} {self.approved}"
+
+
+class SupplyDelivery(models.Model):
+    """Goods delivered to a sealed area's gate: what, how much, from whom, received by whom."""
+
+    class Kind(models.TextChoices):
+        GRAIN = "grain", _("Grain and oil")
+        VEGETABLES = "vegetables", _("Vegetables and fruit")
+        MEAT = "meat", _("Meat, eggs, milk")
+        MEDICINE = "medicine", _("Medicine")
+        PROTECTIVE = "protective", _("Masks and disinfectant")
+        OTHER = "other", _("Other")
+
+    lockdown = models.ForeignKey(Lockdown, on_delete=models.PROTECT, related_name="deliveries")
+    area = models.ForeignKey("accounts.Area", to_field="code", on_delete=models.PROTECT, related_name="+")
+    delivered_at = models.DateTimeField(_("delivered at"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.CharField(_("what"), max_length=100)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=10)
+    supplier = models.CharField(_("from"), max_length=100)
+    received_by = models.CharField(_("received by"), max_length=40)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-delivered_at", "-id"]
+        verbose_name = _("supply delivery")
+        verbose_name_plural = _("supply deliveries")
+
+    def __str__(self):
+        return f"{self.description} {self.quantity}{self.unit}"
+
+
+class Rotation(models.Model):
+    """Purchase rotation of a sealed area: households in batches, batch k shopping on days k, k+N, …"""
+
+    lockdown = models.OneToOneField(Lockdown, on_delete=models.PROTECT, related_name="rotation")
+    area = models.ForeignKey("accounts.Area", to_field="code", on_delete=models.PROTECT, related_name="+")
+    every_days = models.PositiveSmallIntegerField(_("every how many days"), default=3)
+    people_per_trip = models.PositiveSmallIntegerField(_("people per household per trip"), default=1)
+    starts_on = models.DateField(_("day 1"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("purchase rotation")
+
+    def __str__(self):
+        return f"{self.area_id} /{self.every_days}"
+
+    def batch_on(self, day) -> int | None:
+        """The batch whose turn it is on ``day`` (1…N), or None before day 1."""
+        offset = (day - self.starts_on).days
+        return None if offset < 0 else offset % self.every_days + 1
+
+
+class RotationMember(models.Model):
+    """A household's batch in a rotation."""
+
+    rotation = models.ForeignKey(Rotation, on_delete=models.CASCADE, related_name="members")
+    household = models.ForeignKey("people.Household", on_delete=models.PROTECT, related_name="+")
+    batch = models.PositiveSmallIntegerField(_("batch"))
+
+    class Meta:
+        ordering = ["batch", "household__address"]
+        constraints = [
+            models.UniqueConstraint(fields=["rotation", "household"], name="rotation_household_once")
+        ]
+
+    def __str__(self):
+        return f"{self.household_id}: {self.batch}"

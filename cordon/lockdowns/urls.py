@@ -6,7 +6,11 @@ app_name = "lockdowns"
 
 urlpatterns = [
     path("", views.lockdown_list, name="list"),
+    path("<int:pk>/", views.lockdown_detail, name="detail"),
     path("<int:pk>/lift/", views.lockdown_lift, name="lift"),
+    path("<int:pk>/supplies/", views.supply_record, name="supply"),
+    path("<int:pk>/rotation/", views.rotation_create, name="rotation"),
+    path("<int:pk>/rotation/rebalance/", views.rotation_rebalance, name="rebalance"),
     path("passes/", views.pass_list, name="passes"),
     path("passes/new/", views.pass_apply, name="apply"),
     path("passes/<int:pk>/", views.pass_detail, name="pass"),

@@ -19,11 +19,11 @@ from cordon.accounts.models import Area
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.checkpoints.models import Checkpoint
 from cordon.checkpoints.services_passages import GUARDS
-from cordon.core.forms import act_and_return, add_service_errors
-from cordon.core.privacy import mask_document
+from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
+from cordon.core.privacy import mask_document, mask_phone
 from cordon.core.qr import qr_svg
-from cordon.lockdowns import services, tokens
-from cordon.lockdowns.models import ExitPass, Lockdown
+from cordon.lockdowns import services, services_supplies, tokens
+from cordon.lockdowns.models import ExitPass, Lockdown, Rotation, SupplyDelivery
 from cordon.people.models import Person
 from cordon.people.validation import parse_id_number
 
@@ -316,3 +316,118 @@ def _new_id() -> str:
     import uuid
 
     return uuid.uuid4().hex
+
+
+class SupplyForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=SupplyDelivery.Kind.choices)
+    description = forms.CharField(label=gettext_lazy("What"), max_length=100)
+    quantity = forms.DecimalField(
+        label=gettext_lazy("Quantity"), min_value=0, max_digits=10, decimal_places=2
+    )
+    unit = forms.CharField(
+        label=gettext_lazy("Unit"), max_length=10, help_text=gettext_lazy("e.g. 斤, 箱, 盒")
+    )
+    supplier = forms.CharField(label=gettext_lazy("From"), max_length=100)
+    received_by = forms.CharField(label=gettext_lazy("Received by"), max_length=40)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
+
+
+class RotationForm(forms.Form):
+    every_days = forms.IntegerField(
+        label=gettext_lazy("Every how many days"), min_value=1, max_value=14, initial=3
+    )
+    people_per_trip = forms.IntegerField(
+        label=gettext_lazy("People per household per trip"), min_value=1, max_value=5, initial=1
+    )
+    starts_on = forms.DateField(label=gettext_lazy("Day 1"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def _lockdown(request, pk: int) -> Lockdown:
+    return get_visible_or_404(Lockdown.objects.select_related("area"), request.user, pk=pk)
+
+
+@login_required
+def lockdown_detail(request, pk: int):
+    """A sealed area: its supplies at the gate and its purchase rotation with the day's list."""
+    lockdown = _lockdown(request, pk)
+    day = _day(request)
+    rotation = Rotation.objects.visible_to(request.user).filter(lockdown=lockdown).first()
+    can_keep = has_role(request.user, lockdown.area_id, *services_supplies.KEEPERS)
+    sizes = {}
+    if rotation is not None:
+        for member in rotation.members.all():
+            sizes[member.batch] = sizes.get(member.batch, 0) + 1
+    return render(
+        request,
+        "lockdowns/lockdown_detail.html",
+        {
+            "lockdown": lockdown,
+            "deliveries": list(lockdown.deliveries.all()[:100]),
+            "rotation": rotation,
+            "day": day,
+            "batch": rotation.batch_on(day) if rotation else None,
+            "today_list": [
+                (m.household.address, mask_phone(m.household.contact_phone))
+                for m in (services_supplies.households_on(rotation, day) if rotation else [])
+            ],
+            "sizes": sorted(sizes.items()),
+            "waiting": services_supplies.households_waiting(rotation) if rotation else 0,
+            "can_keep": can_keep and lockdown.ended_at is None,
+            "supply_form": SupplyForm(),
+            "rotation_form": RotationForm(initial={"starts_on": timezone.localdate()}),
+        },
+    )
+
+
+def _day(request):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+@require_POST
+def supply_record(request, pk: int):
+    lockdown = _lockdown(request, pk)
+
+    def action():
+        data = cleaned_or_raise(SupplyForm(request.POST))
+        delivery = services_supplies.supply_record(actor=request.user, lockdown=lockdown, data=data)
+        return _("Delivery recorded: %(what)s.") % {"what": delivery}
+
+    return act_and_return(request, action, reverse("lockdowns:detail", args=[lockdown.pk]) + "#supplies")
+
+
+@login_required
+@require_POST
+def rotation_create(request, pk: int):
+    lockdown = _lockdown(request, pk)
+
+    def action():
+        data = cleaned_or_raise(RotationForm(request.POST))
+        rotation = services_supplies.rotation_create(actor=request.user, lockdown=lockdown, **data)
+        return _("%(n)s households in %(k)s batches.") % {
+            "n": rotation.members.count(),
+            "k": rotation.every_days,
+        }
+
+    return act_and_return(request, action, reverse("lockdowns:detail", args=[lockdown.pk]) + "#rotation")
+
+
+@login_required
+@require_POST
+def rotation_rebalance(request, pk: int):
+    lockdown = _lockdown(request, pk)
+    rotation = get_visible_or_404(Rotation.objects, request.user, lockdown=lockdown)
+
+    def action():
+        keep = request.POST.get("keep_existing") != "0"
+        changed = services_supplies.rotation_rebalance(
+            actor=request.user, rotation=rotation, keep_existing=keep
+        )
+        return _("%(n)s households joined or changed batch.") % {"n": changed}
+
+    return act_and_return(request, action, reverse("lockdowns:detail", args=[lockdown.pk]) + "#rotation")

@@ -72,6 +72,12 @@
         card.appendChild(badge);
       });
       if (data.until) card.appendChild(document.createTextNode(" " + data.until));
+      if (data.turn) {
+        var turn = document.createElement("div");
+        turn.className = "small";
+        turn.textContent = data.turn;
+        card.appendChild(turn);
+      }
       flags.appendChild(card);
     }).catch(function () { /* offline: the guard decides without the check; the server flags it later */ });
   }
