@@ -12,7 +12,7 @@ MAX_DEPTH = 10
 
 _DOWN = """
 WITH RECURSIVE walk(case_id, depth) AS (
-    SELECT %s, 0
+    SELECT CAST(%s AS BIGINT), 0
     UNION
     SELECT l.contact_case_id, w.depth + 1
     FROM walk w JOIN cases_contactlink l ON l.case_id = w.case_id
@@ -23,7 +23,7 @@ SELECT case_id, MIN(depth) FROM walk GROUP BY case_id
 
 _UP = """
 WITH RECURSIVE walk(case_id, depth) AS (
-    SELECT %s, 0
+    SELECT CAST(%s AS BIGINT), 0
     UNION
     SELECT l.case_id, w.depth + 1
     FROM walk w JOIN cases_contactlink l ON l.contact_case_id = w.case_id
@@ -35,13 +35,13 @@ SELECT case_id, MIN(depth) FROM walk GROUP BY case_id
 
 _BOTH = """
 WITH RECURSIVE down(case_id, depth) AS (
-    SELECT %s, 0
+    SELECT CAST(%s AS BIGINT), 0
     UNION
     SELECT l.contact_case_id, d.depth + 1
     FROM down d JOIN cases_contactlink l ON l.case_id = d.case_id
     WHERE l.contact_case_id IS NOT NULL AND d.depth < %s
 ), up(case_id, depth) AS (
-    SELECT %s, 0
+    SELECT CAST(%s AS BIGINT), 0
     UNION
     SELECT l.case_id, u.depth + 1
     FROM up u JOIN cases_contactlink l ON l.contact_case_id = u.case_id
