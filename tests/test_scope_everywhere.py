@@ -125,6 +125,8 @@ def _pages(world):
         "checkpoints:gate_check": ("post", {"pk": world.sjf_gate.pk}),
         "checkpoints:gate_batch": ("post", {"pk": world.sjf_gate.pk}),
         "checkpoints:passages": ("get", {"pk": world.sjf_gate.pk}),
+        "checkpoints:roster": ("get", {"pk": world.sjf_gate.pk}),
+        "checkpoints:shift_delete": ("post", {"pk": world.shift.pk}),
         "lockdowns:lift": ("post", {"pk": world.lockdown.pk}),
         "lockdowns:detail": ("get", {"pk": world.lockdown.pk}),
         **{

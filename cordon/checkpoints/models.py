@@ -163,3 +163,32 @@ class Occupant(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class DutyShift(models.Model):
+    """People on duty at a checkpoint from one time to another (accounts for now; the forces module's
+    personnel later)."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="shifts")
+    area = models.ForeignKey("accounts.Area", to_field="code", on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="duty_shifts", verbose_name=_("on duty")
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CheckpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["checkpoint", "ends_at", "starts_at"], name="shift_checkpoint_time_idx")
+        ]
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty shifts")
+
+    def __str__(self):
+        return f"{self.checkpoint_id} {self.starts_at:%m-%d %H:%M}–{self.ends_at:%H:%M}"

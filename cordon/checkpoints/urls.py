@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cordon.checkpoints import views, views_gate
+from cordon.checkpoints import views, views_duty, views_gate
 
 app_name = "checkpoints"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.checkpoint_list, name="list"),
     path("new/", views.checkpoint_create, name="create"),
     path("passages/", views_gate.town_counts, name="counts"),
+    path("on-duty/", views_duty.on_duty, name="on_duty"),
+    path("shifts/<int:pk>/delete/", views_duty.shift_delete, name="shift_delete"),
+    path("<int:pk>/roster/", views_duty.roster, name="roster"),
     path("<int:pk>/", views.checkpoint_detail, name="detail"),
     path("<int:pk>/edit/", views.checkpoint_edit, name="edit"),
     path("<int:pk>/gate/", views_gate.gate, name="gate"),

@@ -228,6 +228,20 @@ def build_world():
         contact=world.contact,
     )
 
+    # A shift at 四间房村's gate (three days ago: today's roster starts empty).
+    from django.utils import timezone
+
+    from cordon.checkpoints import services_duty
+
+    now = timezone.now()
+    world.shift = services_duty.shift_save(
+        actor=world.head,
+        checkpoint=world.sjf_gate,
+        starts_at=now - dt.timedelta(days=3, hours=8),
+        ends_at=now - dt.timedelta(days=3),
+        people=[world.guard],
+    )
+
     # A passage at 四间房村's gate.
     from cordon.checkpoints import services_passages
 
