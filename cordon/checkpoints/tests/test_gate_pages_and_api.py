@@ -125,3 +125,18 @@ def test_outsiders_cannot_log_or_read(world, client):
     assert client.get(f"/checkpoints/{world.sjf_gate.pk}/passages/").status_code == 404
     client.force_login(world.health)
     assert client.get(f"/checkpoints/{world.sjf_gate.pk}/gate/").status_code == 403
+
+
+def test_logging_a_passage_is_a_handful_of_queries(world, api_client, django_assert_num_queries):
+    """The hot path: token, roles, checkpoint, the person with every flag's facts, the insert."""
+    api = api_client(world.guard)
+    url = f"/api/v1/checkpoints/{world.sjf_gate.pk}/passages"
+    body = {
+        "direction": "in",
+        "document_number": world.yin.document_number,
+        "temperature": "36.5",
+        "decision": "allowed",
+    }
+    post_json(api, url, {**body, "client_id": "warm"})
+    with django_assert_num_queries(7):  # in a test the transaction is a savepoint: SAVEPOINT, RELEASE
+        assert post_json(api, url, {**body, "client_id": "q1"}).status_code == 201

@@ -1,0 +1,5 @@
+"""Settings for bench/passages_http.py: Cordon's own, with the floor endpoint's URLs added."""
+
+from config.settings import *  # noqa: F403 — the same settings, one change
+
+ROOT_URLCONF = "bench.http_urls"
