@@ -19,6 +19,7 @@ BENCHMARKS = [
     "bench.cases_chain",
     "bench.people_import",
     "bench.observation",
+    "bench.passages_http",
 ]
 
 
