@@ -156,9 +156,47 @@ class Period(models.Model):
                 fields=["person"], condition=Q(status="active"), name="period_one_active_per_person"
             ),
         ]
+        # The triage lists and the round read a town's 50,000 active periods (among its completed
+        # ones) in these indexes alone: each holds every column the lists filter on, so counting skips
+        # the wide rows (their rules and plan), and only a page's rows are read whole. (PostgreSQL
+        # still visits each counted row to see it is visible, unless VACUUM has marked its page.)
         indexes = [
-            models.Index(fields=["area", "status", "planned_end"], name="period_area_status_end_idx"),
-            models.Index(fields=["status", "planned_end"], name="period_status_end_idx"),
+            # A town's or a village's active periods: the triage counts, the round and its progress.
+            models.Index(
+                fields=[
+                    "status",
+                    "area",
+                    "alert_open",
+                    "checks_per_day",
+                    "first_slot",
+                    "planned_end",
+                    "last_slot",
+                    "opened_on",
+                    "person",
+                    "id",
+                ],
+                name="period_triage_idx",
+            ),
+            # The lists ordered by end date, walked in order over a whole town, stopping at a page.
+            models.Index(
+                fields=[
+                    "status",
+                    "planned_end",
+                    "id",
+                    "area",
+                    "alert_open",
+                    "checks_per_day",
+                    "first_slot",
+                    "last_slot",
+                ],
+                name="period_triage_end_idx",
+            ),
+            # Fever or symptoms, the latest first: the 1% with an open alert, sorted at once.
+            models.Index(
+                fields=["status", "area", "last_checked_at"],
+                condition=Q(alert_open=True),
+                name="period_alert_checked_idx",
+            ),
         ]
         verbose_name = _("observation period")
         verbose_name_plural = _("observation periods")
@@ -177,6 +215,12 @@ class Period(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def mode_label(self) -> str:
+        """The mode's name, as ``get_mode_display`` gives it without rebuilding the choices each time
+        (a triage page shows fifty)."""
+        return protocol.MODES.get(self.mode, self.mode)
 
 
 class HealthCheck(models.Model):
@@ -240,6 +284,12 @@ class HealthCheck(models.Model):
 
     def __str__(self):
         return f"{self.day:%Y-%m-%d} {self.get_slot_display()} {self.temperature or '—'}"
+
+    @property
+    def slot_label(self) -> str:
+        """The slot's name, as ``get_slot_display`` gives it without rebuilding the choices each time
+        (a round page shows one or two a row)."""
+        return protocol.SLOT_LABELS.get(self.slot, self.slot)
 
 
 class LabTest(models.Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -91,25 +92,62 @@ def triage_q(tab: str, now: datetime) -> Q:
 
 
 def active_periods(user, area_code: str = ""):
-    periods = Period.objects.visible_to(user).filter(status=Period.Status.ACTIVE)
-    return periods.within(area_code) if area_code else periods
+    """The active periods the user sees, in ``area_code`` when given.
+
+    The area's own range is put first: of two ranges on the same column SQLite walks the first it
+    meets, and a village's range is a thousandth of a town's."""
+    periods = Period.objects.within(area_code) if area_code else Period.objects.all()
+    return periods.visible_to(user).filter(status=Period.Status.ACTIVE)
 
 
 def triage_counts(user, area_code: str = "", *, now: datetime | None = None) -> dict[str, int]:
-    """How many periods each triage list holds, in one query."""
+    """How many periods each triage list holds, in one query.
+
+    "Reporting normally" is what the two lists before it leave of the total (the three split the
+    active periods), so only three conditions are evaluated per period: over a town's 50,000 that
+    is most of the query's time. The columns read are all in ``period_triage_idx``.
+    """
     now = now or timezone.localtime()
-    return active_periods(user, area_code).aggregate(
-        **{tab: Count("id", filter=triage_q(tab, now)) for tab in TRIAGE_TABS},
-        total=Count("id"),
+    counts = active_periods(user, area_code).aggregate(
+        symptomatic=Count("id", filter=Q(alert_open=True)),
+        not_reporting=Count("id", filter=Q(alert_open=False) & not_reporting_q(now)),
+        due=Count("id", filter=Q(planned_end__lte=now.date())),
+        total=Count("*"),
     )
+    counts["reporting"] = counts["total"] - counts["symptomatic"] - counts["not_reporting"]
+    return {tab: counts[tab] for tab in (*TRIAGE_TABS, "total")}
 
 
 def triage_list(user, tab: str, area_code: str = "", *, now: datetime | None = None):
+    """One triage list, ordered: the latest fever first, else the nearest end first.
+
+    A page of it is found in the indexes alone: ``period_triage_end_idx`` walked in list order over a
+    whole town (stopping once the page is full), ``period_triage_idx`` or ``period_alert_checked_idx``
+    within a village or for the few with an alert; see ``page_rows`` for reading the page's rows.
+    """
     now = now or timezone.localtime()
-    periods = active_periods(user, area_code).filter(triage_q(tab, now)).select_related("person", "area")
+    periods = Period.objects.within(area_code) if area_code else Period.objects.all()
+    if connection.vendor == "sqlite":
+        # Without a histogram SQLite takes any range for a small part of the table, and would sort
+        # the whole town's periods rather than walk the index in list order; PostgreSQL knows better.
+        periods = periods.visible_to_unindexed(user)
+    else:
+        periods = periods.visible_to(user)
+    periods = periods.filter(triage_q(tab, now)).select_related("person", "area")
     if tab == "symptomatic":
         return periods.order_by("-last_checked_at", "id")
     return periods.order_by("planned_end", "id")
+
+
+def page_rows(periods, ids, *related: str) -> list[Period]:
+    """The periods of one page, whole: ``ids`` is the page's slice of ``periods.values_list("pk")``.
+
+    Finding a page reads narrow index entries and sorts them; only its own rows are then read whole
+    (with their person), instead of sorting every wide row of the list to keep 50 (one query still:
+    the page's ids are a subquery). ``periods`` is the scoped list the ids were taken from.
+    """
+    ordering = periods.query.order_by
+    return list(Period.objects.filter(pk__in=ids).select_related(*related).order_by(*ordering))
 
 
 # --- The clerk's round ----------------------------------------------------------------------------
@@ -133,13 +171,60 @@ def round_slot(now: datetime, requested: str = "") -> str:
     return protocol.current_slot(now, 2)
 
 
-def round_periods(user, area_code: str, *, day: date, slot: str, only_missing: bool = False):
+def round_periods(user, area_code: str, *, day: date):
     """Everyone under observation in a village on ``day``, in door-to-door order (address, name)."""
     periods = active_periods(user, area_code).filter(opened_on__lte=day)
-    if only_missing:
-        key = protocol.slot_key(day, slot)
-        periods = periods.filter(Q(last_slot__isnull=True) | Q(last_slot__lt=key))
     return periods.select_related("person").order_by("person__address", "person__name", "id")
+
+
+@dataclass(frozen=True)
+class RoundOrder:
+    """A village's round for one slot: its periods' ids in door order (everyone, or only those not
+    yet measured), and how many of everyone are measured."""
+
+    ids: list[int]
+    total: int
+    done: int
+
+
+def round_order(user, area_code: str, *, day: date, slot: str, only_missing: bool = False) -> RoundOrder:
+    """The round's order and progress in one narrow read of the village's periods (a few thousand
+    ids and slots), so a page is then read by its ids.
+
+    Asked for one page at a time (LIMIT … OFFSET), PostgreSQL may sort the whole town's people by
+    address to find the village's first page; and the progress would be a second pass over the same
+    periods.
+    """
+    key = protocol.slot_key(day, slot)
+    ids, done, total = [], 0, 0
+    for pk, last_slot in round_periods(user, area_code, day=day).values_list("pk", "last_slot"):
+        measured = last_slot is not None and last_slot >= key
+        total += 1
+        done += measured
+        if not (only_missing and measured):
+            ids.append(pk)
+    return RoundOrder(ids=ids, total=total, done=done)
+
+
+# What a row of the round shows and works out (``round_rows``, the round's template).
+ROUND_ROW_FIELDS = (
+    "alert_open",
+    "planned_end",
+    "exposure_date",
+    "rules",
+    "checks_per_day",
+    "first_slot",
+    "last_slot",
+    "person__name",
+    "person__address",
+)
+
+
+def round_page(ids: list[int]) -> list[Period]:
+    """The periods of one page of a round, in the order of ``ids`` (a slice of ``round_order``'s),
+    with their person: only the columns a row shows are read."""
+    found = Period.objects.select_related("person").only(*ROUND_ROW_FIELDS).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _misses_latest(period: Period, now: datetime) -> bool:
@@ -176,15 +261,6 @@ def round_rows(periods: list[Period], *, day: date, slot: str, now: datetime | N
             )
         )
     return rows
-
-
-def round_progress(user, area_code: str, *, day: date, slot: str) -> dict[str, int]:
-    key = protocol.slot_key(day, slot)
-    return (
-        active_periods(user, area_code)
-        .filter(opened_on__lte=day)
-        .aggregate(total=Count("id"), done=Count("id", filter=Q(last_slot__gte=key)))
-    )
 
 
 # --- One period -----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 A period's own page and its actions: views_period. The protocol and re-planning: views_protocol.
 """
 
+import functools
 import uuid
 from datetime import date, timedelta
 
@@ -14,6 +15,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,11 +26,13 @@ from cordon.accounts.selectors import area_choices
 from cordon.core.forms import add_service_errors
 from cordon.observation import protocol, selectors, services, services_checks
 from cordon.observation.forms import CheckForm, OpenForm
-from cordon.observation.models import Period
+from cordon.observation.models import HealthCheck, Period
 from cordon.people.models import Person
 
 TRIAGE_PAGE = 50
-ROUND_PAGE = 100
+# Fifty doors a page: a phone's screenful of forms many times over, and half the page to load on a
+# village's mobile network than a hundred.
+ROUND_PAGE = 50
 TAB_LABELS = {
     "symptomatic": gettext_lazy("Fever or symptoms"),
     "not_reporting": gettext_lazy("Not reporting"),
@@ -59,9 +63,11 @@ def triage(request):
             if counts["not_reporting"]
             else "reporting"
         )
-    paginator = Paginator(selectors.triage_list(request.user, tab, area_code, now=now), TRIAGE_PAGE)
+    periods = selectors.triage_list(request.user, tab, area_code, now=now)
+    paginator = Paginator(periods.values_list("pk", flat=True), TRIAGE_PAGE)
     paginator.count = counts[tab]  # the tab's count is the list's: one query, never two figures
     page = paginator.get_page(request.GET.get("page"))
+    shown = selectors.page_rows(periods, page.object_list, "person", "area")
     query = request.GET.copy()
     query.pop("page", None)
     can_complete = tab == "due" and has_role_anywhere(request.user, *services.OBSERVERS)
@@ -70,7 +76,7 @@ def triage(request):
         "tabs": [(key, TAB_LABELS[key], counts[key]) for key in selectors.TRIAGE_TABS],
         "total": counts["total"],
         "page": page,
-        "rows": _triage_rows(page.object_list, now.date()),
+        "rows": _triage_rows(shown, now.date()),
         "area_choices": choices,
         "area_code": area_code,
         "query_string": query.urlencode(),
@@ -86,6 +92,7 @@ def _triage_rows(periods, today):
         rows.append(
             {
                 "period": period,
+                "url": reverse("observation:period", args=[period.pk]),
                 "day_number": (today - period.exposure_date).days
                 + (0 if period.rules.get("day_zero", True) else 1),
                 "total_days": (period.planned_end - period.exposure_date).days,
@@ -128,29 +135,23 @@ def round_page(request):
     only_missing = request.GET.get("missing") == "1"
     rows, page, progress = [], None, {"total": 0, "done": 0}
     if area_code:
-        periods = selectors.round_periods(
-            request.user, area_code, day=day, slot=slot, only_missing=only_missing
-        )
-        page = Paginator(periods, ROUND_PAGE).get_page(request.GET.get("page"))
-        rows = selectors.round_rows(list(page.object_list), day=day, slot=slot)
-        progress = selectors.round_progress(request.user, area_code, day=day, slot=slot)
+        order = selectors.round_order(request.user, area_code, day=day, slot=slot, only_missing=only_missing)
+        progress = {"total": order.total, "done": order.done}
+        page = Paginator(order.ids, ROUND_PAGE).get_page(request.GET.get("page"))
+        shown = selectors.round_page(page.object_list)
+        rows = selectors.round_rows(shown, day=day, slot=slot)
     query = request.GET.copy()
     query.pop("page", None)
     symptoms = _symptom_choices(area_code)
+    chips = functools.cache(functools.partial(_symptom_chips, symptoms))
     context = {
-        "rows": [
-            {
-                "row": row,
-                "client_id": uuid.uuid4().hex,
-                "slot": "day" if row.period.checks_per_day == 1 else slot,
-            }
-            for row in rows
-        ],
+        "rows": [_round_item(row, slot, chips) for row in rows],
         "page": page,
         "progress": progress,
         "area_choices": choices,
         "area_code": area_code,
         "day": day,
+        "day_iso": day.isoformat(),
         "today": now.date(),
         "days": [now.date() - timedelta(days=n) for n in range(3)],
         "slot": slot,
@@ -160,6 +161,36 @@ def round_page(request):
         "back": request.get_full_path(),
     }
     return render(request, "observation/round.html", context)
+
+
+def _round_item(row: selectors.RoundRow, slot: str, chips) -> dict:
+    """One row of the round as its template reads it, looked up once here: rendering the rows was
+    most of the page's time."""
+    period, check = row.period, row.check
+    ticked = tuple(check.symptoms) if check is not None else ()
+    return {
+        "row": row,
+        "period": period,
+        "pk": period.pk,
+        "check": check,
+        "measured": check is not None and check.status == HealthCheck.Status.MEASURED,
+        "missed": check is not None and check.status == HealthCheck.Status.MISSED,
+        "ticked": ticked,
+        "chips": chips(ticked),
+        "slot": "day" if period.checks_per_day == 1 else slot,
+        "client_id": uuid.uuid4().hex,
+        "url": reverse("observation:period", args=[period.pk]),
+        "check_url": reverse("observation:check", args=[period.pk]),
+    }
+
+
+def _symptom_chips(symptoms: tuple[str, ...], ticked: tuple[str, ...]) -> str:
+    """A row's symptom boxes. Most rows tick none: that markup is made once for the page."""
+    return format_html_join(
+        "",
+        '<label><input type="checkbox" name="symptoms" value="{}"{}> {}</label>',
+        ((s, " checked" if s in ticked else "", s) for s in symptoms),
+    )
 
 
 def _symptom_choices(area_code: str) -> tuple[str, ...]:
