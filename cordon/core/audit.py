@@ -64,6 +64,16 @@ ACTION_LABELS = {
     "site.update": _("Quarantine site changed"),
     "placement.create": _("Placed in quarantine"),
     "placement.end": _("Quarantine stay ended"),
+    "shift.create": _("Shift put on the roster"),
+    "shift.delete": _("Shift taken off the roster"),
+    "lockdown.seal": _("Area sealed"),
+    "lockdown.lift": _("Seal lifted"),
+    "pass.apply": _("Exit pass applied for"),
+    "pass.decide": _("Exit pass decided"),
+    "pass.revoke": _("Exit pass revoked"),
+    "supply.record": _("Supply delivery recorded"),
+    "rotation.create": _("Purchase rotation made"),
+    "rotation.rebalance": _("Purchase rotation rebalanced"),
 }
 
 # Never written to the trail, whatever a service passes.
