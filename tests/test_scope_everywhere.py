@@ -273,12 +273,31 @@ def _api_calls(world):
 
 def _lockdown_calls(world):
     base = f"/api/v1/lockdowns/passes/{world.exit_pass.pk}"
+    lockdown = f"/api/v1/lockdowns/{world.lockdown.pk}"
     return {
         ("post", "/api/v1/lockdowns/{lockdown_id}/lift"): (f"/api/v1/lockdowns/{world.lockdown.pk}/lift", {}),
         ("get", "/api/v1/lockdowns/passes/{pass_id}"): (base, None),
         ("post", "/api/v1/lockdowns/passes/{pass_id}/decide"): (base + "/decide", {"approve": True}),
         ("post", "/api/v1/lockdowns/passes/{pass_id}/revoke"): (base + "/revoke", {"reason": "x"}),
         ("get", "/api/v1/lockdowns/passes/{pass_id}/token"): (base + "/token", None),
+        ("get", "/api/v1/lockdowns/{lockdown_id}/supplies"): (f"{lockdown}/supplies", None),
+        ("post", "/api/v1/lockdowns/{lockdown_id}/supplies"): (
+            f"{lockdown}/supplies",
+            {
+                "kind": "grain",
+                "description": "x",
+                "quantity": "1",
+                "unit": "袋",
+                "supplier": "x",
+                "received_by": "x",
+            },
+        ),
+        ("get", "/api/v1/lockdowns/{lockdown_id}/rotation"): (f"{lockdown}/rotation", None),
+        ("post", "/api/v1/lockdowns/{lockdown_id}/rotation"): (f"{lockdown}/rotation", {}),
+        ("post", "/api/v1/lockdowns/{lockdown_id}/rotation/rebalance"): (
+            f"{lockdown}/rotation/rebalance",
+            {},
+        ),
         ("post", "/api/v1/lockdowns/passes/{pass_id}/use"): (
             base + "/use",
             {"checkpoint": world.sjf_gate.pk, "direction": "out"},

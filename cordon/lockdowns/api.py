@@ -1,17 +1,18 @@
 """/api/v1/lockdowns/: sealed areas, exit passes and their decisions, the card's signed token and its
 public key (for checking offline), and checking and using a pass at a gate — the pages' services."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
 from cordon.checkpoints.models import Checkpoint
 from cordon.core.pagination import Pages
-from cordon.lockdowns import services, tokens
-from cordon.lockdowns.models import ExitPass, Lockdown
+from cordon.lockdowns import services, services_supplies, tokens
+from cordon.lockdowns.models import ExitPass, Lockdown, Rotation
 from cordon.people.models import Person
 
 router = Router(tags=["lockdowns"])
@@ -213,3 +214,121 @@ def pass_use(request, pass_id: int, payload: UseIn):
         client_id=payload.client_id,
     )
     return Status(201, {"passage": passage.pk})
+
+
+# --- Supplies and the purchase rotation --------------------------------------------------------------
+
+
+class SupplyIn(Schema):
+    kind: str = Field(..., max_length=20)
+    description: str = Field(..., max_length=100)
+    quantity: str = Field(..., max_length=20)
+    unit: str = Field(..., max_length=10)
+    supplier: str = Field(..., max_length=100)
+    received_by: str = Field(..., max_length=40)
+    delivered_at: datetime | None = None
+    note: str = Field("", max_length=200)
+
+
+class SupplyOut(Schema):
+    id: int
+    delivered_at: datetime
+    kind: str
+    description: str
+    quantity: str
+    unit: str
+    supplier: str
+    received_by: str
+    note: str
+
+    @staticmethod
+    def resolve_quantity(obj):
+        return str(obj.quantity)
+
+
+class RotationIn(Schema):
+    every_days: int = 3
+    people_per_trip: int = 1
+    starts_on: date | None = None
+
+
+class RebalanceIn(Schema):
+    keep_existing: bool = True
+
+
+class RotationOut(Schema):
+    every_days: int
+    people_per_trip: int
+    starts_on: date
+    day: date
+    batch_today: int | None
+    households_today: list[dict]
+    batch_sizes: dict[str, int]
+    waiting: int
+
+
+def _lockdown(request, lockdown_id: int) -> Lockdown:
+    return get_visible_or_404(Lockdown.objects, request.user, pk=lockdown_id)
+
+
+@router.get("/{lockdown_id}/supplies", response=list[SupplyOut], summary="Supplies delivered to the gate")
+@paginate(Pages, page_size=100)
+def supply_list(request, lockdown_id: int):
+    return _lockdown(request, lockdown_id).deliveries.all()
+
+
+@router.post("/{lockdown_id}/supplies", response={201: SupplyOut}, summary="Record a delivery")
+def supply_create(request, lockdown_id: int, payload: SupplyIn):
+    data = payload.dict()
+    delivery = services_supplies.supply_record(
+        actor=request.user, lockdown=_lockdown(request, lockdown_id), data=data
+    )
+    return Status(201, delivery)
+
+
+def _rotation_out(rotation: Rotation, day: date) -> dict:
+    sizes: dict[str, int] = {}
+    for batch in rotation.members.values_list("batch", flat=True):
+        sizes[str(batch)] = sizes.get(str(batch), 0) + 1
+    return {
+        "every_days": rotation.every_days,
+        "people_per_trip": rotation.people_per_trip,
+        "starts_on": rotation.starts_on,
+        "day": day,
+        "batch_today": rotation.batch_on(day),
+        "households_today": [
+            {"household": m.household_id, "address": m.household.address}
+            for m in services_supplies.households_on(rotation, day)
+        ],
+        "batch_sizes": sizes,
+        "waiting": services_supplies.households_waiting(rotation),
+    }
+
+
+@router.get("/{lockdown_id}/rotation", response=RotationOut, summary="The purchase rotation and a day's list")
+def rotation_get(request, lockdown_id: int, day: date | None = None):
+    lockdown = _lockdown(request, lockdown_id)
+    rotation = get_visible_or_404(Rotation.objects, request.user, lockdown=lockdown)
+    return _rotation_out(rotation, day or timezone.localdate())
+
+
+@router.post(
+    "/{lockdown_id}/rotation", response={201: RotationOut}, summary="Divide the households into batches"
+)
+def rotation_create(request, lockdown_id: int, payload: RotationIn):
+    rotation = services_supplies.rotation_create(
+        actor=request.user, lockdown=_lockdown(request, lockdown_id), **payload.dict()
+    )
+    return Status(201, _rotation_out(rotation, timezone.localdate()))
+
+
+@router.post(
+    "/{lockdown_id}/rotation/rebalance", response=RotationOut, summary="Add new households, or spread all"
+)
+def rotation_rebalance(request, lockdown_id: int, payload: RebalanceIn):
+    lockdown = _lockdown(request, lockdown_id)
+    rotation = get_visible_or_404(Rotation.objects, request.user, lockdown=lockdown)
+    services_supplies.rotation_rebalance(
+        actor=request.user, rotation=rotation, keep_existing=payload.keep_existing
+    )
+    return _rotation_out(rotation, timezone.localdate())

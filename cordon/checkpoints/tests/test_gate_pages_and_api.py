@@ -140,3 +140,22 @@ def test_logging_a_passage_is_a_handful_of_queries(world, api_client, django_ass
     post_json(api, url, {**body, "client_id": "warm"})
     with django_assert_num_queries(7):  # in a test the transaction is a savepoint: SAVEPOINT, RELEASE
         assert post_json(api, url, {**body, "client_id": "q1"}).status_code == 201
+
+
+def test_the_day_list_pages_a_hundred_at_a_time(world, client):
+    from cordon.checkpoints import services_passages
+
+    for n in range(105):
+        services_passages.passage_record(
+            actor=world.guard,
+            checkpoint=world.sjf_gate,
+            data={"direction": "in", "name": "路人", "decision": "allowed"},
+            client_id=f"d{n}",
+        )
+    client.force_login(world.guard)
+    first = client.get(f"/checkpoints/{world.sjf_gate.pk}/passages/")
+    assert len(first.context["page"].object_list) == 100 and first.context["counts"]["total"] == 105
+    second = client.get(
+        f"/checkpoints/{world.sjf_gate.pk}/passages/?day={first.context['day'].isoformat()}&page=2"
+    )
+    assert len(second.context["page"].object_list) == 5 and "第 2 页" in second.content.decode()

@@ -110,3 +110,33 @@ def test_the_sealed_villages_page_lists_the_days_households(world, village, clie
     assert "2020-02-10：第 1 批" in page and "四间房村西街" in page
     client.force_login(world.other_clerk)
     assert client.get(f"/lockdowns/{village.pk}/").status_code == 404
+
+
+def test_the_api_records_supplies_and_gives_the_days_list(world, village, api_client):
+    import json
+
+    api = api_client(world.clerk)
+    base = f"/api/v1/lockdowns/{village.pk}"
+    body = {
+        "kind": "medicine",
+        "description": "退烧药",
+        "quantity": "30",
+        "unit": "盒",
+        "supplier": "镇卫生院",
+        "received_by": "王村长",
+    }
+    created = api.post(f"{base}/supplies", data=json.dumps(body), content_type="application/json")
+    assert created.status_code == 201 and created.json()["quantity"] == "30.00"
+    bad = api.post(
+        f"{base}/supplies", data=json.dumps({**body, "quantity": "0"}), content_type="application/json"
+    )
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "quantity"
+    made = api.post(
+        f"{base}/rotation",
+        data=json.dumps({"every_days": 3, "starts_on": "2020-02-10"}),
+        content_type="application/json",
+    )
+    assert made.status_code == 201 and sum(made.json()["batch_sizes"].values()) == 8
+    day = api.get(f"{base}/rotation?day=2020-02-11").json()
+    assert day["batch_today"] == 2 and len(day["households_today"]) == day["batch_sizes"]["2"]
+    assert api_client(world.other_clerk).get(f"{base}/rotation").status_code == 404
