@@ -59,11 +59,7 @@ def _record(actor, action, target, before, *, area, reason=""):
     )
 
 
-def _text(value, field: str, limit: int) -> str:
-    value = validation.normalize(value or "")
-    if len(value) > limit:
-        raise ValidationError({field: [_("At most %(limit)s characters.") % {"limit": limit}]})
-    return value
+_text = validation.clean_text
 
 
 def _past(value: date | None, field: str, today: date) -> date | None:

@@ -170,10 +170,7 @@ def _moment(value, now: datetime) -> datetime:
 
 
 def _text(data: dict, key: str, limit: int) -> str:
-    value = validation.normalize(str(data.get(key) or ""))
-    if len(value) > limit:
-        raise ValidationError({key: [_("At most %(limit)s characters.") % {"limit": limit}]})
-    return value
+    return validation.clean_text(data.get(key), key, limit)
 
 
 def _clean(checkpoint: Checkpoint, data: dict, now: datetime) -> tuple[dict, list[dict]]:

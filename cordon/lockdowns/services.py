@@ -32,13 +32,7 @@ MAX_PEOPLE = 10
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-def _text(value, field: str, limit: int, *, required: bool = False) -> str:
-    value = validation.normalize(value or "")
-    if required and not value:
-        raise ValidationError({field: [_("This field is required.")]})
-    if len(value) > limit:
-        raise ValidationError({field: [_("At most %(limit)s characters.") % {"limit": limit}]})
-    return value
+_text = validation.clean_text
 
 
 def active_lockdown(area_code: str) -> Lockdown | None:

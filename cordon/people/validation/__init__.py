@@ -29,7 +29,7 @@ from cordon.people.validation.ids import (
 from cordon.people.validation.names import parse_name
 from cordon.people.validation.phones import parse_phone, parse_phones
 from cordon.people.validation.plates import PLATE_PROVINCES, parse_plate
-from cordon.people.validation.text import compact, normalize
+from cordon.people.validation.text import clean_text, compact, normalize
 
 __all__ = [
     "DOCUMENT_KINDS",
@@ -44,6 +44,7 @@ __all__ = [
     "TAIWAN_PERMIT",
     "Document",
     "IdNumber",
+    "clean_text",
     "compact",
     "id_check_character",
     "normalize",

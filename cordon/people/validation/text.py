@@ -76,3 +76,14 @@ def _error(message, code: str, **params) -> ValidationError:
 def _required() -> ValidationError:
     # Django's own msgid, so its catalogue already translates it.
     return ValidationError(_("This field is required."), code="required")
+
+
+def clean_text(value: Any, field: str, limit: int, *, required: bool = False) -> str:
+    """A free-text field as the services store it: normalised, within ``limit`` characters, present
+    when ``required``; otherwise a ValidationError on ``field`` that says so in Chinese."""
+    text = normalize(str(value or ""))
+    if required and not text:
+        raise ValidationError({field: [_("This field is required.")]})
+    if len(text) > limit:
+        raise ValidationError({field: [_("At most %(limit)s characters.") % {"limit": limit}]})
+    return text
