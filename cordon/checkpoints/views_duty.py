@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cordon.accounts.models import User
+from cordon.accounts import codes
+from cordon.accounts.models import RoleAssignment, User
 from cordon.accounts.scope import get_visible_or_404, has_role
 from cordon.checkpoints import selectors, services_duty
 from cordon.checkpoints.models import Checkpoint, DutyShift
@@ -37,9 +38,14 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _guards(checkpoint: Checkpoint, viewer) -> list[User]:
-    """Accounts of the checkpoint's areas who can log passages there."""
-    users = User.objects.visible_to(viewer).filter(is_active=True).order_by("username")
-    return [u for u in users if has_role(u, checkpoint.area_id, *GUARDS)]
+    """Accounts the viewer sees that can log passages at the checkpoint: a guarding role held at its
+    area or an area above it. One query, not a role lookup per account."""
+    above, code = [], checkpoint.area_id
+    while code:
+        above.append(code)
+        code = codes.parent_of(code)
+    holders = RoleAssignment.objects.filter(role__in=GUARDS, area_id__in=above).values("user_id")
+    return list(User.objects.visible_to(viewer).filter(is_active=True, pk__in=holders).order_by("username"))
 
 
 @login_required
