@@ -25,8 +25,12 @@ DATETIME = {"type": "datetime-local"}
 
 
 class ShiftForm(forms.Form):
-    starts_at = forms.DateTimeField(label=gettext_lazy("From"), widget=forms.DateTimeInput(attrs=DATETIME))
-    ends_at = forms.DateTimeField(label=gettext_lazy("Until"), widget=forms.DateTimeInput(attrs=DATETIME))
+    starts_at = forms.DateTimeField(
+        label=gettext_lazy("From"), widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M")
+    )
+    ends_at = forms.DateTimeField(
+        label=gettext_lazy("Until"), widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M")
+    )
     people = forms.TypedMultipleChoiceField(
         label=gettext_lazy("On duty"), coerce=int, widget=forms.CheckboxSelectMultiple
     )

@@ -57,8 +57,12 @@ class ApplyForm(forms.Form):
     reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=Lockdown.Reason.choices)
     reason_detail = forms.CharField(label=gettext_lazy("Details"), max_length=200, required=False)
     destination = forms.CharField(label=gettext_lazy("Destination"), max_length=100)
-    valid_from = forms.DateTimeField(label=gettext_lazy("From"), widget=forms.DateTimeInput(attrs=DATETIME))
-    valid_until = forms.DateTimeField(label=gettext_lazy("Until"), widget=forms.DateTimeInput(attrs=DATETIME))
+    valid_from = forms.DateTimeField(
+        label=gettext_lazy("From"), widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M")
+    )
+    valid_until = forms.DateTimeField(
+        label=gettext_lazy("Until"), widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M")
+    )
     urgent_medical = forms.BooleanField(label=gettext_lazy("Urgent medical exit"), required=False)
 
 
