@@ -89,3 +89,18 @@ def counts_by_day_and_checkpoint(viewer, area: str, start: date, end: date) -> C
         )
     totals = [{"total": sum(r["by_day"][i]["total"] for r in rows)} for i in range(len(days))]
     return CountsTable(days=days, rows=rows, totals=totals)
+
+
+def guards_for(checkpoint: Checkpoint, viewer) -> list:
+    """Accounts the viewer sees that can log passages at the checkpoint (a guarding role held at its
+    area or above it), for the roster form: one query, not a role lookup per account."""
+    from cordon.accounts import codes
+    from cordon.accounts.models import RoleAssignment, User
+    from cordon.checkpoints.services_passages import GUARDS
+
+    above, code = [], checkpoint.area_id
+    while code:
+        above.append(code)
+        code = codes.parent_of(code)
+    holders = RoleAssignment.objects.filter(role__in=GUARDS, area_id__in=above).values("user_id")
+    return list(User.objects.visible_to(viewer).filter(is_active=True, pk__in=holders).order_by("username"))

@@ -13,12 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cordon.accounts import codes
-from cordon.accounts.models import RoleAssignment, User
 from cordon.accounts.scope import get_visible_or_404, has_role
 from cordon.checkpoints import selectors, services_duty
 from cordon.checkpoints.models import Checkpoint, DutyShift
-from cordon.checkpoints.services_passages import GUARDS
 from cordon.core.forms import act_and_return, add_service_errors
 
 DATETIME = {"type": "datetime-local"}
@@ -41,17 +38,6 @@ def _aware(moment: datetime) -> datetime:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
-def _guards(checkpoint: Checkpoint, viewer) -> list[User]:
-    """Accounts the viewer sees that can log passages at the checkpoint: a guarding role held at its
-    area or an area above it. One query, not a role lookup per account."""
-    above, code = [], checkpoint.area_id
-    while code:
-        above.append(code)
-        code = codes.parent_of(code)
-    holders = RoleAssignment.objects.filter(role__in=GUARDS, area_id__in=above).values("user_id")
-    return list(User.objects.visible_to(viewer).filter(is_active=True, pk__in=holders).order_by("username"))
-
-
 @login_required
 def roster(request, pk: int):
     checkpoint = get_visible_or_404(Checkpoint.objects.select_related("area"), request.user, pk=pk)
@@ -61,7 +47,7 @@ def roster(request, pk: int):
     end = start + timedelta(days=2)
     form = None
     if can_keep:
-        guards = _guards(checkpoint, request.user)
+        guards = selectors.guards_for(checkpoint, request.user)
         plain = now.replace(minute=0, second=0, microsecond=0, tzinfo=None)
         form = ShiftForm(
             request.POST or None, initial={"starts_at": plain, "ends_at": plain + timedelta(hours=8)}
