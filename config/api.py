@@ -13,8 +13,11 @@ from cordon.cases.api import router as cases_router
 from cordon.checkpoints.api import router as checkpoints_router
 from cordon.core.api import router as core_router
 from cordon.core.errors import ApiError, schema_error_message
+from cordon.enterprises.api import router as enterprises_router
+from cordon.forces.api import router as forces_router
 from cordon.lockdowns.api import router as lockdowns_router
 from cordon.observation.api import router as observation_router
+from cordon.operations.api import router as operations_router
 from cordon.people.api import router as people_router
 
 api = NinjaAPI(
@@ -37,6 +40,9 @@ api.add_router("/people/", people_router)
 api.add_router("/observation/", observation_router)
 api.add_router("/cases/", cases_router)
 api.add_router("/lockdowns/", lockdowns_router)
+api.add_router("/forces/", forces_router)
+api.add_router("/operations/", operations_router)
+api.add_router("/enterprises/", enterprises_router)
 api.add_router("/audit/", core_router)
 
 

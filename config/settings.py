@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "cordon.observation",
     "cordon.cases",
     "cordon.lockdowns",
+    "cordon.forces",
+    "cordon.operations",
+    "cordon.enterprises",
     "cordon.reports",
 ]
 

@@ -13,6 +13,9 @@ urlpatterns = [
     path("observation/", include("cordon.observation.urls")),
     path("cases/", include("cordon.cases.urls")),
     path("lockdowns/", include("cordon.lockdowns.urls")),
+    path("forces/", include("cordon.forces.urls")),
+    path("operations/", include("cordon.operations.urls")),
+    path("enterprises/", include("cordon.enterprises.urls")),
     # A person's self-report link: no login, the secret in the path is the key.
     path("r/<str:secret>/", views_self.self_report, name="self_report"),
     path("audit/", core_views.audit_log, name="audit_log"),

@@ -425,7 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--role",
         required=True,
         help="commander, command_staff, village_head, village_clerk, "
-        "checkpoint_guard, health_worker, field_team or viewer",
+        "checkpoint_guard, health_worker, field_team, counsellor or viewer",
     )
     p.add_argument("--area", required=True, help="division code of the area the account belongs to")
     p.add_argument("--role-area", help="division code where the role is held (default: --area)")

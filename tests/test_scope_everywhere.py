@@ -177,7 +177,23 @@ def _pages(world):
         },
         **{f"cases:{name}": ("get", {"pk": world.site.pk}) for name in ("site", "site_edit")},
         **{f"cases:{name}": ("post", {"pk": world.placement.pk}) for name in ("release", "placement_end")},
+        **_field_apps_listed("pages", world),
     }
+
+
+def _field_apps_listed(kind: str, world) -> dict:
+    """The field apps list their own pages and endpoints in ``<app>/tests/scope.py``."""
+    import importlib
+    import importlib.util
+
+    from cordon.core.testing import FIELD_APPS
+
+    listed = {}
+    for app in FIELD_APPS:
+        name = f"cordon.{app}.tests.scope"
+        if importlib.util.find_spec(name):
+            listed.update(getattr(importlib.import_module(name), kind)(world))
+    return listed
 
 
 def _named_patterns_with_parameters(resolver=None, namespace=""):
@@ -268,6 +284,7 @@ def _api_calls(world):
         **_cases_calls(world),
         **_passage_calls(world),
         **_lockdown_calls(world),
+        **_field_apps_listed("api_calls", world),
     }
 
 

@@ -77,6 +77,7 @@ class Role(models.TextChoices):
     CHECKPOINT_GUARD = "checkpoint_guard", _("Checkpoint guard")
     HEALTH_WORKER = "health_worker", _("Health worker")
     FIELD_TEAM = "field_team", _("Field team member")
+    COUNSELLOR = "counsellor", _("Counsellor")
     VIEWER = "viewer", _("Viewer")
 
 
@@ -90,6 +91,7 @@ ROLE_LEVELS: dict[str, tuple[str, ...]] = {
     Role.CHECKPOINT_GUARD: (codes.TOWN, codes.VILLAGE),
     Role.HEALTH_WORKER: (codes.TOWN, codes.COUNTY),
     Role.FIELD_TEAM: (codes.TOWN, codes.VILLAGE),
+    Role.COUNSELLOR: (codes.TOWN, codes.COUNTY),
     Role.VIEWER: codes.LEVELS,
 }
 

@@ -302,7 +302,24 @@ def build_world():
     for actor, area in ((world.commander, sjf), (world.neighbour, east)):
         jobs.enqueue(kind="test.noop", area=area, actor=actor, params={})
         log_access(actor=actor, kind="export", target_type="test", target_label="test", area=area)
+
+    # The field apps add their own records (and actors) to the world, each in its own testing module.
+    for extend in _world_extensions():
+        extend(world)
     return world
+
+
+FIELD_APPS = ("forces", "operations", "enterprises")
+
+
+def _world_extensions():
+    import importlib
+    import importlib.util
+
+    for app in FIELD_APPS:
+        name = f"cordon.{app}.testing"
+        if importlib.util.find_spec(name):
+            yield importlib.import_module(name).extend_world
 
 
 @pytest.fixture

@@ -31,6 +31,17 @@ STEPS = [
 ]
 
 
+def _field_steps():
+    """The field apps' parts (forces, operations, enterprises), each ``cordon.<app>.demo.load``."""
+    import importlib
+    import importlib.util
+
+    for app in ("forces", "operations", "enterprises"):
+        name = f"cordon.{app}.demo"
+        if importlib.util.find_spec(name):
+            yield importlib.import_module(name).load
+
+
 class DatabaseNotEmpty(Exception):
     pass
 
@@ -50,7 +61,7 @@ def load(*, log=print) -> dict:
         if not database_is_empty():
             raise DatabaseNotEmpty
         operator = operator_account()
-        for step in STEPS:
+        for step in [*STEPS, *_field_steps()]:
             step(operator, data, log)
         town = Area.objects.get(code=data["areas"][3]["code"])
         audit.record(actor=operator, action="demo.load", target=town, area=town)
