@@ -171,8 +171,11 @@ class CountsOut(Schema):
     checkpoint_name: str
     day: date
     total: int
-    in_: int
+    came_in: int
+    went_out: int
     turned_back: int
+    referred: int
+    fever: int
 
 
 def _guarded(request, checkpoint_id: int) -> Checkpoint:
@@ -241,7 +244,7 @@ def passage_counts(request, area: str = "", start: date | None = None, end: date
             "checkpoint": row["checkpoint"].pk,
             "checkpoint_name": row["checkpoint"].name,
             "day": day,
-            **{k: cell[k] for k in ("total", "in_", "turned_back")},
+            **{k: cell[k] for k in selectors.FIGURES},
         }
         for row in table.rows
         for day, cell in zip(table.days, row["by_day"], strict=True)

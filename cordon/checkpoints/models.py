@@ -192,3 +192,41 @@ class DutyShift(models.Model):
 
     def __str__(self):
         return f"{self.checkpoint_id} {self.starts_at:%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+
+class PassageDayCount(models.Model):
+    """A checkpoint's passages of one day, counted: the roll-up the day's counts and the town's table
+    read, so that they cost the same over ten million passages as over ten.
+
+    Passages are never changed or deleted, so the roll-up is kept exact by adding each new passage to
+    its row in the same transaction as the insert (``services_passages.count_passage``); a passage
+    sent late from an offline phone lands on its own day's row. ``passage_counts_rebuild`` recounts
+    from the passages themselves (after a raw load, or to check).
+    """
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="+", db_index=False)
+    area = models.ForeignKey(
+        "accounts.Area", to_field="code", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    day = models.DateField(_("day"))
+    total = models.PositiveIntegerField(default=0)
+    came_in = models.PositiveIntegerField(default=0)
+    went_out = models.PositiveIntegerField(default=0)
+    turned_back = models.PositiveIntegerField(default=0)
+    referred = models.PositiveIntegerField(default=0)
+    fever = models.PositiveIntegerField(default=0)
+
+    objects = PassageQuerySet.as_manager()
+
+    FIGURES = ("total", "came_in", "went_out", "turned_back", "referred", "fever")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "day"], name="passage_count_checkpoint_day")
+        ]
+        indexes = [models.Index(fields=["area", "day", "checkpoint"], name="passage_count_area_day_idx")]
+        verbose_name = _("passages of a day")
+        verbose_name_plural = _("passages by day")
+
+    def __str__(self):
+        return f"{self.checkpoint_id} {self.day}: {self.total}"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from cordon.accounts.models import Role, User
 from cordon.accounts.scope import require_role
 from cordon.checkpoints.models import Checkpoint, Occupant, Passage
+from cordon.checkpoints.services_counts import count_passage
 from cordon.observation import protocol
 from cordon.observation.selectors import rules_in_force
 from cordon.people import validation
@@ -308,6 +309,7 @@ def passage_record(
     try:
         with transaction.atomic():
             passage.save()
+            count_passage(passage)
             if occupants:
                 Occupant.objects.bulk_create([Occupant(passage=passage, **o) for o in occupants])
     except IntegrityError:

@@ -1,0 +1,85 @@
+"""The passages' daily roll-up (``PassageDayCount``): kept exact as passages are logged, and rebuilt
+from the passages when they were loaded some other way.
+
+One upsert per passage, in the passage's own transaction: a passage and its count commit together or
+not at all, so the day's figures and the day's list never disagree. The statement is the same on
+SQLite and PostgreSQL (``INSERT … ON CONFLICT … DO UPDATE``); on PostgreSQL it holds the checkpoint's
+row for the day until the passage commits, which orders two guards at one gate, not the town.
+"""
+
+from datetime import date
+
+from django.db import connection, transaction
+
+from cordon.checkpoints.models import Passage, PassageDayCount
+
+_TABLE = PassageDayCount._meta.db_table
+_PASSAGES = Passage._meta.db_table
+_FIGURES = PassageDayCount.FIGURES
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def count_passage(passage: Passage) -> None:
+    """Add one new passage to its checkpoint's row for its day (created at the first passage)."""
+    figures = (
+        1,
+        int(passage.direction == Passage.Direction.IN),
+        int(passage.direction == Passage.Direction.OUT),
+        int(passage.decision == Passage.Decision.TURNED_BACK),
+        int(passage.decision == Passage.Decision.REFERRED),
+        int(passage.fever),
+    )
+    columns = ", ".join(_q(c) for c in ("checkpoint_id", "area_id", "day", *_FIGURES))
+    added = ", ".join(f"{_q(c)} = {_q(_TABLE)}.{_q(c)} + excluded.{_q(c)}" for c in _FIGURES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_q(_TABLE)} ({columns}) VALUES ({', '.join(['%s'] * (3 + len(_FIGURES)))}) "  # noqa: S608 — names are ours, values are parameters
+            f"ON CONFLICT ({_q('checkpoint_id')}, {_q('day')}) DO UPDATE SET {added}",
+            [
+                passage.checkpoint_id,
+                passage.area_id,
+                connection.ops.adapt_datefield_value(passage.day),
+                *figures,
+            ],
+        )
+
+
+@transaction.atomic
+def passage_counts_rebuild(*, start: date | None = None, end: date | None = None) -> int:
+    """Recount the roll-up from the passages, for every day or from ``start`` to ``end``; returns the
+    number of rows written. On PostgreSQL the passages are locked against new inserts meanwhile (a
+    passage logged during the recount would otherwise be counted twice or not at all); on SQLite the
+    write transaction already orders them."""
+    where, params = [], []
+    if start:
+        where.append(f"{_q('day')} >= %s")
+        params.append(connection.ops.adapt_datefield_value(start))
+    if end:
+        where.append(f"{_q('day')} <= %s")
+        params.append(connection.ops.adapt_datefield_value(end))
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    counted = ", ".join(
+        (
+            "COUNT(*)",
+            f"SUM(CASE WHEN {_q('direction')} = 'in' THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN {_q('direction')} = 'out' THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN {_q('decision')} = 'turned_back' THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN {_q('decision')} = 'referred' THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN {_q('fever')} THEN 1 ELSE 0 END)",
+        )
+    )
+    columns = ", ".join(_q(c) for c in ("checkpoint_id", "area_id", "day", *_FIGURES))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"LOCK TABLE {_q(_PASSAGES)} IN SHARE MODE")
+        cursor.execute(f"DELETE FROM {_q(_TABLE)} {clause}", params)  # noqa: S608 — names are ours
+        cursor.execute(
+            f"INSERT INTO {_q(_TABLE)} ({columns}) "  # noqa: S608 — names are ours, values are parameters
+            f"SELECT {_q('checkpoint_id')}, MAX({_q('area_id')}), {_q('day')}, {counted} "
+            f"FROM {_q(_PASSAGES)} {clause} GROUP BY {_q('checkpoint_id')}, {_q('day')}",
+            params,
+        )
+        return cursor.rowcount

@@ -1,0 +1,122 @@
+"""The passages' daily roll-up: every passage counted once, on its own day, with the passage or not at
+all; the day's figures and the town's table read it, and a recount from the passages agrees."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from cordon.checkpoints import selectors
+from cordon.checkpoints import services_passages as passages
+from cordon.checkpoints.models import Passage, PassageDayCount
+from cordon.checkpoints.services_counts import passage_counts_rebuild
+
+
+def log(world, checkpoint=None, client_id=None, actor=None, **values):
+    data = {"direction": "in", "decision": "allowed", "name": "甲", **values}
+    return passages.passage_record(
+        actor=actor or world.commander,
+        checkpoint=checkpoint or world.sjf_gate,
+        data=data,
+        client_id=client_id,
+    )
+
+
+def counted_from_passages():
+    """What the roll-up must say, counted the slow way."""
+    rows = Passage.objects.values("checkpoint_id", "day").annotate(
+        total=Count("pk"),
+        came_in=Count("pk", filter=Q(direction="in")),
+        went_out=Count("pk", filter=Q(direction="out")),
+        turned_back=Count("pk", filter=Q(decision="turned_back")),
+        referred=Count("pk", filter=Q(decision="referred")),
+        fever=Count("pk", filter=Q(fever=True)),
+    )
+    return sorted((r["checkpoint_id"], r["day"], *(r[f] for f in PassageDayCount.FIGURES)) for r in rows)
+
+
+def the_roll_up():
+    rows = PassageDayCount.objects.values("checkpoint_id", "day", *PassageDayCount.FIGURES)
+    return sorted((r["checkpoint_id"], r["day"], *(r[f] for f in PassageDayCount.FIGURES)) for r in rows)
+
+
+def test_each_passage_is_counted_on_its_checkpoints_day(world):
+    log(world)
+    log(world, direction="out", temperature="37.5")
+    log(world, decision="turned_back", reason="无通行证")
+    log(world, direction="out", decision="referred", reason="发热转诊", temperature="38.0")
+    log(world, checkpoint=world.grid_gate)
+    counts = selectors.day_counts(world.sjf_gate, timezone.localdate())
+    assert counts == {
+        "total": 4,
+        "came_in": 2,
+        "went_out": 2,
+        "turned_back": 1,
+        "referred": 1,
+        "fever": 2,
+    }
+    assert selectors.day_counts(world.grid_gate, timezone.localdate())["total"] == 1
+    assert the_roll_up() == counted_from_passages()
+
+
+def test_an_entry_sent_late_counts_on_the_day_it_happened(world):
+    yesterday = timezone.localtime() - timedelta(days=1)
+    log(world, client_id="late", occurred_at=yesterday.isoformat())
+    assert selectors.day_counts(world.sjf_gate, yesterday.date())["total"] == 1
+    assert selectors.day_counts(world.sjf_gate, timezone.localdate())["total"] == 0
+
+
+def test_a_retry_or_a_refusal_counts_nothing(world):
+    log(world, client_id="once")
+    _passage, created = log(world, client_id="once")
+    assert not created
+    with pytest.raises(ValidationError):
+        log(world, temperature="3.7")
+    batch = passages.passages_record_batch(
+        actor=world.guard,
+        checkpoint=world.sjf_gate,
+        entries=[
+            {"client_id": "once", "direction": "in", "decision": "allowed", "name": "甲"},
+            {"client_id": "b1", "direction": "in", "decision": "allowed", "name": "乙"},
+            {"client_id": "b1", "direction": "in", "decision": "allowed", "name": "乙"},
+        ],
+    )
+    assert [r["status"] for r in batch] == ["duplicate", "created", "duplicate"]
+    assert selectors.day_counts(world.sjf_gate, timezone.localdate())["total"] == 2
+    assert the_roll_up() == counted_from_passages()
+
+
+def test_a_recount_agrees_and_repairs_a_damaged_roll_up(world):
+    for i in range(6):
+        log(world, direction="out" if i % 2 else "in", temperature="37.4" if i == 3 else None)
+    log(world, checkpoint=world.station, occurred_at=(timezone.localtime() - timedelta(days=2)).isoformat())
+    before = the_roll_up()
+    PassageDayCount.objects.filter(checkpoint=world.sjf_gate).update(total=999)
+    PassageDayCount.objects.filter(checkpoint=world.station).delete()
+    assert passage_counts_rebuild() == 2
+    assert the_roll_up() == before == counted_from_passages()
+
+
+def test_a_recount_of_some_days_leaves_the_others(world):
+    two_days_ago = timezone.localtime() - timedelta(days=2)
+    log(world, occurred_at=two_days_ago.isoformat())
+    log(world)
+    PassageDayCount.objects.update(total=50)
+    passage_counts_rebuild(start=timezone.localdate())
+    assert selectors.day_counts(world.sjf_gate, timezone.localdate())["total"] == 1
+    assert selectors.day_counts(world.sjf_gate, two_days_ago.date())["total"] == 50
+
+
+def test_the_town_table_reads_the_roll_up_in_two_queries(world, django_assert_num_queries):
+    for checkpoint in (world.sjf_gate, world.grid_gate, world.station):
+        log(world, checkpoint=checkpoint)
+    log(world, checkpoint=world.xw_gate, actor=world.other_clerk)
+    today = timezone.localdate()
+    with django_assert_num_queries(2):  # the roll-up's rows, then their checkpoints
+        table = selectors.counts_by_day_and_checkpoint(world.commander, "", today - timedelta(days=6), today)
+    assert sum(row["total"] for row in table.rows) == 4 and len(table.days) == 7
+    mine = selectors.counts_by_day_and_checkpoint(world.other_clerk, "", today, today)
+    assert [row["checkpoint"] for row in mine.rows] == [world.xw_gate]
+    assert not selectors.counts_by_day_and_checkpoint(world.neighbour, "", today, today).rows
