@@ -176,6 +176,18 @@ def commander():
     return User.objects.get(username="zhihui")
 
 
+def static_without_manifest():
+    """Pages rendered in a benchmark's process, which has not run collectstatic: plain static files."""
+    from django.test import override_settings
+
+    return override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    )
+
+
 def analyze() -> None:
     """What a running database has done to freshly loaded tables by the time anyone reads them:
     statistics, and on PostgreSQL the visibility map too (VACUUM: autovacuum's work, which this

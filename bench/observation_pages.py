@@ -29,8 +29,9 @@ def measure() -> dict:
 
 
 def _pages() -> dict:
-    from django.test import Client, override_settings
+    from django.test import Client
 
+    from bench.common import static_without_manifest
     from cordon.accounts.models import User
     from cordon.observation.views import ROUND_PAGE
 
@@ -46,16 +47,12 @@ def _pages() -> dict:
         ("round_missing", f"area={big}&missing=1", f"area={small}&missing=1"),
     ):
         pages[label] = (("clerk_big", "/observation/round/?"), query, floor)
-    plain_static = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     clients = {}
     for username in ("zhihui", "clerk_big", "clerk_small"):
         clients[username] = Client(HTTP_HOST="localhost")
         clients[username].force_login(User.objects.get(username=username))
     figures = {}
-    with override_settings(STORAGES=plain_static):
+    with static_without_manifest():
         for label, ((username, path), query, floor_query) in pages.items():
             floor_user = "clerk_small" if username == "clerk_big" else username
             page = _page(clients[username], path + query)

@@ -20,6 +20,7 @@ BENCHMARKS = [
     "bench.people_import",
     "bench.observation",
     "bench.passages_http",
+    "bench.passages_counts",
 ]
 
 

@@ -3,6 +3,7 @@ passages logged at them — one at a time, or a phone's offline entries as a bat
 
 from datetime import date, datetime, timedelta
 
+from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -239,14 +240,17 @@ def passage_counts(request, area: str = "", start: date | None = None, end: date
         raise ApiError(422, "invalid", _("Give a period of at most 92 days, start before end."))
     code = visible_area(request.user, area).code if area else ""
     table = selectors.counts_by_day_and_checkpoint(request.user, code, start, end)
-    return [
+    cells = [
         {
             "checkpoint": row["checkpoint"].pk,
             "checkpoint_name": row["checkpoint"].name,
-            "day": day,
+            "day": day.isoformat(),
             **{k: cell[k] for k in selectors.FIGURES},
         }
         for row in table.rows
         for day, cell in zip(table.days, row["by_day"], strict=True)
         if cell["total"]
     ]
+    # Thousands of cells of plain numbers: written as they are, not validated one by one against the
+    # schema (which the documentation still shows), which took four fifths of the time.
+    return JsonResponse(cells, safe=False, json_dumps_params={"ensure_ascii": False})
