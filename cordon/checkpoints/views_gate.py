@@ -55,6 +55,7 @@ def gate(request, pk: int):
     """Log a passage: look the person up (their flags show before the decision), then decide."""
     checkpoint = _checkpoint(request, pk)
     values = {field: request.POST.get(field, "") for field in FIELDS} if request.method == "POST" else {}
+    values["occupants"] = _occupants(request.POST)
     values.setdefault("direction", "in")
     values.setdefault("subject", "person")
     check, errors, saved = None, {}, None
@@ -76,7 +77,7 @@ def gate(request, pk: int):
         except ValidationError as exc:
             errors = _errors(exc)
         else:
-            values = {"direction": values["direction"], "subject": values["subject"]}
+            values = {"direction": values["direction"], "subject": values["subject"], "occupants": []}
             check = None
     today = timezone.localdate()
     return render(
@@ -93,14 +94,47 @@ def gate(request, pk: int):
             "recent": selectors.day_passages(checkpoint, today)[:20],
             "counts": selectors.day_counts(checkpoint, today),
             "decisions": Passage.Decision.choices,
+            "vehicle_types": VEHICLE_TYPES,
+            # What was typed for the people on board, then empty rows up to OCCUPANT_ROWS.
+            "occupant_rows": values["occupants"]
+            + [{"name": "", "document_number": "", "temperature": ""}]
+            * max(1, OCCUPANT_ROWS - len(values["occupants"])),
         },
     )
 
 
+# The page shows this many rows for the people on board of a vehicle; its script adds more.
+OCCUPANT_ROWS = 3
+VEHICLE_TYPES = ("小型客车", "大型客车", "货车", "面包车", "摩托车", "农用车", "电动三轮车")
+
+
+def _occupants(post) -> list[dict]:
+    """The people on board typed into the rows (name, ID number, temperature), empty rows left out."""
+    rows = zip(
+        post.getlist("occupant_name"),
+        post.getlist("occupant_document_number"),
+        post.getlist("occupant_temperature"),
+        strict=False,
+    )
+    return [
+        {"name": name.strip(), "document_number": number.strip(), "temperature": temperature.strip()}
+        for name, number, temperature in rows
+        if name.strip() or number.strip() or temperature.strip()
+    ]
+
+
 def _errors(exc: ValidationError) -> dict:
-    if hasattr(exc, "error_dict"):
-        return exc.message_dict
-    return {"__all__": exc.messages}
+    """Messages by field; a person on board's say which one ("occupants.1" → the second)."""
+    if not hasattr(exc, "error_dict"):
+        return {"__all__": exc.messages}
+    errors = {}
+    for field, messages in exc.message_dict.items():
+        head, _dot, index = field.partition(".")
+        if head == "occupants" and index.isdigit():
+            who = _("Person on board no. %(n)s:") % {"n": int(index) + 1}
+            messages = [f"{who} {message}" for message in messages]
+        errors[field] = messages
+    return errors
 
 
 @login_required

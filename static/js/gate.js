@@ -50,6 +50,15 @@
   form.querySelectorAll("input[name=subject]").forEach(function (r) { r.addEventListener("change", showVehicle); });
   showVehicle();
 
+  // One more row for the people on board: a copy of the last, emptied.
+  document.getElementById("add-occupant").addEventListener("click", function () {
+    var rows = form.querySelectorAll(".occupant-row");
+    var row = rows[rows.length - 1].cloneNode(true);
+    row.querySelectorAll("input").forEach(function (input) { input.value = ""; });
+    rows[rows.length - 1].after(row);
+    row.querySelector("input").focus();
+  });
+
   // Check an ID number once it is complete (18 characters), or on the button.
   var numberBox = document.getElementById("document_number");
   function check(event) {
@@ -88,7 +97,17 @@
     var data = new FormData(form);
     var entry = { client_id: data.get("client_id"), decision: decision, occurred_at: new Date().toISOString() };
     ["direction", "subject", "document_number", "name", "phone", "plate", "passengers", "origin", "destination",
-     "purpose", "temperature", "reason"].forEach(function (key) { entry[key] = (data.get(key) || "").toString().trim(); });
+     "purpose", "temperature", "reason", "vehicle_type"].forEach(function (key) { entry[key] = (data.get(key) || "").toString().trim(); });
+    entry.occupants = [];
+    if (entry.subject === "vehicle") {
+      form.querySelectorAll(".occupant-row").forEach(function (row) {
+        var person = {};
+        ["name", "document_number", "temperature"].forEach(function (key) {
+          person[key] = row.querySelector("[name=occupant_" + key + "]").value.trim();
+        });
+        if (person.name || person.document_number || person.temperature) entry.occupants.push(person);
+      });
+    }
     return entry;
   }
 
@@ -126,10 +145,11 @@
     store(queue);
     // Ready for the next one: a new id, the fields emptied (direction and subject kept).
     form.querySelector("input[name=client_id]").value = newId();
-    ["document_number", "name", "phone", "plate", "passengers", "temperature", "purpose", "reason"].forEach(function (key) {
+    ["document_number", "name", "phone", "plate", "passengers", "temperature", "purpose", "reason", "vehicle_type"].forEach(function (key) {
       var input = form.querySelector("[name=" + key + "]");
       if (input) input.value = "";
     });
+    form.querySelectorAll(".occupant-row input").forEach(function (input) { input.value = ""; });
     flags.textContent = "";
     window.setTimeout(function () { form.querySelectorAll("button").forEach(function (b) { b.disabled = false; }); }, 0);
     send();

@@ -160,3 +160,51 @@ def test_the_day_list_pages_a_hundred_at_a_time(world, client):
         f"/checkpoints/{world.sjf_gate.pk}/passages/?day={first.context['day'].isoformat()}&page=2"
     )
     assert len(second.context["page"].object_list) == 5 and "第 2 页" in second.content.decode()
+
+
+def test_a_station_registers_a_vehicle_with_each_person_on_board(world, client):
+    client.force_login(world.commander)
+    url = f"/checkpoints/{world.station.pk}/gate/"
+    page = client.get(url)
+    assert len(page.context["occupant_rows"]) == 3 and "每位乘车人" in page.content.decode()
+    form = {
+        "subject": "vehicle",
+        "direction": "in",
+        "plate": "冀R12345",
+        "vehicle_type": "货车",
+        "passengers": "2",
+        "decision": "referred",
+        "reason": "乘车人发热",
+        "client_id": "v1",
+        "occupant_name": ["司机王某", "", ""],
+        "occupant_document_number": ["", world.yin.document_number, ""],
+        "occupant_temperature": ["36.5", "38.1", ""],
+    }
+    client.post(url, form)
+    passage = Passage.objects.get()
+    assert passage.vehicle_type == "货车" and passage.flags == ["under_observation", "fever"]
+    assert [(o.name, o.person_id, str(o.temperature)) for o in passage.occupants.all()] == [
+        ("司机王某", None, "36.5"),
+        ("", world.yin.pk, "38.1"),
+    ]
+
+
+def test_a_bad_row_for_someone_on_board_is_named_and_nothing_is_stored(world, client):
+    client.force_login(world.commander)
+    page = client.post(
+        f"/checkpoints/{world.station.pk}/gate/",
+        {
+            "subject": "vehicle",
+            "direction": "in",
+            "plate": "冀R12345",
+            "decision": "allowed",
+            "client_id": "v2",
+            "occupant_name": ["甲", "乙"],
+            "occupant_document_number": ["", ""],
+            "occupant_temperature": ["36.5", "3.7"],
+        },
+    )
+    text = page.content.decode()
+    assert "第 2 位乘车人" in text and not Passage.objects.exists()
+    # what was typed is still there to correct
+    assert [row["name"] for row in page.context["occupant_rows"][:2]] == ["甲", "乙"]
