@@ -90,7 +90,7 @@ def load() -> dict:
         for first in range(0, PASSAGES, CHUNK):
             last = min(first + CHUNK, PASSAGES) - 1
             cursor.execute(
-                _insert_sql(connection.vendor, len(checkpoints)), [first, last, town["commander_id"]]
+                _insert_sql(connection.vendor, len(checkpoints), town["commander_id"]), [first, last]
             )
             note(f"  {last + 1} passages")
     inserted = time.perf_counter() - start
@@ -107,7 +107,7 @@ def load() -> dict:
     }
 
 
-def _insert_sql(vendor: str, gates: int) -> str:
+def _insert_sql(vendor: str, gates: int, recorded_by: int) -> str:
     """One chunk of passages, numbered g = first … last, in time order: g's moment is g × (60 days / N)
     after midnight of 25 January (Beijing time), its checkpoint a scramble of g."""
     seconds = DAYS * 86400 / PASSAGES
@@ -120,13 +120,14 @@ def _insert_sql(vendor: str, gates: int) -> str:
         '路人' || (g %% 1000), '', '', '', '霸州市区', '堂二里镇', '返乡',
         CASE WHEN g %% 50 = 0 THEN 'turned_back' WHEN g %% 97 = 0 THEN 'referred' ELSE 'allowed' END,
         CASE WHEN g %% 50 = 0 OR g %% 97 = 0 THEN '无通行证' ELSE '' END,
-        {flags}, g %% 499 = 0, %s, {moment}"""
+        {flags}, g %% 499 = 0, {recorded_by:d}, {moment}"""
     scramble = f"((g * 7919) %% {gates})"
     if vendor == "postgresql":
         moment = f"(timestamptz '{FIRST_DAY.isoformat()} 00:00:00+08' + g * {seconds} * interval '1 second')"
         values = values.format(
             day=f"({moment} AT TIME ZONE 'Asia/Shanghai')::date",
             moment=moment,
+            recorded_by=recorded_by,
             flags="CASE WHEN g %% 499 = 0 THEN '[\"fever\"]'::jsonb ELSE '[]'::jsonb END",
         )
         return (
@@ -138,6 +139,7 @@ def _insert_sql(vendor: str, gates: int) -> str:
     values = values.format(
         day=f"date({utc}, '+8 hours')",
         moment=utc,
+        recorded_by=recorded_by,
         flags="CASE WHEN g %% 499 = 0 THEN '[\"fever\"]' ELSE '[]' END",
     )
     return (

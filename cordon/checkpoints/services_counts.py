@@ -7,6 +7,7 @@ SQLite and PostgreSQL (``INSERT … ON CONFLICT … DO UPDATE``); on PostgreSQL 
 row for the day until the passage commits, which orders two guards at one gate, not the town.
 """
 
+import functools
 from datetime import date
 
 from django.db import connection, transaction
@@ -32,19 +33,22 @@ def count_passage(passage: Passage) -> None:
         int(passage.decision == Passage.Decision.REFERRED),
         int(passage.fever),
     )
-    columns = ", ".join(_q(c) for c in ("checkpoint_id", "area_id", "day", *_FIGURES))
-    added = ", ".join(f"{_q(c)} = {_q(_TABLE)}.{_q(c)} + excluded.{_q(c)}" for c in _FIGURES)
+    day = connection.ops.adapt_datefield_value(passage.day)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_q(_TABLE)} ({columns}) VALUES ({', '.join(['%s'] * (3 + len(_FIGURES)))}) "  # noqa: S608 — names are ours, values are parameters
-            f"ON CONFLICT ({_q('checkpoint_id')}, {_q('day')}) DO UPDATE SET {added}",
-            [
-                passage.checkpoint_id,
-                passage.area_id,
-                connection.ops.adapt_datefield_value(passage.day),
-                *figures,
-            ],
+            _upsert_sql(connection.vendor), [passage.checkpoint_id, passage.area_id, day, *figures]
         )
+
+
+@functools.cache
+def _upsert_sql(vendor: str) -> str:
+    """The upsert, written once per process: it runs with every passage."""
+    columns = ", ".join(_q(c) for c in ("checkpoint_id", "area_id", "day", *_FIGURES))
+    added = ", ".join(f"{_q(c)} = {_q(_TABLE)}.{_q(c)} + excluded.{_q(c)}" for c in _FIGURES)
+    return (
+        f"INSERT INTO {_q(_TABLE)} ({columns}) VALUES ({', '.join(['%s'] * (3 + len(_FIGURES)))}) "  # noqa: S608 — names are ours, values are parameters
+        f"ON CONFLICT ({_q('checkpoint_id')}, {_q('day')}) DO UPDATE SET {added}"
+    )
 
 
 @transaction.atomic

@@ -10,10 +10,10 @@ sent twice, or in another order, stores each entry once. Passages are not writte
 import functools
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -80,10 +80,31 @@ def _person_for(document_type: str, raw_number: str, today) -> Person | None:
         number = validation.parse_document(kind, raw_number, today=today).number
     except ValueError:
         raise ValidationError({"document_type": [_("Unknown document type.")]}) from None
-    return _with_flag_facts(holders(kind, [number])).first()
+    sql, slots = _holder_statement(connection.vendor)
+    filled = {"kind": kind, "number": number, "now": connection.ops.adapt_datetimefield_value(timezone.now())}
+    params = [filled[value] if is_slot else value for is_slot, value in slots]
+    return next(iter(Person.objects.raw(sql, params)), None)
 
 
-def _with_flag_facts(people):
+# Stand-ins put where the lookup's values go when the ORM writes its SQL once (see _holder_statement).
+_NOW = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+_KIND, _NUMBER = "\x00kind", "\x00number"
+
+
+@functools.cache
+def _holder_statement(vendor: str) -> tuple[str, list[tuple[bool, object]]]:
+    """The holder-with-flag-facts query as SQL, written by the ORM once per process: building and
+    compiling its five subqueries cost a passage more than everything else it does (25 of 39 ms on
+    this machine). Each parameter is either a constant or a slot ("kind", "number", "now") that
+    ``_person_for`` fills."""
+    queryset = _with_flag_facts(holders(_KIND, [_NUMBER]), now=_NOW)[:1]
+    sql, params = queryset.query.sql_with_params()
+    stand_ins = {_KIND: "kind", _NUMBER: "number", connection.ops.adapt_datetimefield_value(_NOW): "now"}
+    slot = lambda value: isinstance(value, str | datetime) and value in stand_ins  # noqa: E731
+    return sql, [(True, stand_ins[value]) if slot(value) else (False, value) for value in params]
+
+
+def _with_flag_facts(people, *, now: datetime | None = None):
     """Annotate people with the facts behind the gate's flags: one query, however many flags."""
     from django.db.models import Exists, OuterRef, Q, Subquery
     from django.db.models.functions import Substr
@@ -92,7 +113,7 @@ def _with_flag_facts(people):
     from cordon.lockdowns.models import ExitPass, Lockdown
     from cordon.observation.models import Period
 
-    now = timezone.now()
+    now = now or timezone.now()
     stay = Placement.objects.filter(person=OuterRef("pk"), left_on__isnull=True)
     period = Period.objects.filter(person=OuterRef("pk"), status=Period.Status.ACTIVE)
     # A village's seal covers its grids: the person's own area, or the village their grid is in.
@@ -130,16 +151,23 @@ def person_flags(person: Person | None) -> GateCheck:
     check = GateCheck(person=person)
     if person.flag_stay:
         check.flags.append("in_quarantine")
-        check.until = person.flag_stay_until.isoformat() if person.flag_stay_until else ""
+        check.until = _day_text(person.flag_stay_until)
     if person.flag_period_until is not None:
         check.flags.append("under_observation")
-        check.until = check.until or person.flag_period_until.isoformat()
+        check.until = check.until or _day_text(person.flag_period_until)
     if person.flag_sealed and not person.flag_pass:
         check.flags.append("sealed_no_pass")
         from cordon.lockdowns.services_supplies import turn_of
 
         check.turn = turn_of(person, timezone.localdate())
     return check
+
+
+def _day_text(value: date | str | None) -> str:
+    """A date read by raw SQL: a date from PostgreSQL, its ISO text from SQLite."""
+    if not value:
+        return ""
+    return value if isinstance(value, str) else value.isoformat()
 
 
 @functools.lru_cache(maxsize=256)
