@@ -1,8 +1,9 @@
 """Passage logging over HTTP, as guards' phones do it: the real endpoint against the framework floor.
 
 The server is Cordon's production set-up (`cordon serve --no-worker`: gunicorn, 2 workers × 4 threads,
-debug off) on 127.0.0.1. The load generator is bounded: 50 clients (2 processes × 25 threads, each with
-a kept-alive connection) sending one request after another for a fixed time. Measured in one run:
+debug off) on 127.0.0.1. The load generator is bounded: autocannon (bench/load.mjs, one Node process on
+an event loop, so it takes little of the two cores the server needs) with 50 kept-alive connections,
+each sending one request after another for a fixed time, after a 3-second warm-up. Measured in one run:
 
 - the floor: the same server answering a trivial endpoint behind the same token authentication that
   inserts one row (bench/http_urls.py);
@@ -10,7 +11,10 @@ a kept-alive connection) sending one request after another for a fixed time. Mea
   half of them naming a registered person by ID number (so the flags are looked up), a temperature,
   validation as always.
 
-Reported: requests per second, p50 and p99 latency, errors; the ratio of Cordon's throughput to the
+- Cordon again with the 50 clients bounded to 60% of the floor's rate in all (the load the throughput
+  target names), for its latency: at saturation latency is only the clients' count over the throughput.
+
+Reported: requests per second, p50, p90 and p99 latency, errors; the ratio of Cordon's throughput to the
 floor's. Target: at least 60% of the floor, p99 under 100 ms at 50 clients, on SQLite and PostgreSQL.
 BENCH_HTTP_SECONDS sets each measurement's length (default 20), BENCH_HTTP_CLIENTS the clients (50).
 """
@@ -18,20 +22,14 @@ BENCH_HTTP_SECONDS sets each measurement's length (default 20), BENCH_HTTP_CLIEN
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
-import threading
 import time
-import uuid
-from http.client import HTTPConnection
-from multiprocessing import Pool
 
 from bench.common import ROOT, databases, note, scratch_database, step
 
 SECONDS = float(os.environ.get("BENCH_HTTP_SECONDS", "20"))
 CLIENTS = int(os.environ.get("BENCH_HTTP_CLIENTS", "50"))
-PROCESSES = 2
 WARMUP = 3.0
 TARGET_RATIO, TARGET_P99_MS = 0.6, 100
 PEOPLE = 2000
@@ -121,18 +119,27 @@ def _serve_and_measure(url: str, workdir: str, prepared: dict) -> dict:
     try:
         _wait(port)
         figures = {}
-        for label, path in (
-            ("floor", "/bench/floor"),
-            ("passage", f"/api/v1/checkpoints/{prepared['checkpoint']}/passages"),
-            ("floor_again", "/bench/floor"),
-        ):
+        passages = f"/api/v1/checkpoints/{prepared['checkpoint']}/passages"
+        floor_path = "/bench/floor"
+        for label, path in (("floor", floor_path), ("passage", passages), ("floor_again", floor_path)):
             figures[label] = _measure(port, path, prepared, passages=label == "passage")
             note(f"{label}: {figures[label]['requests_per_second']} req/s, p99 {figures[label]['p99_ms']} ms")
         floor = max(figures["floor"]["requests_per_second"], figures["floor_again"]["requests_per_second"])
         passage = figures["passage"]
         figures["ratio"] = round(passage["requests_per_second"] / floor, 2) if floor else None
+        # The latency target at the load the throughput target names: 50 clients asking, in all, for
+        # 60% of what the floor answered. (At saturation, latency is the clients' count over the
+        # throughput, whatever the code does: reported above, not the target.)
+        bounded = round(floor * TARGET_RATIO)
+        figures["passage_bounded"] = {
+            "offered_per_second": bounded,
+            **_measure(port, passages, prepared, passages=True, rate=bounded),
+        }
+        note(f"passage at {bounded}/s: p99 {figures['passage_bounded']['p99_ms']} ms")
         figures["target_met"] = bool(
-            figures["ratio"] and figures["ratio"] >= TARGET_RATIO and passage["p99_ms"] < TARGET_P99_MS
+            figures["ratio"]
+            and figures["ratio"] >= TARGET_RATIO
+            and figures["passage_bounded"]["p99_ms"] < TARGET_P99_MS
         )
         return figures
     finally:
@@ -152,84 +159,26 @@ def _wait(port: int) -> None:
     raise RuntimeError("the server did not start")
 
 
-def _measure(port: int, path: str, prepared: dict, *, passages: bool) -> dict:
-    jobs = [(port, path, prepared, passages, CLIENTS // PROCESSES, seed) for seed in range(PROCESSES)]
-    with Pool(PROCESSES) as pool:
-        parts = pool.map(_client_process, jobs)
-    latencies = sorted(ms for part in parts for ms in part["latencies"])
-    errors = sum(part["errors"] for part in parts)
-    statuses: dict[str, int] = {}
-    for part in parts:
-        for status, n in part["statuses"].items():
-            statuses[status] = statuses.get(status, 0) + n
-    count = len(latencies)
-    return {
-        "requests": count,
-        "requests_per_second": round(count / SECONDS, 1),
-        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
-        "p99_ms": round(latencies[int(count * 0.99) - 1], 1) if count >= 100 else None,
-        "errors": errors,
-        "statuses": statuses,
+def _measure(port: int, path: str, prepared: dict, *, passages: bool, rate: float = 0) -> dict:
+    """One measurement by bench/load.mjs (autocannon): a short warm-up, then SECONDS of load from
+    CLIENTS connections, as fast as answered or at ``rate`` requests per second in all."""
+    job = {
+        "url": f"http://127.0.0.1:{port}{path}",
+        "token": prepared["token"],
+        "connections": CLIENTS,
+        "passages": passages,
+        "numbers": prepared["numbers"],
     }
+    _load({**job, "seconds": WARMUP, "rate": rate})
+    return _load({**job, "seconds": SECONDS, "rate": rate})
 
 
-def _client_process(job) -> dict:
-    port, path, prepared, passages, threads, seed = job
-    results = {"latencies": [], "errors": 0, "statuses": {}}
-    lock = threading.Lock()
-    start = time.perf_counter() + WARMUP
-    stop = start + SECONDS
-
-    def client(number: int) -> None:
-        connection = HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Authorization": f"Bearer {prepared['token']}", "Content-Type": "application/json"}
-        numbers = prepared["numbers"]
-        i = 0
-        mine, bad, codes = [], 0, {}
-        while True:
-            now = time.perf_counter()
-            if now >= stop:
-                break
-            i += 1
-            if passages:
-                body = {
-                    "client_id": uuid.uuid4().hex,
-                    "direction": "in" if i % 2 else "out",
-                    "decision": "allowed",
-                    "temperature": "36.5",
-                }
-                if i % 2:
-                    body["document_number"] = numbers[(number * 7919 + i) % len(numbers)]
-                else:
-                    body["name"] = "路人"
-            else:
-                body = {}
-            began = time.perf_counter()
-            try:
-                connection.request("POST", path, body=json.dumps(body), headers=headers)
-                response = connection.getresponse()
-                response.read()
-                status = response.status
-            except OSError:
-                connection.close()
-                connection = HTTPConnection("127.0.0.1", port, timeout=30)
-                status = 0
-            took = (time.perf_counter() - began) * 1000
-            if began >= start:
-                codes[str(status)] = codes.get(str(status), 0) + 1
-                if status in (200, 201):
-                    mine.append(took)
-                else:
-                    bad += 1
-        with lock:
-            results["latencies"] += mine
-            results["errors"] += bad
-            for status, n in codes.items():
-                results["statuses"][status] = results["statuses"].get(status, 0) + n
-
-    workers = [threading.Thread(target=client, args=(seed * 1000 + n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return results
+def _load(job: dict) -> dict:
+    done = subprocess.run(  # noqa: S603 — our own script
+        ["node", str(ROOT / "bench" / "load.mjs"), json.dumps(job)],  # noqa: S607 — node is on the PATH, as make needs it
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -111,6 +111,19 @@
     return entry;
   }
 
+  // Today's count and list, drawn afresh from the page once entries have been stored.
+  function refreshToday() {
+    fetch(window.location.href, { credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.text() : Promise.reject(r.status);
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html");
+      ["gate-today", "gate-today-link"].forEach(function (id) {
+        var now = document.getElementById(id), then = fresh.getElementById(id);
+        if (now && then) now.replaceWith(then);
+      });
+    }).catch(function () { /* offline again: the list catches up next time */ });
+  }
+
   function send() {
     var queue = load();
     if (sending || !queue.length) { showPending(); return Promise.resolve(); }
@@ -130,6 +143,7 @@
       if (refused.length) say(text.msgRefused + " " + refused.join("；"), "error");
       else say(text.msgSaved, "ok");
       showPending();
+      refreshToday();
     }).catch(function () {
       sending = false;
       say(text.msgQueued, "");

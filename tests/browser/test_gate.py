@@ -4,12 +4,14 @@ made without a network are kept and sent once when it comes back."""
 from playwright.sync_api import expect
 
 from cordon.checkpoints.models import Passage
+from cordon.checkpoints.services_counts import passage_counts_rebuild
 from cordon.core.testing import PASSWORD
 from tests.browser.conftest import fits_width, log_in, screenshot
 
 
 def test_a_guard_logs_passages_online_and_offline(live_world, page_at):
     live_world.passage.delete()
+    passage_counts_rebuild()  # the world's passage taken away, its count with it
     gate = live_world.sjf_gate
     page = page_at(390)
     log_in(page, "guard", PASSWORD)
@@ -41,4 +43,23 @@ def test_a_guard_logs_passages_online_and_offline(live_world, page_at):
     page.evaluate("window.dispatchEvent(new Event('online'))")  # sent again: nothing doubles
     page.wait_for_timeout(500)
     assert sorted(Passage.objects.values_list("name", flat=True)) == ["尹某某", "路人丙", "路人乙"]
+    # the day's count and list are drawn afresh once the entries are stored
+    expect(page.locator("#gate-today-link")).to_contain_text("3")
+    expect(page.locator("#gate-today")).to_contain_text("路人丙")
+
+    # a vehicle with the people on board, one more row added for the third
+    page.locator("label:has(input[name=subject][value=vehicle])").click()
+    page.fill("#plate", "冀R12345")
+    page.get_by_role("button", name="再加一人").click()
+    rows = page.locator(".occupant-row")
+    expect(rows).to_have_count(4)
+    rows.nth(0).locator("[name=occupant_name]").fill("司机王某")
+    rows.nth(0).locator("[name=occupant_temperature]").fill("36.6")
+    rows.nth(3).locator("[name=occupant_name]").fill("乘客李某")
+    assert fits_width(page)
+    screenshot(page, "gate-vehicle-390")
+    page.get_by_role("button", name="放行").click()
+    expect(page.locator("#gate-today-link")).to_contain_text("4")
+    vehicle = Passage.objects.get(plate="冀R12345")
+    assert list(vehicle.occupants.values_list("name", flat=True)) == ["司机王某", "乘客李某"]
     assert [e for e in page.console_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
