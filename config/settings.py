@@ -221,6 +221,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Uploaded files (disinfection photos): under var/, served only through views that check the scope.
+MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
 # Third-party front-end packages are served straight from node_modules (installed by npm from the
 # lockfile), never copied into the repository.
 STATICFILES_DIRS = [
