@@ -36,6 +36,7 @@ def test_demo_loads_the_seed_town_into_an_empty_database(db, capsys):
         "checkpoint_guard",
         "health_worker",
         "field_team",
+        "counsellor",
         "viewer",
     }
     clerk = User.objects.get(username="sjf_clerk")

@@ -183,16 +183,13 @@ def _pages(world):
 
 def _field_apps_listed(kind: str, world) -> dict:
     """The field apps list their own pages and endpoints in ``<app>/tests/scope.py``."""
-    import importlib
-    import importlib.util
-
-    from cordon.core.testing import FIELD_APPS
+    from cordon.enterprises.tests import scope as enterprises
+    from cordon.forces.tests import scope as forces
+    from cordon.operations.tests import scope as operations
 
     listed = {}
-    for app in FIELD_APPS:
-        name = f"cordon.{app}.tests.scope"
-        if importlib.util.find_spec(name):
-            listed.update(getattr(importlib.import_module(name), kind)(world))
+    for module in (forces, operations, enterprises):
+        listed.update(getattr(module, kind)(world))
     return listed
 
 

@@ -22,6 +22,9 @@ def navigation(request):
         ("areas", reverse("accounts:area_index"), _("Areas")),
         ("checkpoints", reverse("checkpoints:list"), _("Checkpoints")),
         ("lockdowns", reverse("lockdowns:list"), _("Sealed areas")),
+        ("forces", reverse("forces:index"), _("Forces")),
+        ("operations", reverse("operations:index"), _("Field operations")),
+        ("enterprises", reverse("enterprises:index"), _("Reopening")),
     ]
     if has_role_anywhere(user, Role.COMMANDER):
         items.append(("users", reverse("accounts:user_list"), _("Accounts")))
@@ -44,6 +47,9 @@ def _section_of(path: str) -> str:
         ("/observation/", "observation"),
         ("/cases/", "cases"),
         ("/lockdowns/", "lockdowns"),
+        ("/operations/", "operations"),
+        ("/enterprises/", "enterprises"),
+        ("/forces/", "forces"),
         ("/audit/", "audit"),
     ):
         if path.startswith(prefix):

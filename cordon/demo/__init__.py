@@ -16,7 +16,10 @@ from cordon.cases import demo as cases_demo
 from cordon.checkpoints import demo as checkpoints_demo
 from cordon.core import audit
 from cordon.core.context import source
+from cordon.enterprises import demo as enterprises_demo
+from cordon.forces import demo as forces_demo
 from cordon.observation import demo as observation_demo
+from cordon.operations import demo as operations_demo
 from cordon.people import demo as people_demo
 
 DATA_FILE = Path(__file__).with_name("tangerli.json")
@@ -28,18 +31,10 @@ STEPS = [
     people_demo.load_people,
     observation_demo.load_observation,
     cases_demo.load_cases,
+    forces_demo.load,
+    operations_demo.load,
+    enterprises_demo.load,
 ]
-
-
-def _field_steps():
-    """The field apps' parts (forces, operations, enterprises), each ``cordon.<app>.demo.load``."""
-    import importlib
-    import importlib.util
-
-    for app in ("forces", "operations", "enterprises"):
-        name = f"cordon.{app}.demo"
-        if importlib.util.find_spec(name):
-            yield importlib.import_module(name).load
 
 
 class DatabaseNotEmpty(Exception):
@@ -61,7 +56,7 @@ def load(*, log=print) -> dict:
         if not database_is_empty():
             raise DatabaseNotEmpty
         operator = operator_account()
-        for step in [*STEPS, *_field_steps()]:
+        for step in STEPS:
             step(operator, data, log)
         town = Area.objects.get(code=data["areas"][3]["code"])
         audit.record(actor=operator, action="demo.load", target=town, area=town)

@@ -73,7 +73,7 @@ def test_account_search_filters_as_you_type(live_world, page_at):
     page = page_at(1280)
     log_in(page, "commander", PASSWORD)
     page.goto(page.base + "/accounts/users/")
-    assert page.locator("#user-rows li").count() == 7  # the town's accounts, not the county's viewer
+    assert page.locator("#user-rows li").count() == 8  # the town's accounts, not the county's viewer
     page.fill("#id_q", "guard")
     expect(page.locator("#user-rows li")).to_have_count(1)  # swapped in by htmx, no reload
     assert "guard的姓名" in page.locator("#user-rows").inner_text()

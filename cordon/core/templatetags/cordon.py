@@ -45,7 +45,11 @@ def change_rows(entry) -> list[tuple[str, str, str]]:
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 field = None
-        label = str(FIELD_LABELS.get(name) or (field.verbose_name if field is not None else name))
+        if field is not None and field.auto_created and not field.concrete:
+            # A reverse relation (an inspection's findings): named by the related model, shown as is.
+            label, field = str(field.related_model._meta.verbose_name_plural), None
+        else:
+            label = str(FIELD_LABELS.get(name) or (field.verbose_name if field is not None else name))
         before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
         rows.append((label, _display(field, before), _display(field, after)))
     return rows
