@@ -19,6 +19,7 @@ from cordon.lockdowns.api import router as lockdowns_router
 from cordon.observation.api import router as observation_router
 from cordon.operations.api import router as operations_router
 from cordon.people.api import router as people_router
+from cordon.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="Cordon API",
@@ -43,6 +44,7 @@ api.add_router("/lockdowns/", lockdowns_router)
 api.add_router("/forces/", forces_router)
 api.add_router("/operations/", operations_router)
 api.add_router("/enterprises/", enterprises_router)
+api.add_router("/reports/", reports_router)
 api.add_router("/audit/", core_router)
 
 
