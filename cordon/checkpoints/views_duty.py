@@ -17,6 +17,7 @@ from cordon.accounts.scope import get_visible_or_404, has_role
 from cordon.checkpoints import selectors, services_duty
 from cordon.checkpoints.models import Checkpoint, DutyShift
 from cordon.core.forms import act_and_return, add_service_errors
+from cordon.forces.selectors import crews_at
 
 DATETIME = {"type": "datetime-local"}
 
@@ -79,6 +80,7 @@ def roster(request, pk: int):
         "checkpoints/roster.html",
         {
             "checkpoint": checkpoint,
+            "crews": crews_at(request.user, [checkpoint.pk], now.date()).get(checkpoint.pk, []),
             "shifts": shifts,
             "now": now,
             "gaps": services_duty.gaps(checkpoint, max(start, now), end, shifts),
@@ -112,12 +114,14 @@ def on_duty(request):
     by_checkpoint: dict[int, list] = {}
     for shift in shifts:
         by_checkpoint.setdefault(shift.checkpoint_id, []).append(shift)
+    crews = crews_at(request.user, [c.pk for c in checkpoints], timezone.localdate())
     rows = []
     for checkpoint in checkpoints:
         mine = by_checkpoint.get(checkpoint.pk, [])
         rows.append(
             {
                 "checkpoint": checkpoint,
+                "crews": crews.get(checkpoint.pk, []),
                 "now": [p for s in mine if s.starts_at <= now < s.ends_at for p in s.people.all()],
                 "gaps": services_duty.gaps(checkpoint, now, now + timedelta(hours=24), mine),
             }

@@ -11,7 +11,7 @@ ranking of a thousand people costs the same handful of queries as one person's p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
@@ -216,3 +216,33 @@ def ranking(user, personnel: list[Personnel], *, by: str = "shifts") -> list[tup
     rows = [(p, figures[p.pk]) for p in personnel]
     rows.sort(key=lambda row: (-getattr(row[1], by), row[0].person.name))
     return rows
+
+
+def crews_at(viewer, checkpoint_ids, day: date) -> dict[int, list[str]]:
+    """The forces sent to these checkpoints on ``day`` — to the checkpoint for some days, or to one of
+    its shifts that day — as names (a team's name, or a person's) by checkpoint, for the duty roster
+    and "on duty now": one query."""
+    day_starts = timezone.make_aware(datetime.combine(day, time.min))
+    sent = (
+        Assignment.objects.visible_to(viewer)
+        .filter(cancelled_at__isnull=True, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .filter(
+            Q(checkpoint_id__in=checkpoint_ids, shift__isnull=True)
+            | Q(
+                shift__checkpoint_id__in=checkpoint_ids,
+                shift__starts_at__lt=day_starts + timedelta(days=1),
+                shift__ends_at__gt=day_starts,
+            )
+        )
+        .values_list("checkpoint_id", "shift__checkpoint_id", "team__name", "personnel__person__name")
+    )
+    crews: dict[int, list[str]] = {}
+    # Teams first, then people sent alone; each name once.
+    for at_checkpoint, at_shift, team, person in sorted(
+        sent, key=lambda row: (row[2] is None, row[2] or row[3])
+    ):
+        names = crews.setdefault(at_checkpoint or at_shift, [])
+        if (team or person) not in names:
+            names.append(team or person)
+    return crews
