@@ -44,7 +44,7 @@ class TaskOut(Schema):
     kind: str
     target: str
     household: int | None = Field(None, alias="household_id")
-    case: int | None = Field(None, alias="case_id")
+    case: int | None = None  # only for those who may see cases (see resolve_case)
     agent: str
     concentration: Decimal
     concentration_unit: str
@@ -56,13 +56,20 @@ class TaskOut(Schema):
     team: int | None = Field(None, alias="team_id")
     note: str
 
+    @staticmethod
+    def resolve_case(obj, context):
+        return obj.case_id if services_disinfection.may_see_case(context["request"].user, obj) else None
+
 
 class TaskDetailOut(TaskOut):
     people: list[int]
     round_list: list[RoundOut]
 
     @staticmethod
-    def resolve_people(obj):
+    def resolve_people(obj, context):
+        """Whose home it is: a case's or a contact's, so only for those who may see cases."""
+        if not services_disinfection.may_see_case(context["request"].user, obj):
+            return []
         return [p.pk for p in obj.people.all()]
 
     @staticmethod

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from cordon.accounts import codes
 from cordon.accounts.models import Area, Role, User
-from cordon.accounts.scope import require_role
+from cordon.accounts.scope import has_role, require_role
 from cordon.core import audit
 from cordon.operations import services_common as check
 from cordon.operations.models import DisinfectionRound, DisinfectionTask
@@ -301,6 +301,14 @@ def homes_of_case(case, actor: User):
             continue
         home["people"].append(someone)
     return list(homes.values()), homeless
+
+
+def may_see_case(user, task: DisinfectionTask) -> bool:
+    """Whether ``user`` may see that a task is a case's or a contact's home, and whose: the case's
+    clinical readers (health workers and the command centre); a crew sees the address it needs."""
+    from cordon.cases.services import CASE_ROLES
+
+    return has_role(user, task.area_id, *CASE_ROLES)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from cordon.accounts.models import Role
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices
 from cordon.cases.models import Case
+from cordon.cases.services import CASE_ROLES
 from cordon.core.forms import add_service_errors
 from cordon.forces.models import Team
 from cordon.operations import exports, services_counselling, services_disinfection, services_notices
@@ -85,7 +86,7 @@ def task_list(request):
     if kind:
         tasks = tasks.filter(kind=kind)
     case = request.GET.get("case", "")
-    if case.isdigit():
+    if case.isdigit() and has_role_anywhere(request.user, *CASE_ROLES):  # a case's homes: clinical
         tasks = tasks.filter(case_id=int(case))
     overdue = services_disinfection.overdue_rounds(tasks, today).count()
     listed = tasks.with_counts(today).select_related("area", "team")
@@ -185,7 +186,11 @@ def task_detail(request, pk: int):
             "today": today,
             "done": sum(1 for r in rounds if r.done_at),
             "overdue": sum(1 for r in rounds if r.is_overdue(today)),
-            "people": list(task.people.all()),
+            # Whose home it is and which case: for the case's clinical readers only.
+            "clinical": services_disinfection.may_see_case(request.user, task),
+            "people": list(task.people.all())
+            if services_disinfection.may_see_case(request.user, task)
+            else [],
             "form": form,
         },
     )

@@ -82,3 +82,24 @@ def test_the_api_and_the_commander(world, contacts, api_client):
         actor=world.commander, case=world.case, data={**SCHEDULE, "starts_on": date(2020, 2, 10), "rounds": 3}
     )
     assert again["created"] == [] and again["existing"] == 2
+
+
+def test_a_crew_sees_the_address_but_not_whose_home_or_which_case(world, contacts, login, api_client):
+    """Cases are clinical: a task made from one tells the guard or field team where to go, not who."""
+    services_disinfection.disinfection_for_homes(
+        actor=world.health, case=world.case, data={**SCHEDULE, "starts_on": date(2020, 2, 10), "rounds": 1}
+    )
+    task = DisinfectionTask.objects.get(case=world.case, target="四间房村西街9号")
+    page = login(world.guard).get(reverse("operations:task", args=[task.pk])).content.decode()
+    assert "四间房村西街9号" in page and "甲病例" not in page and "丙" not in page
+    # "?case=" picks a case's homes for health workers; for the guard it is ignored (no case is named)
+    homes = {"四间房村西街9号", "四间房村南街3号"}
+    url = reverse("operations:tasks") + f"?case={world.case.pk}"
+    assert {t.target for t in login(world.health).get(url).context["tasks"]} == homes
+    assert {t.target for t in login(world.guard).get(url).context["tasks"]} - homes
+    body = api_client(world.guard).get(f"/api/v1/operations/disinfection/tasks/{task.pk}").json()
+    assert body["case"] is None and body["people"] == []
+    body = api_client(world.health).get(f"/api/v1/operations/disinfection/tasks/{task.pk}").json()
+    assert body["case"] == world.case.pk and len(body["people"]) == 3
+    page = login(world.health).get(reverse("operations:task", args=[task.pk])).content.decode()
+    assert "甲病例" in page
