@@ -238,6 +238,10 @@ def personnel_detail(request, pk: int):
             .within(personnel.area_id)
             .order_by("username")[:300]
         }
+        if personnel.account is not None:
+            # The account already linked stays a choice wherever it belongs, or saving the form for a
+            # phone number would unlink it (and the person's contribution with it).
+            accounts.setdefault(str(personnel.account_id), personnel.account)
         edit_form = PersonnelEditForm(
             request.POST or None,
             initial=initial,

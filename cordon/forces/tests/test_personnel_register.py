@@ -243,3 +243,16 @@ def test_the_members_page_changes_availability_and_links_an_account(world, login
     guard_view = login(world.guard).get(url).content.decode()
     assert "13700001111" not in guard_view and "137****1111" in guard_view
     assert login(world.guard).post(url, {"kind": "cadre", "availability": "night"}).status_code == 403
+
+
+def test_changing_a_phone_keeps_an_account_linked_from_outside_the_village(world, client):
+    """The town's health worker serves in 四间房村's forces: the village head edits the phone only."""
+    services.personnel_update(actor=world.commander, personnel=world.volunteer, data={}, account=world.health)
+    client.force_login(world.head)
+    url = f"/forces/personnel/{world.volunteer.pk}/"
+    form = client.get(url).context["edit_form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(phone="13700002222", active="on")
+    client.post(url, data)
+    world.volunteer.refresh_from_db()
+    assert world.volunteer.phone == "13700002222" and world.volunteer.account_id == world.health.pk
