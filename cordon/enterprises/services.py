@@ -378,6 +378,14 @@ def application_decide(
                     ]
                 }
             )
+    if (
+        decision != Decision.REJECT
+        and Finding.objects.open().filter(inspection__enterprise=enterprise).exists()
+    ):
+        # Resuming is refused while findings are open; reopening by a new application is too.
+        raise ValidationError(
+            {"decision": [_("Findings of an inspection are still open: rectify them first, or reject.")]}
+        )
     if decision == Decision.CONDITIONAL and not conditions:
         raise ValidationError({"conditions": [_("Write the conditions.")]})
     if decision == Decision.REJECT and not comment:

@@ -199,3 +199,25 @@ def test_the_command_centre_suspends_and_resumes_from_the_page(world, client):
     assert world.enterprise.status == "approved"
     moves = list(world.enterprise.status_changes.values_list("to_status", flat=True))
     assert moves[-2:] == ["suspended", "approved"]
+
+
+def test_a_suspended_enterprise_with_open_findings_is_not_reopened_by_a_new_application(world):
+    inspect(world, findings=[NewFinding("宿舍每间10人", date(2020, 3, 5), serious=True)], suspend=True)
+    world.enterprise.refresh_from_db()
+    assert world.enterprise.status == "suspended"
+    application = services.application_submit(
+        actor=world.clerk,
+        enterprise=world.enterprise,
+        planned_on=date(2020, 3, 10),
+        prevention_plan="整改后复工",
+        answers=all_yes(),
+        has_dormitory=False,
+    )
+    for decision in ("approve", "conditional"):
+        with pytest.raises(ValidationError) as refused:
+            services.application_decide(
+                actor=world.commander, application=application, decision=decision, conditions="限期整改"
+            )
+        assert "decision" in refused.value.message_dict
+    world.enterprise.refresh_from_db()
+    assert world.enterprise.status == "applied"
