@@ -8,6 +8,7 @@ date has passed without a record is overdue.
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -181,16 +182,29 @@ def task_create(
     return task, True
 
 
+def photo_type(head: bytes) -> tuple[str, str] | None:
+    """(content type, extension) of a picture from its first 12 bytes: JPEG, PNG or WebP, else None."""
+    if head.startswith(PHOTO_SIGNATURES[0]):
+        return "image/jpeg", "jpg"
+    if head.startswith(PHOTO_SIGNATURES[1]):
+        return "image/png", "png"
+    if head.startswith(PHOTO_SIGNATURES[2]) and head[8:12] == b"WEBP":
+        return "image/webp", "webp"
+    return None
+
+
 def _check_photo(photo) -> None:
+    """A JPEG, PNG or WebP of at most 5 MB, by its bytes; stored under a name of our own with the
+    extension of what it is (the sender's file name is never used to serve it)."""
     if photo is None:
         return
     if photo.size > PHOTO_MAX_BYTES:
         raise ValidationError({"photo": [_("The photo is larger than 5 MB.")]})
-    head = photo.read(12)
+    kind = photo_type(photo.read(12))
     photo.seek(0)
-    is_webp = head.startswith(b"RIFF") and head[8:12] == b"WEBP"
-    if not (head.startswith(PHOTO_SIGNATURES[:2]) or is_webp):
+    if kind is None:
         raise ValidationError({"photo": [_("The photo must be a JPEG, PNG or WebP picture.")]})
+    photo.name = f"{uuid.uuid4().hex}.{kind[1]}"
 
 
 @transaction.atomic

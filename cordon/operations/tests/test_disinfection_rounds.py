@@ -102,7 +102,7 @@ def test_a_guard_cannot_record_and_another_village_gets_a_404(world, road, login
 
 
 @time_machine.travel(at(12, 18), tick=False)
-def test_a_photo_is_checked_for_type_and_size(world, road, settings, tmp_path):
+def test_a_photo_is_checked_for_type_and_size(world, road, settings, tmp_path, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     settings.MEDIA_ROOT = tmp_path
@@ -117,10 +117,14 @@ def test_a_photo_is_checked_for_type_and_size(world, road, settings, tmp_path):
         services_disinfection.round_record(
             actor=world.clerk, task=road, planned_on=date(2020, 2, 10), photo=big
         )
-    good = SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
+    # a PNG sent under an HTML name is stored as a .png and served as one, never guessed
+    good = SimpleUploadedFile("x.html", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="text/html")
     round_, _ = services_disinfection.round_record(
         actor=world.clerk, task=road, planned_on=date(2020, 2, 10), photo=good
     )
-    assert round_.photo.name.startswith("operations/disinfection/")
+    assert round_.photo.name.startswith("operations/disinfection/") and round_.photo.name.endswith(".png")
     assert (tmp_path / round_.photo.name).exists()
+    client.force_login(world.clerk)
+    served = client.get(f"/operations/disinfection/{road.pk}/photo/{round_.pk}/")
+    assert served["Content-Type"] == "image/png" and served["X-Content-Type-Options"] == "nosniff"
     assert timedelta(0) <= at(12, 18) - round_.done_at
