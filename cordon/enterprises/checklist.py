@@ -134,3 +134,8 @@ def rows(checklist: dict) -> list[tuple[str, Any, bool | None, str]]:
 def failed(checklist: dict) -> list[str]:
     """The keys answered "no"."""
     return [key for key in KEYS if (checklist.get(key) or {}).get("ok") is False]
+
+
+def labels_of(keys) -> list[str]:
+    """The items' labels, for the audit trail a person reads (the keys are for the code)."""
+    return [str(LABELS.get(key, key)) for key in keys]

@@ -309,7 +309,7 @@ def application_submit(
         area=enterprise.area_id,
         changes={
             "planned_on": [None, planned_on.isoformat()],
-            "failed_items": [None, application.failed_items],
+            "failed_items": [None, checklist.labels_of(application.failed_items)],
             "dormitory": [None, [rooms, str(area) if area is not None else None]],
         },
     )

@@ -235,7 +235,7 @@ def inspection_record(
             "outcome": [None, inspection.outcome],
             "findings": [None, len(new_findings)],
             "rectified": [None, sorted(locked)],
-            "failed_items": [None, inspection.failed_items],
+            "failed_items": [None, checklist.labels_of(inspection.failed_items)],
         },
     )
     return inspection

@@ -19,6 +19,16 @@ FIELD_LABELS = {
     "link": _("self-report link"),
     "symptoms": _("symptoms"),
     "temperature": _("temperature (°C)"),
+    # The field apps' audit entries name these, which are no single field of the record.
+    "member": _("team member"),
+    "role": _("role in the team"),
+    "text": _("text"),
+    "round": _("round planned for"),
+    "done_at": _("done at"),
+    "rectified": _("findings rectified"),
+    "failed_items": _("checklist items answered no"),
+    "dormitory": _("dormitory"),
+    "cancelled_at": _("called off at"),
 }
 
 
