@@ -13,11 +13,23 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cordon.accounts.scope import AreaScopedQuerySet
+from cordon.accounts.scope import AreaScopedQuerySet, prefixes_q, visible_prefixes
 
 
 class ScopedQuerySet(AreaScopedQuerySet):
     scope_field = "area_id"
+
+
+class NoticeQuerySet(ScopedQuerySet):
+    def visible_to(self, user, roles=None):
+        """A notice is read where it was issued, and, once published, in every area it is addressed
+        to: the village that reads a town's notice out on its loudspeaker sees it."""
+        issued = super().visible_to(user, roles)
+        audience = prefixes_q("audience__code", visible_prefixes(user, roles))
+        if audience is None:
+            return issued
+        addressed = self.filter(audience, status="published").values("pk")
+        return self.filter(models.Q(pk__in=issued.values("pk")) | models.Q(pk__in=addressed))
 
 
 def _area(verbose_name=None, **kwargs):
@@ -275,7 +287,7 @@ class Notice(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = NoticeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -96,3 +96,19 @@ def test_the_api_drafts_and_publishes_and_a_clerk_may_not_publish(world, api_cli
         "/api/v1/operations/notices", {**DATA, "area": world.xw.code}, content_type="application/json"
     )
     assert foreign.status_code == 422
+
+
+def test_a_town_notice_is_read_in_the_villages_it_is_addressed_to_once_published(world, login, api_client):
+    notice = services_notices.notice_save(
+        actor=world.commander, area=world.town, data={**DATA, "audience": [world.sjf]}
+    )
+    poster = reverse("operations:notice_poster", args=[notice.pk])
+    assert login(world.clerk).get(poster).status_code == 404  # a draft stays at the town
+    services_notices.notice_publish(actor=world.commander, notice=notice)
+    assert login(world.clerk).get(poster).status_code == 200
+    assert notice in login(world.clerk).get(reverse("operations:notices")).context["notices"]
+    assert api_client(world.clerk).get(f"/api/v1/operations/notices/{notice.pk}").status_code == 200
+    # a village it is not addressed to sees nothing of it
+    assert login(world.other_clerk).get(poster).status_code == 404
+    assert notice not in login(world.other_clerk).get(reverse("operations:notices")).context["notices"]
+    assert api_client(world.other_clerk).get(f"/api/v1/operations/notices/{notice.pk}").status_code == 404
