@@ -79,10 +79,20 @@ def _subject(user, data: dict):
             raise ValidationError({"id_number": [_("Not registered in your areas.")]})
         return person, None
     if address:
-        household = Household.objects.visible_to(user).filter(address=address).first()
-        if household is None:
+        # An address is unique in its village only: a town's counsellor may reach two "东街1号".
+        found = list(Household.objects.visible_to(user).filter(address=address).select_related("area")[:2])
+        if not found:
             raise ValidationError({"household_address": [_("No household with this address in your areas.")]})
-        return None, household
+        if len(found) > 1:
+            raise ValidationError(
+                {
+                    "household_address": [
+                        _("Households in %(villages)s have this address: give a member's ID number instead.")
+                        % {"villages": "、".join(h.area.name for h in found)}
+                    ]
+                }
+            )
+        return None, found[0]
     raise ValidationError({"id_number": [_("Give the person's ID number or the household's address.")]})
 
 

@@ -98,3 +98,20 @@ def test_the_api_records_a_session(world, api_client):
         .status_code
         == 404
     )
+
+
+def test_an_address_two_villages_share_is_refused_not_guessed(world, login):
+    from cordon.people import services as people_services
+
+    people_services.household_assign(actor=world.other_clerk, person=world.zhou, address="四间房村东街1号")
+    response = login(world.counsellor).post(
+        reverse("operations:session_new"),
+        {
+            "household_address": "四间房村东街1号",
+            "held_on": "2020-02-12",
+            "mode": "visit",
+            "concerns": "同址",
+        },
+    )
+    assert response.status_code == 200 and not CounsellingSession.objects.filter(concerns="同址").exists()
+    assert "小湾村" in response.context["form"].errors["household_address"][0]
