@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from cordon.operations import services_disinfection, services_notices
+from cordon.operations import services_counselling, services_disinfection, services_notices
 from cordon.operations.tests.conftest import SCHEDULE
 
 
@@ -29,6 +29,11 @@ def add_rows(world, start: int, count: int) -> None:
         )
         services_notices.rumour_report(
             actor=world.clerk, area=world.sjf, data={"content": f"谣言{n}", "reported_by_name": "x"}
+        )
+        services_counselling.session_create(
+            actor=world.counsellor,
+            person=world.yin,
+            data={"held_on": date(2020, 2, 12), "mode": "visit", "concerns": f"疏导{n}"},
         )
 
 
