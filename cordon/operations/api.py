@@ -318,6 +318,9 @@ class RumourIn(Schema):
     heard_on: date | None = None
     content: str = Field(..., max_length=2000)
     reported_by_name: str = Field(..., max_length=40)
+    client_id: str = Field(
+        "", max_length=36, description="The phone's id for this report: sent twice, kept once"
+    )
 
 
 class VerifyIn(Schema):
@@ -375,7 +378,10 @@ def rumour_list(request, status: str = ""):
 def rumour_report(request, payload: RumourIn):
     area = visible_area(request.user, payload.area)
     rumour = services_notices.rumour_report(
-        actor=request.user, area=area, data=payload.dict(exclude={"area"})
+        actor=request.user,
+        area=area,
+        data=payload.dict(exclude={"area", "client_id"}),
+        client_id=payload.client_id,
     )
     return Status(201, rumour)
 

@@ -122,6 +122,7 @@ class RumourForm(forms.Form):
     heard_on = forms.DateField(label=_("Heard on"), widget=forms.DateInput(DATE, format="%Y-%m-%d"))
     content = forms.CharField(label=_("What was heard"), max_length=2000, widget=forms.Textarea({"rows": 3}))
     reported_by_name = forms.CharField(label=_("Reporter"), max_length=40)
+    client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=36)
 
 
 class VerifyForm(forms.Form):

@@ -342,11 +342,17 @@ class Rumour(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    client_id = models.CharField(max_length=36, blank=True, editable=False)  # a double tap, absorbed
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-heard_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "client_id"], condition=~Q(client_id=""), name="rumour_client_once"
+            )
+        ]
         indexes = [models.Index(fields=["area", "status"], name="rumour_area_status_idx")]
         verbose_name = _("rumour")
         verbose_name_plural = _("rumours")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -122,9 +122,15 @@ def notice_publish(*, actor: User, notice: Notice, published_at: datetime | None
 
 
 @transaction.atomic
-def rumour_report(*, actor: User, area: Area, data: dict) -> Rumour:
-    """Record a rumour heard in ``area``: what, where, when, reported by whom. Not dated in the future."""
+def rumour_report(*, actor: User, area: Area, data: dict, client_id: str = "") -> Rumour:
+    """Record a rumour heard in ``area``: what, where, when, reported by whom. Not dated in the future.
+    The same ``client_id`` again (a double tap, a retry) returns the rumour it already recorded."""
     require_role(actor, area, *REPORTERS)
+    client_id = check.text(client_id, "client_id", 36)
+    if client_id:
+        existing = Rumour.objects.filter(created_by=actor, client_id=client_id).first()
+        if existing is not None:
+            return existing
     heard_on = check.day(data.get("heard_on") or timezone.localdate(), "heard_on")
     if heard_on > timezone.localdate():
         raise ValidationError({"heard_on": [_("This date is in the future.")]})
@@ -135,9 +141,14 @@ def rumour_report(*, actor: User, area: Area, data: dict) -> Rumour:
         content=check.text(data.get("content"), "content", 2000, required=True),
         reported_by_name=check.text(data.get("reported_by_name"), "reported_by_name", 40, required=True),
         created_by=actor,
+        client_id=client_id,
     )
     rumour.full_clean()
-    rumour.save()
+    try:
+        with transaction.atomic():
+            rumour.save()
+    except IntegrityError:  # the same client id saved by a concurrent retry
+        return Rumour.objects.get(created_by=actor, client_id=client_id)
     audit.record(
         actor=actor,
         action="rumour.report",

@@ -1,6 +1,8 @@
 """Pages: notices (list, export, write, publish, the printable poster) and rumours (report, verify,
 rebut with a published notice)."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -171,13 +173,17 @@ def rumour_list(request):
 def rumour_new(request):
     if not has_role_anywhere(request.user, *services.REPORTERS):
         raise PermissionDenied
-    form = RumourForm(request.POST or None, initial={"heard_on": timezone.localdate()})
+    form = RumourForm(
+        request.POST or None, initial={"heard_on": timezone.localdate(), "client_id": uuid.uuid4().hex}
+    )
     form.fields["area"].choices = area_choices(request.user, services.REPORTERS)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             area = visible_area(request.user, data["area"])
-            rumour = services.rumour_report(actor=request.user, area=area, data=data)
+            rumour = services.rumour_report(
+                actor=request.user, area=area, data=data, client_id=data["client_id"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:

@@ -124,3 +124,28 @@ def test_another_village_cannot_see_or_touch_the_rumour(world, login):
     client = login(world.other_clerk)
     assert world.rumour not in client.get(reverse("operations:rumours")).context["rumours"]
     assert client.get(reverse("operations:rumour", args=[world.rumour.pk])).status_code == 404
+
+
+def test_a_report_sent_twice_is_one_rumour(world, login, api_client):
+    client = login(world.clerk)
+    form = client.get(reverse("operations:rumour_new")).context["form"]
+    post = {
+        "area": world.sjf.code,
+        "heard_on": "2020-02-12",
+        "content": "喝白酒能防病毒",
+        "reported_by_name": "村民甲",
+        "client_id": form.initial["client_id"],
+    }
+    client.post(reverse("operations:rumour_new"), post)
+    client.post(reverse("operations:rumour_new"), post)  # the double tap
+    assert Rumour.objects.filter(content="喝白酒能防病毒").count() == 1
+    api = api_client(world.clerk)
+    body = {
+        "area": world.sjf.code,
+        "content": "熏醋能杀病毒",
+        "reported_by_name": "村民乙",
+        "client_id": "r-1",
+    }
+    first = api.post("/api/v1/operations/rumours", body, content_type="application/json").json()
+    again = api.post("/api/v1/operations/rumours", body, content_type="application/json").json()
+    assert first["id"] == again["id"] and Rumour.objects.filter(content="熏醋能杀病毒").count() == 1
