@@ -83,7 +83,13 @@ def assignment_create(
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError({"ends_on": [_("The assignment ends after it begins.")]})
     note = validation.clean_text(note, "note", 200)
-    same = Assignment.objects.select_for_update().filter(
+    # Lock whom is sent, so that two identical requests at once are one assignment and one refusal
+    # (locking the matching assignments would lock nothing when there are none yet).
+    if team is not None:
+        Team.objects.select_for_update().filter(pk=team.pk).first()
+    else:
+        Personnel.objects.select_for_update().filter(pk=personnel.pk).first()
+    same = Assignment.objects.filter(
         team=team,
         personnel=personnel,
         area_id=target,
