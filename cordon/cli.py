@@ -10,6 +10,7 @@
     cordon import people FILE --area CODE [--dry-run] [--json]
     cordon observation sweep [--date YYYY-MM-DD] [--area CODE] [--json]   for cron: safe to run twice
     cordon cases chain CASE [--depth N] [--json]   a case's chain (CASE: an id or 廊坊市第23例)
+    cordon report daily --area CODE --date YYYY-MM-DD|now --format text|json|xlsx [--output FILE]
     cordon check                        Django's deployment checks
     cordon manage ARGS…                 any Django management command
 
@@ -382,6 +383,30 @@ def cmd_cases(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    from cordon.reports import services
+    from cordon.reports.report_xlsx import report_xlsx
+
+    actor = _actor(args)
+    area = services.report_area(actor, args.area)
+    day, as_of = services.parse_day(args.date)
+    report = services.report_for(viewer=actor, area=area, day=day, as_of=as_of)
+    if args.format == "xlsx":
+        if not args.output:
+            raise CommandError(_("An .xlsx needs --output FILE."))
+        data = report_xlsx(report)
+    elif args.format == "json":
+        data = (json.dumps(report.as_dict(), ensure_ascii=False, indent=1) + "\n").encode()
+    else:
+        data = (report.text + "\n").encode()
+    if args.output:
+        with open(args.output, "wb") as out:
+            out.write(data)
+    else:
+        sys.stdout.write(data.decode())
+    return 0
+
+
 def cmd_check(args) -> int:
     from django.core.management import call_command
 
@@ -479,6 +504,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="nodes and edges, as the API gives them")
     p.add_argument("--as", dest="as_user", metavar="USERNAME")
     p.set_defaults(func=cmd_cases)
+
+    p = sub.add_parser("report", help="cordon report daily --area CODE --date D: the daily report (日报)")
+    p.add_argument("what", choices=["daily"])
+    p.add_argument("--area", required=True, help="division code of the area (village, town, county)")
+    p.add_argument("--date", default="now", help="the day, YYYY-MM-DD (as of its 24:00), or now")
+    p.add_argument("--format", choices=["text", "json", "xlsx"], default="text")
+    p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--as", dest="as_user", metavar="USERNAME")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("check", help="Django's deployment checks")
     p.set_defaults(func=cmd_check)

@@ -1,0 +1,393 @@
+"""Every figure of the daily report (日报) and the dashboard, for an area as of a moment.
+
+``area_figures(viewer=, area=, as_of=)`` counts from the records as history: the figures of
+2020-02-21 24:00 are the same whether asked that night or in March. Each figure reads the dates on
+its records (arrival dates, period start and end dates, alert opened/closed times, classification
+changes, placement in/out dates, seal start/lift times, pass decision times, the passages' daily
+roll-up, disinfection rounds planned/done, enterprise status changes); a later record with a later
+date never changes an earlier day. Everything is counted through the viewer's scope, in a fixed
+number of aggregate queries (``QUERIES``) however large the area.
+
+Standing resources whose records carry no start date of their own are counted as they stand:
+checkpoints (kind and opening hours) and personnel (active). Teams count from the day they were
+created or their first member joined, whichever is earlier.
+
+The shape (keys are stable; labels are translated, Chinese in the UI)::
+
+    {
+      "area": {"code": "131081103000", "name": "堂二里镇", "level": "town"},
+      "date": "2020-02-21",                 # the day reported (local)
+      "as_of": "2020-02-21T24:00+08:00",    # ISO; the end of that day, or the moment asked
+      "zero_report": bool,                  # nothing new that day (零报告)
+      "sections": {
+        "<section>": {
+          "label": "摸排外来人员",
+          "figures": {
+            "<figure>": {"label": "湖北旅居史人员", "value": 51, "unit": "人", "url": "/people/ledgers/?…"},
+            ...
+          },
+        },
+        ...
+      },
+      "release_dates": [{"date": "2020-02-23", "count": 1}, ...],   # contacts in quarantine, by planned end
+      "sealed_areas": [{"code": "131081103215", "name": "四间房村", "since": "2020-02-09"}],
+    }
+
+``url`` is the list the figure counts, scoped to the viewer (absent when no list exists); for
+"now" the count and the list agree.
+
+Sections and figures:
+
+- ``screening``: ``hubei`` (湖北旅居史, all time to the day), ``wuhan``, ``hubei_other``,
+  ``hubei_fever`` (Hubei arrivals who ever had a fever alert), ``hubei_observing`` (still under
+  observation), ``hubei_released`` (completed observation), ``others`` (non-Hubei), ``total``,
+  ``new_today``, ``new_hubei_today``, and one ``cat_<code>`` per other ledger category.
+- ``observation``: ``active``, ``home``, ``centralised``, ``monitoring``, ``released_total``,
+  ``released_today``, ``opened_today``.
+- ``alerts``: ``open``, ``opened_today``, ``referred_today``, ``referred_total``, ``tests_overdue``.
+- ``cases``: ``confirmed``, ``suspected``, ``asymptomatic``, ``excluded``, ``cured``, ``died``,
+  ``in_hospital``, ``new_confirmed``, ``changed_today``.
+- ``contacts``: ``close``, ``secondary``, ``became_case``, ``traced_today``, ``placed``,
+  ``in_quarantine``, ``released``, ``released_today``.
+- ``lockdowns``: ``sealed``, ``passes_pending``, ``passes_applied_today``, ``deliveries_today``.
+- ``checkpoints``: ``gates``, ``gates_24h``, ``gates_ordinary``, ``stations``, ``staff_on_duty``,
+  ``passages``, ``people``, ``vehicles``, ``came_in``, ``went_out``, ``turned_back``, ``referred``,
+  ``fever``, ``passages_total``.
+- ``disinfection``: ``teams``, ``rounds_done``, ``area_m2``, ``rounds_overdue``, ``tasks_overdue``.
+- ``forces``: ``screening_teams``, ``teams``, ``personnel`` and one ``kind_<kind>`` per kind.
+- ``enterprises``: ``registered``, ``open``, ``open_findings``, ``applied``, ``closed``,
+  ``suspended``, ``findings_overdue``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cordon.accounts.models import Area
+from cordon.accounts.scope import has_role
+from cordon.cases.models import Case, ClassificationChange, ContactLink, Placement
+from cordon.cases.services import CASE_ROLES
+from cordon.forces.models import Team
+from cordon.observation.models import Alert, LabTest, Period
+from cordon.people.models import Arrival, RiskCategory
+from cordon.reports import figures_field as field
+from cordon.reports.figures_field import list_url, make_fig, make_section
+
+# The ledger categories that make up "湖北旅居史" (the default ledgers' codes; a deployment that
+# renames its categories keeps these two codes for Wuhan and the rest of Hubei).
+WUHAN = "wuhan"
+HUBEI_OTHER = "hubei"
+HUBEI = (WUHAN, HUBEI_OTHER)
+# A test whose result has not come back this many days after the sample counts as overdue.
+TEST_RESULT_DAYS = 2
+# The number of queries ``area_figures`` makes, whatever the size of the area (pinned in tests).
+QUERIES = 22  # once the viewer's roles are cached (the first read of a request fetches them)
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """24:00 of ``day`` in local time: the moment a daily report speaks of."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+def _day_bounds(as_of: dt.datetime) -> tuple[dt.date, dt.datetime, dt.datetime]:
+    """The reported day and its local [start, end) — "24:00" belongs to the day before."""
+    local = timezone.localtime(as_of)
+    day = (local - dt.timedelta(microseconds=1)).date() if local.time() == dt.time.min else local.date()
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return day, start, start + dt.timedelta(days=1)
+
+
+def area_figures(*, viewer, area: Area, as_of: dt.datetime) -> dict:
+    """Every figure of the report for ``area`` as ``viewer`` sees it, as of ``as_of``.
+
+    The caller has fetched ``area`` through the scope (``visible_area``); every count is filtered by
+    the viewer's scope again, so a figure never includes a row the viewer may not see.
+    """
+    day, start, end = _day_bounds(as_of)
+    as_of = min(as_of, end)
+    release_day = timezone.localtime(as_of).date()  # the 22nd at "24:00 on the 21st"
+    code = area.code
+    people, places = _("unit: people"), _("unit: areas")
+    sections = {
+        "screening": _screening(viewer, code, day, release_day, as_of, people),
+        "observation": _observation(viewer, code, day, release_day, people),
+        "alerts": _alerts(viewer, code, day, start, end, as_of, people),
+        "cases": _cases(viewer, code, day, people),
+    }
+    contacts, release_dates = _contacts(viewer, code, day, as_of, people)
+    sections["contacts"] = contacts
+    lockdowns, sealed = field.lockdowns(viewer, code, day, start, end, as_of, places)
+    sections["lockdowns"] = lockdowns
+    sections["checkpoints"] = field.checkpoints(viewer, code, day, start, end, people)
+    teams = field.teams_in_force(viewer, code, day, as_of).aggregate(
+        screening=Count("id", filter=Q(kind=Team.Kind.SCREENING)),
+        disinfection=Count("id", filter=Q(kind=Team.Kind.DISINFECTION)),
+        total=Count("id"),
+    )
+    sections["disinfection"] = field.disinfection(viewer, code, day, start, end, as_of, teams["disinfection"])
+    sections["forces"] = field.forces(viewer, code, teams, people)
+    sections["enterprises"] = field.enterprises(viewer, code, day, as_of)
+    return {
+        "area": {"code": code, "name": area.name, "level": area.level},
+        "date": day.isoformat(),
+        "as_of": timezone.localtime(as_of).isoformat(),
+        "zero_report": is_zero_report(sections),
+        "sections": sections,
+        "release_dates": release_dates,
+        "sealed_areas": sealed,
+    }
+
+
+# Figures that, when all zero, make the day's report a zero report (零报告): nothing new happened.
+NEW_THAT_DAY = (
+    ("screening", "new_today"),
+    ("alerts", "opened_today"),
+    ("cases", "changed_today"),
+    ("contacts", "traced_today"),
+)
+
+
+def is_zero_report(sections: dict) -> bool:
+    return all(sections[s]["figures"][f]["value"] == 0 for s, f in NEW_THAT_DAY)
+
+
+def value(figures: dict, path: str):
+    """``value(figs, "screening.hubei")``: one figure's value."""
+    section, key = path.split(".")
+    return figures["sections"][section]["figures"][key]["value"]
+
+
+def _screening(viewer, code, day, release_day, as_of, people) -> dict:
+    arrivals = Arrival.objects.visible_to(viewer).within(code).filter(arrival_date__lte=day)
+    rows = arrivals.values("category_id").annotate(
+        total=Count("id"), today=Count("id", filter=Q(arrival_date=day))
+    )
+    by_category = {row["category_id"]: row for row in rows}
+    names = {c.code: c.name for c in RiskCategory.objects.order_by("priority", "code")}
+
+    def total(codes, key="total"):
+        return sum(by_category.get(c, {}).get(key, 0) for c in codes)
+
+    hubei_periods = (
+        Period.objects.visible_to(viewer)
+        .within(code)
+        .filter(reason=Period.Reason.ARRIVAL, arrival__category_id__in=HUBEI, opened_on__lte=day)
+        .aggregate(
+            observing=Count("id", filter=~ended_q(day, release_day)),
+            released=Count("id", filter=ended_q(day, release_day) & Q(status=Period.Status.COMPLETED)),
+            fever=Count(
+                "person",
+                distinct=True,
+                filter=Q(alerts__kind=Alert.Kind.FEVER, alerts__opened_at__lt=as_of),
+            ),
+        )
+    )
+    others = [c for c in names if c not in HUBEI]
+    ledger = "people:ledger"
+    figures = {
+        "hubei": make_fig(_("With a travel history in Hubei"), total(HUBEI), people),
+        "wuhan": make_fig(
+            _("Of which from Wuhan"), total([WUHAN]), people, list_url(ledger, category=WUHAN, area=code)
+        ),
+        "hubei_other": make_fig(
+            _("From elsewhere in Hubei"),
+            total([HUBEI_OTHER]),
+            people,
+            list_url(ledger, category=HUBEI_OTHER, area=code),
+        ),
+        "hubei_fever": make_fig(_("Of whom had a fever"), hubei_periods["fever"], people),
+        "hubei_observing": make_fig(_("Of whom still under observation"), hubei_periods["observing"], people),
+        "hubei_released": make_fig(_("Of whom completed observation"), hubei_periods["released"], people),
+        "others": make_fig(_("From places other than Hubei"), total(others), people),
+    }
+    for category in others:
+        figures[f"cat_{category}"] = make_fig(
+            names[category], total([category]), people, list_url(ledger, category=category, area=code)
+        )
+    figures["total"] = make_fig(_("Incoming people screened"), total(names), people)
+    figures["new_today"] = make_fig(_("Arrived that day"), total(names, "today"), people)
+    figures["new_hubei_today"] = make_fig(_("Arrived from Hubei that day"), total(HUBEI, "today"), people)
+    return make_section(_("Incoming people screened"), figures)
+
+
+def ended_q(day: dt.date, release_day: dt.date) -> Q:
+    """Periods over by the moment reported. A completed period ends at 00:00 of its release day (the
+    release day owes no check), so at "24:00 on the 21st" one released on the 22nd is over; a period
+    closed early ends during the day it was closed."""
+    return Q(status=Period.Status.COMPLETED, actual_end__lte=release_day) | (
+        ~Q(status=Period.Status.COMPLETED) & Q(actual_end__lte=day)
+    )
+
+
+def _observation(viewer, code, day, release_day, people) -> dict:
+    ended = ended_q(day, release_day)
+    active = Q(opened_on__lte=day) & ~ended
+    released_today = (
+        Q(status=Period.Status.COMPLETED, actual_end=release_day)
+        if release_day > day
+        else Q(status=Period.Status.COMPLETED, actual_end=day)
+    )
+    counts = (
+        Period.objects.visible_to(viewer)
+        .within(code)
+        .aggregate(
+            active=Count("id", filter=active),
+            home=Count("id", filter=active & Q(mode=Period.Mode.HOME)),
+            centralised=Count("id", filter=active & Q(mode=Period.Mode.CENTRALISED)),
+            monitoring=Count("id", filter=active & Q(mode=Period.Mode.MONITORING)),
+            released_total=Count("id", filter=ended & Q(status=Period.Status.COMPLETED)),
+            released_today=Count("id", filter=released_today),
+            opened_today=Count("id", filter=Q(opened_on=day)),
+        )
+    )
+    triage = list_url("observation:triage", area=code)
+    return make_section(
+        _("Under medical observation"),
+        {
+            "active": make_fig(_("Under observation"), counts["active"], people, triage),
+            "home": make_fig(_("At home"), counts["home"], people),
+            "centralised": make_fig(_("Centralised"), counts["centralised"], people),
+            "monitoring": make_fig(_("Health monitoring"), counts["monitoring"], people),
+            "released_total": make_fig(_("Released from observation"), counts["released_total"], people),
+            "released_today": make_fig(_("Released that day"), counts["released_today"], people),
+            "opened_today": make_fig(_("Started observation that day"), counts["opened_today"], people),
+        },
+    )
+
+
+def _alerts(viewer, code, day, start, end, as_of, people) -> dict:
+    alerts = Alert.objects.visible_to(viewer).within(code).filter(opened_at__lt=as_of)
+    counts = alerts.aggregate(
+        open=Count("id", filter=Q(closed_at__isnull=True) | Q(closed_at__gte=as_of)),
+        opened_today=Count("id", filter=Q(opened_at__gte=start)),
+        referred_today=Count("id", filter=Q(referred_at__gte=start, referred_at__lt=end)),
+        referred_total=Count("id", filter=Q(referred_at__lt=as_of)),
+    )
+    overdue = (
+        LabTest.objects.visible_to(viewer)
+        .within(code)
+        .filter(sample_date__lte=day - dt.timedelta(days=TEST_RESULT_DAYS))
+        .filter(Q(result_date__isnull=True, result=LabTest.Result.PENDING) | Q(result_date__gt=day))
+        .count()
+    )
+    return make_section(
+        _("Fever alerts and tests"),
+        {
+            "open": make_fig(
+                _("Fever alerts open"),
+                counts["open"],
+                people,
+                list_url("observation:triage", tab="symptomatic", area=code),
+            ),
+            "opened_today": make_fig(_("Alerts raised that day"), counts["opened_today"], people),
+            "referred_today": make_fig(
+                _("Referred to the fever clinic that day"), counts["referred_today"], people
+            ),
+            "referred_total": make_fig(_("Referred to the fever clinic"), counts["referred_total"], people),
+            "tests_overdue": make_fig(_("Test results overdue"), overdue, people),
+        },
+    )
+
+
+def _cases(viewer, code, day, people) -> dict:
+    latest = ClassificationChange.objects.filter(case=OuterRef("pk"), on__lte=day).order_by("-on", "-id")
+    cases = (
+        Case.objects.visible_to(viewer)
+        .within(code)
+        .filter(person__isnull=False)  # a source case outside the town is not the town's case
+        .annotate(
+            as_of=Subquery(latest.values("classification")[:1]),
+        )
+    )
+    # One row per case (a town has tens, a county hundreds): the classification then is a subquery,
+    # which PostgreSQL will not let an aggregate's filter reach into.
+    counts = dict.fromkeys(
+        [*Case.Classification.values, "cured", "died", "new_confirmed", "changed_today"], 0
+    )
+    rows = cases.annotate(
+        changed_today=Exists(ClassificationChange.objects.filter(case=OuterRef("pk"), on=day))
+    ).values_list("as_of", "outcome", "outcome_on", "confirmed_on", "changed_today")
+    for classification, outcome, outcome_on, confirmed_on, changed_today in rows:
+        if classification:
+            counts[classification] += 1
+            ended = outcome_on is not None and outcome_on <= day
+            counts["cured"] += outcome == Case.Outcome.DISCHARGED and ended
+            counts["died"] += outcome == Case.Outcome.DIED and ended
+            counts["new_confirmed"] += classification == Case.Classification.CONFIRMED and confirmed_on == day
+        counts["changed_today"] += bool(changed_today)
+    in_hospital = (
+        counts["confirmed"] + counts["asymptomatic"] + counts["suspected"] - counts["cured"] - counts["died"]
+    )
+
+    # The counts go up in the report; the list of cases is clinical (health workers, command centre).
+    clinical = has_role(viewer, code, *CASE_ROLES)
+
+    def url(classification):
+        return list_url("cases:list", classification=classification, area=code) if clinical else None
+
+    return make_section(
+        _("Cases"),
+        {
+            "confirmed": make_fig(_("Confirmed"), counts["confirmed"], people, url("confirmed")),
+            "suspected": make_fig(_("Suspected"), counts["suspected"], people, url("suspected")),
+            "asymptomatic": make_fig(_("Asymptomatic"), counts["asymptomatic"], people, url("asymptomatic")),
+            "excluded": make_fig(_("Excluded"), counts["excluded"], people, url("excluded")),
+            "cured": make_fig(_("Cured and discharged"), counts["cured"], people),
+            "died": make_fig(_("Deaths"), counts["died"], people),
+            "in_hospital": make_fig(_("Still in treatment"), max(in_hospital, 0), people),
+            "new_confirmed": make_fig(_("Confirmed that day"), counts["new_confirmed"], people),
+            "changed_today": make_fig(_("New or reclassified that day"), counts["changed_today"], people),
+        },
+    )
+
+
+def _contacts(viewer, code, day, as_of, people) -> tuple[dict, list]:
+    # A contact traced before the tracing was typed in: its observation period says since when.
+    traced = Q(traced_at__lt=as_of) | Q(period__opened_on__lte=day)
+    links = ContactLink.objects.visible_to(viewer).within(code).filter(traced)
+    counts = links.aggregate(
+        close=Count("person", distinct=True, filter=Q(degree=ContactLink.Degree.CLOSE)),
+        secondary=Count("person", distinct=True, filter=Q(degree=ContactLink.Degree.SECONDARY)),
+        became_case=Count("person", distinct=True, filter=Q(contact_case__confirmed_on__lte=day)),
+        traced_today=Count(
+            "id", filter=Q(traced_at__date=day) | Q(period__opened_on=day, traced_at__gte=as_of)
+        ),
+    )
+    placements = Placement.objects.visible_to(viewer).within(code).filter(placed_on__lte=day)
+    inside = Q(left_on__isnull=True) | Q(left_on__gt=day)
+    stays = placements.aggregate(
+        placed=Count("person", distinct=True),
+        in_quarantine=Count("id", filter=inside),
+        released=Count("id", filter=Q(outcome=Placement.Outcome.RELEASED, left_on__lte=day)),
+        released_today=Count("id", filter=Q(outcome=Placement.Outcome.RELEASED, left_on=day)),
+    )
+    release_dates = [
+        {"date": row["end"].isoformat(), "count": row["n"]}
+        for row in placements.filter(inside, period__isnull=False)
+        .values(end=F("period__planned_end"))
+        .annotate(n=Count("id"))
+        .order_by("end")
+    ]
+    sites = list_url("cases:sites")
+    return (
+        make_section(
+            _("Close contacts and quarantine"),
+            {
+                "close": make_fig(_("Close contacts traced"), counts["close"], people),
+                "secondary": make_fig(_("Secondary contacts traced"), counts["secondary"], people),
+                "became_case": make_fig(_("Contacts who became cases"), counts["became_case"], people),
+                "traced_today": make_fig(_("Contacts traced that day"), counts["traced_today"], people),
+                "placed": make_fig(_("Placed in centralised quarantine"), stays["placed"], people),
+                "in_quarantine": make_fig(
+                    _("In centralised quarantine"), stays["in_quarantine"], people, sites
+                ),
+                "released": make_fig(_("Released from centralised quarantine"), stays["released"], people),
+                "released_today": make_fig(_("Released that day"), stays["released_today"], people),
+            },
+        ),
+        release_dates,
+    )

@@ -1,0 +1,88 @@
+"""The command centre's dashboard: today's figures with the change since yesterday, the charts and the
+grid of villages, for one area the viewer picks."""
+
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cordon.reports import dashboard
+
+try:  # the figures module is built alongside; the charts do not wait for it
+    from cordon.reports.figures import area_figures
+except ImportError:  # pragma: no cover
+    area_figures = None
+
+
+class DashboardForm(forms.Form):
+    area = forms.CharField(required=False, max_length=15)
+    date = forms.DateField(label=_("As of"), required=False)
+    days = forms.TypedChoiceField(
+        label=_("Chart period"),
+        coerce=int,
+        required=False,
+        empty_value=30,
+        choices=[(d, _("%(n)s days") % {"n": d}) for d in dashboard.WINDOWS],
+    )
+
+
+def _moments(day, today):
+    """The moment the figures are counted at and the one they are compared with: now and yesterday
+    24:00 for today; that day's 24:00 and the day before's for a past day."""
+    zone = timezone.get_current_timezone()
+    midnight = timezone.make_aware(datetime.combine(day, time.min), zone)
+    if day >= today:
+        return timezone.now(), midnight
+    return midnight + timedelta(days=1), midnight
+
+
+@login_required
+def index(request):
+    """The dashboard of one area: a county (its towns side by side), a town (its villages), a village.
+
+    Who may read it: the command centre (commander, command-centre staff), health workers and viewers,
+    at the areas their roles reach. Village heads, clerks and guards may not, not even for their own
+    village: every figure here links to the list it counts, and those lists (cases, contacts, passes
+    at town level) are the command centre's — a clerk would see counts whose lists refuse them. Their
+    village's figures are on their home page. Such a user gets a 403 (the page exists for everyone);
+    an area outside the viewer's reach, or another town's, gets a 404 like a code that does not exist.
+    """
+    if not dashboard.reaches_dashboard(request.user):
+        raise PermissionDenied(_("The dashboard is for the command centre, health workers and viewers."))
+    form = DashboardForm(request.GET or None)
+    valid = form.is_valid() if form.is_bound else False
+    params = form.cleaned_data if valid else {}
+    areas = dashboard.dashboard_areas(request.user)
+    area = dashboard.dashboard_area(request.user, (request.GET.get("area") or "").strip(), areas)
+    today = timezone.localdate()
+    day = min(params.get("date") or today, today)
+    days = params.get("days") or 30
+    as_of, before = _moments(day, today)
+    groups, releases = [], []
+    if area_figures is not None:
+        now_figures = area_figures(viewer=request.user, area=area, as_of=as_of)
+        groups = dashboard.figures_with_change(
+            now_figures, area_figures(viewer=request.user, area=area, as_of=before)
+        )
+        releases = now_figures.get("release_dates", [])[:7]
+    context = {
+        "form": form,
+        "areas": areas,
+        "area": area,
+        "day": day,
+        "today": today,
+        "is_today": day == today,
+        "days": days,
+        "windows": dashboard.WINDOWS,
+        "as_of": as_of,
+        "groups": groups,
+        "releases": releases,
+        "charts": dashboard.charts(request.user, area, end=day, days=days, today=today),
+        "grid": dashboard.area_grid(request.user, area),
+        "status_labels": dashboard.status_labels(),
+    }
+    return render(request, "reports/dashboard.html", context)
