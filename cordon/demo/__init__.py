@@ -18,6 +18,7 @@ from cordon.core import audit
 from cordon.core.context import source
 from cordon.enterprises import demo as enterprises_demo
 from cordon.forces import demo as forces_demo
+from cordon.lockdowns import demo as lockdowns_demo
 from cordon.observation import demo as observation_demo
 from cordon.operations import demo as operations_demo
 from cordon.people import demo as people_demo
@@ -32,6 +33,8 @@ STEPS = [
     observation_demo.load_observation,
     cases_demo.load_cases,
     forces_demo.load,
+    lockdowns_demo.load,
+    checkpoints_demo.load_passages,
     operations_demo.load,
     enterprises_demo.load,
 ]

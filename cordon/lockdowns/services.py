@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,20 +36,30 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _text = validation.clean_text
 
 
-def active_lockdown(area_code: str) -> Lockdown | None:
-    """The lockdown in force over an area: its own, or one of an area above it (a village sealed
-    covers its grids)."""
+def active_lockdown(area_code: str, *, at: datetime | None = None) -> Lockdown | None:
+    """The lockdown in force over an area (now, or at an earlier moment): its own, or one of an area
+    above it (a village sealed covers its grids)."""
     chain = []
     code = area_code
     while code and codes.level_of(code) not in (codes.TOWN, codes.COUNTY, codes.CITY, codes.PROVINCE):
         chain.append(code)
         code = codes.parent_of(code)
-    now = timezone.now()
+    at = at or timezone.now()
     return (
-        Lockdown.objects.filter(area_id__in=chain, ended_at__isnull=True, starts_at__lte=now)
+        Lockdown.objects.filter(area_id__in=chain, starts_at__lte=at)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=at))
         .order_by("-starts_at")
         .first()
     )
+
+
+def _past(moment: datetime | None, now: datetime, field: str) -> datetime:
+    """A time given for something done earlier: now when not given, never in the future."""
+    if moment is None:
+        return now
+    if moment > now + timedelta(minutes=10):
+        raise ValidationError({field: [_("This time is in the future.")]})
+    return moment
 
 
 @transaction.atomic
@@ -130,11 +141,16 @@ def pass_apply(
     valid_until: datetime,
     reason_detail: str = "",
     urgent_medical: bool = False,
+    applied_at: datetime | None = None,
 ) -> ExitPass:
     """Apply for an exit pass on behalf of residents of a sealed village: for listed reasons, a window
-    of at most seven days, people of that village only."""
+    of at most seven days, people of that village only. ``applied_at`` records an application made
+    earlier on paper (the demo's February 2020, an importer): every rule is then checked as of that
+    moment — the area sealed then, the window not yet over then."""
     require_role(actor, area, *APPLICANTS)
-    lockdown = active_lockdown(area.code)
+    now = timezone.now()
+    applied_at = _past(applied_at, now, "applied_at")
+    lockdown = active_lockdown(area.code, at=applied_at)
     if lockdown is None:
         raise ValidationError(
             {"area": [_("%(area)s is not sealed: no pass is needed.") % {"area": area.name}]}
@@ -163,7 +179,7 @@ def pass_apply(
         raise ValidationError(
             {"valid_until": [_("A pass is valid for at most %(n)s days.") % {"n": MAX_PASS_DAYS}]}
         )
-    if valid_until <= timezone.now():
+    if valid_until <= applied_at:
         raise ValidationError({"valid_until": [_("This window is already over.")]})
     exit_pass = ExitPass(
         area=area,
@@ -175,6 +191,7 @@ def pass_apply(
         valid_until=valid_until,
         urgent_medical=urgent_medical,
         applied_by=actor,
+        created_at=applied_at,
     )
     for _attempt in range(5):
         exit_pass.short_code = _short_code()
@@ -200,11 +217,17 @@ def pass_apply(
 
 
 @transaction.atomic
-def pass_decide(*, actor: User, exit_pass: ExitPass, approve: bool, comment: str = "") -> ExitPass:
+def pass_decide(
+    *, actor: User, exit_pass: ExitPass, approve: bool, comment: str = "", decided_at: datetime | None = None
+) -> ExitPass:
     """The next decision on a pass: the village head's first, then the town leader's. An urgent medical
     exit is valid on the village head's approval alone and waits for the town's review; a town that
-    rejects it on review revokes it. Nobody decides on a pass they applied for."""
+    rejects it on review revokes it. Nobody decides on a pass they applied for. ``decided_at`` records
+    a decision taken earlier (on paper, by phone): not in the future, not before the application."""
     exit_pass = ExitPass.objects.select_for_update().get(pk=exit_pass.pk)
+    decided_at = _past(decided_at, timezone.now(), "decided_at")
+    if decided_at < exit_pass.created_at:
+        raise ValidationError({"decided_at": [_("A decision comes after the application.")]})
     comment = _text(comment, "comment", 200)
     if exit_pass.status == ExitPass.Status.PENDING_VILLAGE:
         level = PassDecision.Level.VILLAGE
@@ -223,7 +246,7 @@ def pass_decide(*, actor: User, exit_pass: ExitPass, approve: bool, comment: str
     try:
         with transaction.atomic():
             PassDecision.objects.create(
-                exit_pass=exit_pass, level=level, approved=approve, comment=comment, by=actor
+                exit_pass=exit_pass, level=level, approved=approve, comment=comment, by=actor, at=decided_at
             )
     except IntegrityError:
         raise ValidationError(_("Someone decided on this pass a moment ago.")) from None
@@ -242,7 +265,7 @@ def pass_decide(*, actor: User, exit_pass: ExitPass, approve: bool, comment: str
             exit_pass.status = ExitPass.Status.APPROVED
         elif exit_pass.status == ExitPass.Status.APPROVED:  # an urgent exit rejected on review
             exit_pass.status = ExitPass.Status.REVOKED
-            exit_pass.revoked_at = timezone.now()
+            exit_pass.revoked_at = decided_at
             exit_pass.revoke_reason = comment
             exit_pass.token_version += 1
         else:
@@ -325,8 +348,11 @@ STATE_LABELS = {
 }
 
 
-def pass_check(*, actor: User, checkpoint: Checkpoint, token: str = "", short_code: str = "") -> PassCheck:
-    """Check a card at a gate, by its scanned token (the signature first) or its short code."""
+def pass_check(
+    *, actor: User, checkpoint: Checkpoint, token: str = "", short_code: str = "", at: datetime | None = None
+) -> PassCheck:
+    """Check a card at a gate, by its scanned token (the signature first) or its short code — now, or
+    as of an earlier moment (a use at the gate recorded later: the demo's February 2020)."""
     from cordon.checkpoints.services_passages import GUARDS
 
     require_role(actor, checkpoint.area_id, *GUARDS)
@@ -345,7 +371,7 @@ def pass_check(*, actor: User, checkpoint: Checkpoint, token: str = "", short_co
     if exit_pass is None:
         return PassCheck("unknown")
     hints = tuple(identity_hint(p) for p in exit_pass.people.order_by("id"))
-    now = timezone.now()
+    now = _past(at, timezone.now(), "at")
     if exit_pass.status == ExitPass.Status.REVOKED:
         state = "revoked"
     elif exit_pass.status != ExitPass.Status.APPROVED:

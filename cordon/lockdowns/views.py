@@ -75,7 +75,13 @@ def _village_choices(user, roles) -> list[tuple[str, str]]:
 
 @login_required
 def lockdown_list(request):
-    lockdowns = list(Lockdown.objects.visible_to(request.user).select_related("area")[:200])
+    lockdowns = Lockdown.objects.visible_to(request.user).select_related("area")
+    area = request.GET.get("area", "")
+    if area:  # the dashboard's "areas sealed" opens this list for its area, seals in force only
+        lockdowns = lockdowns.within(area)
+    if request.GET.get("sealed") == "1":
+        lockdowns = lockdowns.filter(ended_at__isnull=True, starts_at__lte=timezone.now())
+    lockdowns = list(lockdowns[:200])
     can_seal = has_role_anywhere(request.user, *services.SEALERS)
     form = None
     if can_seal:

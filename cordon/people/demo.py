@@ -70,6 +70,8 @@ def load_people(operator, data, log) -> None:
         person = _person(rng, index)
         person["address"] = f"{village.name}{rng.choice('东西南北')}街{rng.randrange(1, 60)}号"
         day = date(2020, 1, 12) + timedelta(days=rng.randrange(0, 28))
+        if index < 51:  # the Hubei arrivals: in by 7 February, so all are out of observation by the 21st
+            day = min(day, date(2020, 2, 7))
         means = rng.choice(MEANS)
         arrival = {
             "origin_text": origin,
