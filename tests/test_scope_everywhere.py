@@ -186,9 +186,10 @@ def _field_apps_listed(kind: str, world) -> dict:
     from cordon.enterprises.tests import scope as enterprises
     from cordon.forces.tests import scope as forces
     from cordon.operations.tests import scope as operations
+    from cordon.reports.tests import scope as reports
 
     listed = {}
-    for module in (forces, operations, enterprises):
+    for module in (forces, operations, enterprises, reports):
         listed.update(getattr(module, kind)(world))
     return listed
 

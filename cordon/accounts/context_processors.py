@@ -4,14 +4,22 @@ from django.utils.translation import gettext_lazy as _
 from cordon.accounts.models import Role
 from cordon.accounts.scope import has_role_anywhere
 
+# Who reads the command centre's dashboard and daily report (the pages check again, each its own rule).
+COMMAND_READERS = (Role.COMMANDER, Role.COMMAND_STAFF, Role.HEALTH_WORKER, Role.VIEWER)
+
 
 def navigation(request):
     """The menu a user sees, by role. Showing a link grants nothing: every page checks again."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [
-        ("home", reverse("home"), _("Home")),
+    items = [("home", reverse("home"), _("Home"))]
+    if has_role_anywhere(user, *COMMAND_READERS):
+        items += [
+            ("dashboard", reverse("dashboard:index"), _("Dashboard")),
+            ("daily", reverse("reports:daily"), _("Daily report")),
+        ]
+    items += [
         ("people", reverse("people:search"), _("People")),
         ("ledgers", reverse("people:ledger"), _("Ledgers")),
         ("observation", reverse("observation:triage"), _("Observation")),
@@ -50,6 +58,8 @@ def _section_of(path: str) -> str:
         ("/operations/", "operations"),
         ("/enterprises/", "enterprises"),
         ("/forces/", "forces"),
+        ("/dashboard/", "dashboard"),
+        ("/reports/", "daily"),
         ("/audit/", "audit"),
     ):
         if path.startswith(prefix):

@@ -99,6 +99,10 @@ ACTION_LABELS = {
     "reopening.decide": _("Reopening application decided"),
     "inspection.record": _("Inspection recorded"),
     "finding.rectify": _("Finding rectified"),
+    "report.generate": _("Daily report generated"),
+    "report.remarks": _("Daily report remarks saved"),
+    "report.send": _("Daily report sent"),
+    "report.correct": _("Daily report corrected (new version)"),
 }
 
 # Never written to the trail, whatever a service passes.

@@ -315,8 +315,9 @@ def _world_extensions():
     from cordon.enterprises.testing import extend_world as enterprises
     from cordon.forces.testing import extend_world as forces
     from cordon.operations.testing import extend_world as operations
+    from cordon.reports.testing import extend_world as reports
 
-    return (forces, operations, enterprises)
+    return (forces, operations, enterprises, reports)
 
 
 @pytest.fixture

@@ -204,13 +204,13 @@ def move_status(*, actor: User, enterprise: Enterprise, to: str, reason: str = "
         return
     enterprise.status = to
     enterprise.save(update_fields=["status"])
+    # The history is read by date (the daily report's figures for a past day): a move is never dated
+    # before the move it follows, or the history would end on an older status than the record holds.
+    at = at or timezone.now()
+    last = StatusChange.objects.filter(enterprise=enterprise).order_by("-at").values_list("at", flat=True)
+    at = max(at, last.first() or at)
     StatusChange.objects.create(
-        enterprise=enterprise,
-        from_status=before,
-        to_status=to,
-        by=actor,
-        at=at or timezone.now(),
-        reason=reason[:300],
+        enterprise=enterprise, from_status=before, to_status=to, by=actor, at=at, reason=reason[:300]
     )
     audit.record(
         actor=actor,
