@@ -44,4 +44,4 @@ def test_the_command_centre_generates_remarks_and_sends(live_world, page_at):
     expect(page.locator(".report-remarks")).to_contain_text("四间房村继续封闭管理。")
     assert fits_width(page)
     screenshot(page, "daily-report-sent-390")
-    assert DailyReport.objects.get().is_sent
+    assert DailyReport.objects.get(area_id="131081103000", day="2020-02-21").is_sent
