@@ -333,6 +333,8 @@ def disinfection_for_homes(*, actor: User, case, data: dict, team=None) -> dict:
     A home that already has a task from this case is left as it is, so running it again after more
     contacts were traced adds only the new homes. Returns {"created", "existing", "without_address"}."""
     require_role(actor, case.area_id, *FROM_CASE)
+    # The case locked first: two requests at once for one case make its homes' tasks once.
+    type(case).objects.select_for_update().filter(pk=case.pk).first()
     homes, homeless = homes_of_case(case, actor)
     if not homes:
         raise ValidationError(_("Neither the case nor its contacts have a home address on record."))
