@@ -412,11 +412,16 @@ def resent_ledger_rows(count: int, *, seed: int = 2020, changed_phone_share: flo
 # --- loading people straight into the tables ---------------------------------------------------------
 
 
-def load_people(generator: Generator, count: int, *, actor_id: int, chunk: int = 20_000) -> dict:
+def load_people(
+    generator: Generator, count: int, *, actor_id: int, chunk: int = 20_000, arrival_share: float = 1.0
+) -> dict:
     """Insert ``count`` people, each with one arrival, through the database's raw bulk path
     (executemany on SQLite, COPY on PostgreSQL): a million rows in minutes, where the ORM takes an
     hour. The derived columns are filled as Cordon fills them (pinyin keys, reversed number, the
-    arrival's category by the deployment's rules). Returns counts per category."""
+    arrival's category by the deployment's rules). Returns counts per category of the arrivals.
+
+    ``arrival_share`` below 1 gives only that share of the people an arrival (evenly spread): the
+    rest are residents the ledger never listed."""
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -446,16 +451,13 @@ def load_people(generator: Generator, count: int, *, actor_id: int, chunk: int =
     done = 0
     while done < count:
         people, arrivals = [], []
-        for _ in range(min(chunk, count - done)):
+        for i in range(done, done + min(chunk, count - done)):
             p = generator.person()
+            arrives = arrival_share >= 1 or int((i + 1) * arrival_share) > int(i * arrival_share)
             if p.origin_text not in codes:
                 origin = resolve_origin(p.origin_text)
                 codes[p.origin_text] = origin.code if origin else ""
             origin_code = codes[p.origin_text]
-            category = classify(
-                categories, origin_code=origin_code, area_code=p.village_code, arrival_date=p.arrival_date
-            ).code
-            by_category[category] = by_category.get(category, 0) + 1
             pinyin, initials = name_keys(p.name)
             people.append(
                 (
@@ -480,6 +482,13 @@ def load_people(generator: Generator, count: int, *, actor_id: int, chunk: int =
                     actor_id,
                 )
             )
+            if not arrives:
+                next_id += 1
+                continue
+            category = classify(
+                categories, origin_code=origin_code, area_code=p.village_code, arrival_date=p.arrival_date
+            ).code
+            by_category[category] = by_category.get(category, 0) + 1
             arrivals.append(
                 (
                     next_id,

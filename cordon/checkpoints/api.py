@@ -177,6 +177,7 @@ class CountsOut(Schema):
     turned_back: int
     referred: int
     fever: int
+    vehicles: int
 
 
 def _guarded(request, checkpoint_id: int) -> Checkpoint:

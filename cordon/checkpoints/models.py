@@ -215,10 +215,11 @@ class PassageDayCount(models.Model):
     turned_back = models.PositiveIntegerField(default=0)
     referred = models.PositiveIntegerField(default=0)
     fever = models.PositiveIntegerField(default=0)
+    vehicles = models.PositiveIntegerField(default=0)  # the rest of the total are people on foot
 
     objects = PassageQuerySet.as_manager()
 
-    FIGURES = ("total", "came_in", "went_out", "turned_back", "referred", "fever")
+    FIGURES = ("total", "came_in", "went_out", "turned_back", "referred", "fever", "vehicles")
 
     class Meta:
         constraints = [

@@ -32,6 +32,7 @@ def count_passage(passage: Passage) -> None:
         int(passage.decision == Passage.Decision.TURNED_BACK),
         int(passage.decision == Passage.Decision.REFERRED),
         int(passage.fever),
+        int(passage.subject == Passage.Subject.VEHICLE),
     )
     day = connection.ops.adapt_datefield_value(passage.day)
     with connection.cursor() as cursor:
@@ -73,6 +74,7 @@ def passage_counts_rebuild(*, start: date | None = None, end: date | None = None
             f"SUM(CASE WHEN {_q('decision')} = 'turned_back' THEN 1 ELSE 0 END)",
             f"SUM(CASE WHEN {_q('decision')} = 'referred' THEN 1 ELSE 0 END)",
             f"SUM(CASE WHEN {_q('fever')} THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN {_q('subject')} = 'vehicle' THEN 1 ELSE 0 END)",
         )
     )
     columns = ", ".join(_q(c) for c in ("checkpoint_id", "area_id", "day", *_FIGURES))

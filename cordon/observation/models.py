@@ -191,6 +191,22 @@ class Period(models.Model):
                 ],
                 name="period_triage_end_idx",
             ),
+            # The daily report's and the dashboard's counts over a town's or a county's periods, of
+            # any status, as of a day: every column they read, so the wide rows are never visited.
+            models.Index(
+                fields=[
+                    "area",
+                    "opened_on",
+                    "actual_end",
+                    "status",
+                    "mode",
+                    "reason",
+                    "arrival",
+                    "person",
+                    "id",
+                ],
+                name="period_report_idx",
+            ),
             # Fever or symptoms, the latest first: the 1% with an open alert, sorted at once.
             models.Index(
                 fields=["status", "area", "last_checked_at"],

@@ -4,13 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def count_existing(apps, schema_editor):
-    """Count the passages logged before the roll-up existed (the same recount as ``rebuild``)."""
-    from cordon.checkpoints.services_counts import passage_counts_rebuild
-
-    passage_counts_rebuild()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0004_counsellor_role"),
@@ -65,5 +58,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(count_existing, migrations.RunPython.noop),
     ]

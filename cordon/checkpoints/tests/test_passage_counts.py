@@ -33,6 +33,7 @@ def counted_from_passages():
         turned_back=Count("pk", filter=Q(decision="turned_back")),
         referred=Count("pk", filter=Q(decision="referred")),
         fever=Count("pk", filter=Q(fever=True)),
+        vehicles=Count("pk", filter=Q(subject="vehicle")),
     )
     return sorted((r["checkpoint_id"], r["day"], *(r[f] for f in PassageDayCount.FIGURES)) for r in rows)
 
@@ -48,6 +49,7 @@ def test_each_passage_is_counted_on_its_checkpoints_day(world):
     log(world, decision="turned_back", reason="无通行证")
     log(world, direction="out", decision="referred", reason="发热转诊", temperature="38.0")
     log(world, checkpoint=world.grid_gate)
+    log(world, checkpoint=world.grid_gate, subject="vehicle", plate="冀R12345", name="")
     counts = selectors.day_counts(world.sjf_gate, timezone.localdate())
     assert counts == {
         "total": 4,
@@ -56,8 +58,17 @@ def test_each_passage_is_counted_on_its_checkpoints_day(world):
         "turned_back": 1,
         "referred": 1,
         "fever": 2,
+        "vehicles": 0,
     }
-    assert selectors.day_counts(world.grid_gate, timezone.localdate())["total"] == 1
+    assert selectors.day_counts(world.grid_gate, timezone.localdate()) | {} == {
+        "total": 2,
+        "came_in": 2,
+        "went_out": 0,
+        "turned_back": 0,
+        "referred": 0,
+        "fever": 0,
+        "vehicles": 1,
+    }
     assert the_roll_up() == counted_from_passages()
 
 
