@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from cordon.accounts.models import Role, User
 from cordon.accounts.scope import has_role, require_role
 from cordon.core import audit
+from cordon.core.pictures import picture_type
 from cordon.enterprises import checklist
 from cordon.enterprises.models import Enterprise, Finding, Inspection
 from cordon.enterprises.services import DECIDERS, EARLIEST, move_status
@@ -33,12 +34,6 @@ INSPECTORS = (Role.COMMANDER, Role.COMMAND_STAFF, Role.FIELD_TEAM, Role.HEALTH_W
 MAX_FINDINGS = 20
 MAX_PHOTO_BYTES = 3 * 1024 * 1024
 MAX_DEADLINE_DAYS = 90
-# The photo types a phone's camera gives, recognised by their first bytes (never by the name sent).
-PHOTO_TYPES = (
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"RIFF", "image/webp"),
-)
 
 
 @dataclass
@@ -53,9 +48,9 @@ def photo_type(data: bytes, field: str = "photo") -> str:
     """The content type of an uploaded photo, or a ValidationError: JPEG, PNG or WebP, at most 3 MB."""
     if len(data) > MAX_PHOTO_BYTES:
         raise ValidationError({field: [_("The photo is larger than 3 MB.")]})
-    for magic, kind in PHOTO_TYPES:
-        if data.startswith(magic) and (kind != "image/webp" or data[8:12] == b"WEBP"):
-            return kind
+    kind = picture_type(data[:12])
+    if kind is not None:
+        return kind[0]
     raise ValidationError({field: [_("Send a photo (JPEG, PNG or WebP).")]})
 
 

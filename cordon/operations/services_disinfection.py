@@ -21,6 +21,7 @@ from cordon.accounts import codes
 from cordon.accounts.models import Area, Role, User
 from cordon.accounts.scope import has_role, require_role
 from cordon.core import audit
+from cordon.core.pictures import picture_type
 from cordon.operations import services_common as check
 from cordon.operations.models import DisinfectionRound, DisinfectionTask
 
@@ -39,7 +40,6 @@ MAX_CONCENTRATION = {
     DisinfectionTask.Unit.PPM: Decimal("50000"),
 }
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF")  # JPEG, PNG, WebP (RIFF…WEBP)
 
 FIELDS = (
     "kind",
@@ -182,17 +182,6 @@ def task_create(
     return task, True
 
 
-def photo_type(head: bytes) -> tuple[str, str] | None:
-    """(content type, extension) of a picture from its first 12 bytes: JPEG, PNG or WebP, else None."""
-    if head.startswith(PHOTO_SIGNATURES[0]):
-        return "image/jpeg", "jpg"
-    if head.startswith(PHOTO_SIGNATURES[1]):
-        return "image/png", "png"
-    if head.startswith(PHOTO_SIGNATURES[2]) and head[8:12] == b"WEBP":
-        return "image/webp", "webp"
-    return None
-
-
 def _check_photo(photo) -> None:
     """A JPEG, PNG or WebP of at most 5 MB, by its bytes; stored under a name of our own with the
     extension of what it is (the sender's file name is never used to serve it)."""
@@ -200,7 +189,7 @@ def _check_photo(photo) -> None:
         return
     if photo.size > PHOTO_MAX_BYTES:
         raise ValidationError({"photo": [_("The photo is larger than 5 MB.")]})
-    kind = photo_type(photo.read(12))
+    kind = picture_type(photo.read(12))
     photo.seek(0)
     if kind is None:
         raise ValidationError({"photo": [_("The photo must be a JPEG, PNG or WebP picture.")]})

@@ -17,6 +17,7 @@ from cordon.accounts.selectors import area_choices
 from cordon.cases.models import Case
 from cordon.cases.services import CASE_ROLES
 from cordon.core.forms import add_service_errors
+from cordon.core.pictures import picture_type
 from cordon.forces.models import Team
 from cordon.operations import exports, services_counselling, services_disinfection, services_notices
 from cordon.operations.forms import RoundForm, ScheduleForm, TaskForm
@@ -245,7 +246,7 @@ def round_photo(request, pk: int, round_pk: int):
         photo = round_.photo.open("rb")
     except OSError as exc:
         raise Http404 from exc
-    kind = services_disinfection.photo_type(photo.read(12))
+    kind = picture_type(photo.read(12))
     photo.seek(0)
     if kind is None:
         raise Http404
