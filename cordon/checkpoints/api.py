@@ -181,7 +181,7 @@ class CountsOut(Schema):
 
 
 def _guarded(request, checkpoint_id: int) -> Checkpoint:
-    return get_visible_or_404(Checkpoint.objects, request.user, pk=checkpoint_id)
+    return selectors.checkpoint_for_passages(request.user, checkpoint_id)
 
 
 @router.post(

@@ -1,0 +1,57 @@
+"""Rows read by statements written once per process, for the few hot paths where having the ORM build
+a query costs more than running it: a passage at a checkpoint reads the checkpoint, and the person
+with every fact behind the gate's flags, for each of hundreds of passages a second.
+
+The SQL comes from the ORM or the model's metadata, written once; ``first_instance`` turns the row
+into a model instance as the ORM would (the database's converters applied: SQLite answers dates as
+text), without the per-row machinery of ``Model.objects.raw``. Columns that are no field of the model
+(annotations) are set on the instance as the database answered them.
+"""
+
+import functools
+
+from django.db import connection
+
+
+def first_instance(model, sql: str, params: list):
+    """The first row of ``sql`` as a ``model`` instance, or None when there is none."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        columns = tuple(column[0] for column in cursor.description)
+    fields, extras = _plan(model, columns, connection.vendor)
+    values = [None] * len(model._meta.concrete_fields)
+    for index, position, converters in fields:
+        value = row[index]
+        for converter in converters:
+            value = converter(value, None, connection)
+        values[position] = value
+    instance = model.from_db(connection.alias, None, values)
+    for index, name in extras:
+        setattr(instance, name, row[index])
+    return instance
+
+
+@functools.cache
+def _plan(model, columns: tuple[str, ...], vendor: str):
+    """For each column: the model field it fills (its place and the converters its value needs), or
+    the name of the annotation it is. Every concrete field must be among the columns."""
+    meta = model._meta
+    by_column = {field.column: (position, field) for position, field in enumerate(meta.concrete_fields)}
+    fields, extras = [], []
+    for index, column in enumerate(columns):
+        if column in by_column:
+            position, field = by_column[column]
+            expression = field.get_col(meta.db_table)
+            converters = [
+                *connection.ops.get_db_converters(expression),
+                *expression.get_db_converters(connection),
+            ]
+            fields.append((index, position, tuple(converters)))
+        else:
+            extras.append((index, column))
+    if len(fields) != len(by_column):
+        raise ValueError(f"the statement does not read every field of {meta.label}")
+    return tuple(fields), tuple(extras)

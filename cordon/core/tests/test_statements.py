@@ -1,0 +1,27 @@
+"""A row read by a statement written once is the instance the ORM would have made."""
+
+import pytest
+
+from cordon.checkpoints.models import Checkpoint
+from cordon.core.statements import first_instance
+from cordon.people.models import Person
+
+# Table names are the models' own; ruff's S608 reads any f-string SQL as a possible injection.
+PEOPLE, CHECKPOINTS = Person._meta.db_table, Checkpoint._meta.db_table
+
+
+def test_every_field_converted_as_the_orm_does_and_annotations_kept(world):
+    person = Person.objects.get(pk=world.yin.pk)
+    sql = f'SELECT *, 1 + 1 AS "two" FROM "{PEOPLE}" WHERE "id" = %s'  # noqa: S608
+    read = first_instance(Person, sql, [person.pk])
+    assert type(read) is Person and read.pk == person.pk and read.two == 2
+    for field in Person._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(person, field.attname), field.name
+    assert read.birth_date == person.birth_date and not read._state.adding
+
+
+def test_no_row_is_none_and_a_statement_missing_a_field_is_refused(world):
+    assert first_instance(Checkpoint, f'SELECT * FROM "{CHECKPOINTS}" WHERE "id" = %s', [0]) is None  # noqa: S608
+    partial = f'SELECT "id", "name" FROM "{CHECKPOINTS}" WHERE "id" = %s'  # noqa: S608
+    with pytest.raises(ValueError, match="every field"):
+        first_instance(Checkpoint, partial, [world.sjf_gate.pk])
