@@ -25,6 +25,12 @@ def _q(name: str) -> str:
 
 def count_passage(passage: Passage) -> None:
     """Add one new passage to its checkpoint's row for its day (created at the first passage)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_upsert_sql(connection.vendor), count_params(passage))
+
+
+def count_params(passage: Passage) -> list:
+    """The upsert's values for ``passage``: its checkpoint, area and day, then one per figure."""
     figures = (
         1,
         int(passage.direction == Passage.Direction.IN),
@@ -35,10 +41,7 @@ def count_passage(passage: Passage) -> None:
         int(passage.subject == Passage.Subject.VEHICLE),
     )
     day = connection.ops.adapt_datefield_value(passage.day)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _upsert_sql(connection.vendor), [passage.checkpoint_id, passage.area_id, day, *figures]
-        )
+    return [passage.checkpoint_id, passage.area_id, day, *figures]
 
 
 @functools.cache
@@ -50,6 +53,14 @@ def _upsert_sql(vendor: str) -> str:
         f"INSERT INTO {_q(_TABLE)} ({columns}) VALUES ({', '.join(['%s'] * (3 + len(_FIGURES)))}) "  # noqa: S608 — names are ours, values are parameters
         f"ON CONFLICT ({_q('checkpoint_id')}, {_q('day')}) DO UPDATE SET {added}"
     )
+
+
+def insert_and_count_sql(insert_returning_id: str) -> str:
+    """PostgreSQL: a passage's INSERT (… RETURNING id) and its upsert as one statement, whose
+    parameters are the insert's then ``count_params``: both writes commit together, or neither (a
+    retried entry refused by its unique client id counts nothing), with no transaction to open and
+    close around them. SQLite has no writes inside WITH; there the two run in one transaction."""
+    return f"WITH new AS ({insert_returning_id}), counted AS ({_upsert_sql('postgresql')}) SELECT id FROM new"  # noqa: S608 — our own statements
 
 
 @transaction.atomic

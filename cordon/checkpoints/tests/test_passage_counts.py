@@ -131,3 +131,17 @@ def test_the_town_table_reads_the_roll_up_in_two_queries(world, django_assert_nu
     mine = selectors.counts_by_day_and_checkpoint(world.other_clerk, "", today, today)
     assert [row["checkpoint"] for row in mine.rows] == [world.xw_gate]
     assert not selectors.counts_by_day_and_checkpoint(world.neighbour, "", today, today).rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_passage_and_its_count_commit_together_and_a_retry_counts_nothing(world):
+    """The production path (autocommit; on PostgreSQL the insert and the count are one statement, on
+    SQLite one transaction): committed with its count, and a retry refused by the unique client id
+    leaves the count as it was and no transaction broken."""
+    first, created = log(world, client_id="auto-1", temperature="38.1")
+    again, created_again = log(world, client_id="auto-1", direction="out")
+    assert created and not created_again and again.pk == first.pk
+    log(world, client_id="auto-2", direction="out")
+    counts = PassageDayCount.objects.get(checkpoint=world.sjf_gate, day=first.day)
+    assert (counts.total, counts.came_in, counts.went_out, counts.fever) == (2, 1, 1, 1)
+    assert counted_from_passages() == [(world.sjf_gate.pk, first.day, 2, 1, 1, 0, 0, 1, 0)]

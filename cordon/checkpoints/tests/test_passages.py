@@ -133,3 +133,33 @@ def test_a_vehicle_with_its_people_on_board(world):
     )
     assert passage.plate == "冀R12345" and passage.flags == ["under_observation", "fever"]
     assert [o.person_id for o in passage.occupants.all()] == [None, world.yin.pk]
+
+
+def test_an_entry_received_in_the_past_is_checked_and_flagged_as_of_then(world):
+    """The demo replays February 2020 through the service: the age limit, and the seal and pass in
+    force, are those of the moment the entry was received, not of today."""
+    from cordon.lockdowns import services as lockdowns
+
+    sealed_at = timezone.localtime() - timedelta(days=30)
+    lockdowns.lockdown_seal(actor=world.commander, area=world.sjf, starts_at=sealed_at)
+    number = world.yin.document_number
+    for received, flagged in (
+        (sealed_at - timedelta(hours=1), False),
+        (sealed_at + timedelta(hours=1), True),
+    ):
+        passage, _created = passages.passage_record(
+            actor=world.guard,
+            checkpoint=world.sjf_gate,
+            data=entry(direction="out", document_number=number, occurred_at=received - timedelta(minutes=2)),
+            received_at=received,
+        )
+        assert passage.occurred_at == received - timedelta(minutes=2)
+        assert passage.created_at == received and ("sealed_no_pass" in passage.flags) is flagged
+    with pytest.raises(ValidationError) as refused:
+        passages.passage_record(
+            actor=world.guard,
+            checkpoint=world.sjf_gate,
+            data=entry(name="甲", occurred_at=(sealed_at - timedelta(days=8)).isoformat()),
+            received_at=sealed_at,
+        )
+    assert "occurred_at" in refused.value.message_dict
