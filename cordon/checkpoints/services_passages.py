@@ -35,6 +35,10 @@ OFFLINE_LIMIT = timedelta(days=7)
 CLOCK_SKEW = timedelta(minutes=10)
 MAX_BATCH = 500
 MAX_OCCUPANTS = 60
+# The choices, as sets made once (an enum's ``values`` builds a new list at each call).
+_DIRECTIONS = frozenset(Passage.Direction.values)
+_SUBJECTS = frozenset(Passage.Subject.values)
+_DECISIONS = frozenset(Passage.Decision.values)
 
 FLAG_LABELS = {
     "under_observation": gettext_lazy("Under medical observation"),
@@ -216,13 +220,13 @@ def _clean(checkpoint: Checkpoint, data: dict, now: datetime) -> tuple[dict, lis
             return None
 
     direction = data.get("direction")
-    if direction not in Passage.Direction.values:
+    if direction not in _DIRECTIONS:
         errors["direction"] = [_("Choose in or out.")]
     subject = data.get("subject") or Passage.Subject.PERSON
-    if subject not in Passage.Subject.values:
+    if subject not in _SUBJECTS:
         errors["subject"] = [_("Choose a person or a vehicle.")]
     decision = data.get("decision")
-    if decision not in Passage.Decision.values:
+    if decision not in _DECISIONS:
         errors["decision"] = [_("Choose the decision: allowed, turned back or referred.")]
     cleaned = {
         "direction": direction,
