@@ -8,6 +8,12 @@ roll-up, disinfection rounds planned/done, enterprise status changes); a later r
 date never changes an earlier day. Everything is counted through the viewer's scope, in a fixed
 number of aggregate queries (``QUERIES``) however large the area.
 
+Each section is written once, in two halves: ``_<section>_counts`` says what to count at a moment
+(queries described, run by ``figures_parts.count``), ``_<section>`` makes an area's figures (labels,
+units, links) from those counts. So the same queries count a county's towns side by side and the
+county itself (``figures_with_parts``, the report's columns), or one area at two moments
+(``figures_at``, the dashboard's now and yesterday), and every answer is the area's ``area_figures``.
+
 Standing resources whose records carry no start date of their own are counted as they stand:
 checkpoints (kind and opening hours) and personnel (active). Teams count from the day they were
 created or their first member joined, whichever is earlier.
@@ -79,7 +85,7 @@ from cordon.observation.models import Alert, LabTest, Period
 from cordon.people.models import Arrival, RiskCategory
 from cordon.reports import figures_field as field
 from cordon.reports.figures_field import list_url, make_fig, make_section, number
-from cordon.reports.figures_parts import Parts, merge, whole
+from cordon.reports.figures_parts import Listing, Parts, Tally, count, whole
 
 # The ledger categories that make up "湖北旅居史" (the default ledgers' codes; a deployment that
 # renames its categories keeps these two codes for Wuhan and the rest of Hubei).
@@ -93,6 +99,8 @@ QUERIES = 21  # once the viewer's roles are cached (the first read of a request 
 # ``figures_with_parts`` for an area and the areas below it: the same queries grouped by part, and
 # those whose counts do not add up over the parts (distinct people) once more over the whole.
 QUERIES_WITH_PARTS = QUERIES + 4
+# ``figures_at`` for two moments: the queries shared, but the enterprises' (their status then).
+QUERIES_AT_TWO_MOMENTS = QUERIES + 1
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -138,40 +146,52 @@ def figures_with_parts(
     towns), from one pass of grouped queries (``QUERIES_WITH_PARTS``) whatever the number of parts.
     Each part's figures are exactly its own ``area_figures``; the area's are the sum over all its
     rows (its own level's and those of parts not asked for included), exact where a sum is not."""
-    moment = Moment.at(as_of)
     lengths = {len(codes.prefix_of(part.code)) for part in parts}
     if len(lengths) > 1:  # areas of two levels below (a city's counties and its own towns)
-        columns = [figures_with_parts(viewer=viewer, area=part, as_of=as_of)[0] for part in parts]
-        return figures_with_parts(viewer=viewer, area=area, as_of=as_of)[0], columns
-    grouping = Parts(lengths.pop() if lengths else None)
-    counts, names = _counts(viewer, area.code, moment, grouping)
-    figures = _figures(viewer, area, moment, {key: whole(c) for key, c in counts.items()}, names)
-    columns = [
-        _figures(
-            viewer, part, moment, {key: c.get(grouping.of(part.code), {}) for key, c in counts.items()}, names
-        )
-        for part in parts
-    ]
-    return figures, columns
+        columns = [area_figures(viewer=viewer, area=part, as_of=as_of) for part in parts]
+        return area_figures(viewer=viewer, area=area, as_of=as_of), columns
+    return _compute(viewer, area, [as_of], parts, Parts(lengths.pop() if lengths else None))[0]
 
 
-def _counts(viewer, code: str, m: Moment, parts: Parts) -> tuple[dict[str, dict[str, dict]], dict]:
-    """Every section's raw counts, ``{section: {part: {name: number}}}``, and the ledger categories."""
+def figures_at(*, viewer, area: Area, moments: Sequence[dt.datetime]) -> list[dict]:
+    """``area_figures`` of ``area`` at each of ``moments`` (the dashboard's now and yesterday 24:00),
+    from the same queries: ``QUERIES_AT_TWO_MOMENTS`` for two."""
+    return [figures for figures, _columns in _compute(viewer, area, moments, (), Parts())]
+
+
+def _compute(viewer, area: Area, moments, parts: Sequence[Area], grouping: Parts) -> list[tuple[dict, list]]:
+    """Per moment, ``area``'s figures and those of each of ``parts`` (counted as ``grouping`` says)."""
+    at = [Moment.at(as_of) for as_of in moments]
     names = {c.code: c.name for c in RiskCategory.objects.order_by("priority", "code")}
-    counts = {
-        "screening": _screening_counts(viewer, code, m, parts),
-        "observation": _observation_counts(viewer, code, m, parts),
-        "alerts": _alerts_counts(viewer, code, m, parts),
-        "cases": _cases_counts(viewer, code, m, parts),
-        "contacts": _contacts_counts(viewer, code, m, parts),
-        "lockdowns": field.lockdowns_counts(viewer, code, m, parts),
-        "checkpoints": field.checkpoints_counts(viewer, code, m, parts),
-        "teams": field.teams_counts(viewer, code, m, parts),
-        "disinfection": field.disinfection_counts(viewer, code, m, parts),
-        "forces": field.forces_counts(viewer, code, parts),
-        "enterprises": field.enterprises_counts(viewer, code, m, parts),
+    sections = {
+        "screening": _screening_counts,
+        "observation": _observation_counts,
+        "alerts": _alerts_counts,
+        "cases": _cases_counts,
+        "contacts": _contacts_counts,
+        "lockdowns": field.lockdowns_counts,
+        "checkpoints": field.checkpoints_counts,
+        "teams": field.teams_counts,
+        "disinfection": field.disinfection_counts,
+        "forces": field.forces_counts,
+        "enterprises": field.enterprises_counts,
     }
-    return counts, names
+    # {section: [{part: counts} per moment]}
+    counts = {
+        key: count([plan(viewer, area.code, m) for m in at], grouping) for key, plan in sections.items()
+    }
+    answers = []
+    for i, m in enumerate(at):
+        raw = {key: c[i] for key, c in counts.items()}
+        figures = _figures(viewer, area, m, {key: whole(c) for key, c in raw.items()}, names)
+        columns = [
+            _figures(
+                viewer, part, m, {key: c.get(grouping.of(part.code), {}) for key, c in raw.items()}, names
+            )
+            for part in parts
+        ]
+        answers.append((figures, columns))
+    return answers
 
 
 def _figures(viewer, area: Area, m: Moment, raw: dict[str, dict], names: dict) -> dict:
@@ -224,33 +244,43 @@ def value(figures: dict, path: str):
     return figures["sections"][section]["figures"][key]["value"]
 
 
-def _screening_counts(viewer, code, m: Moment, parts: Parts) -> dict:
-    arrivals = Arrival.objects.visible_to(viewer).within(code).filter(arrival_date__lte=m.day)
-    # Counting a column of the ledger index (not the id, which it lacks on PostgreSQL), so that a
-    # county's arrivals are counted from the index alone.
-    rows = parts.values(arrivals, "category_id").annotate(
-        total=Count("*"), today=Count("arrival_date", filter=Q(arrival_date=m.day))
-    )
-    by_category: dict[str, dict] = {}
-    for row in rows:
-        counts = by_category.setdefault(parts.part(row), {})
-        counts[f"total:{row['category_id']}"] = row["total"]
-        counts[f"today:{row['category_id']}"] = row["today"]
+def _fold_categories(counts: dict, row: dict) -> None:
+    counts[f"total:{row['category_id']}"] = row["total"]
+    counts[f"today:{row['category_id']}"] = row["today"]
+
+
+def _screening_counts(viewer, code, m: Moment) -> list:
     ended = ended_q(m.day, m.release_day)
-    hubei_periods = parts.aggregate(
-        Period.objects.visible_to(viewer)
-        .within(code)
-        .filter(reason=Period.Reason.ARRIVAL, arrival__category_id__in=HUBEI, opened_on__lte=m.day),
-        exact=["fever"],  # a person may have periods in two towns
-        observing=Count("id", filter=~ended),
-        released=Count("id", filter=ended & Q(status=Period.Status.COMPLETED)),
-        fever=Count(
-            "person",
-            distinct=True,
-            filter=Q(alerts__kind=Alert.Kind.FEVER, alerts__opened_at__lt=m.as_of),
+    return [
+        Tally(
+            Arrival.objects.visible_to(viewer).within(code),
+            where=Q(arrival_date__lte=m.day),
+            by=("category_id",),
+            # Counting a column of the ledger index (not the id, which it lacks on PostgreSQL), so
+            # that a county's arrivals are counted from the index alone.
+            aggregates={
+                "total": Count("arrival_date"),
+                "today": Count("arrival_date", filter=Q(arrival_date=m.day)),
+            },
+            fold=_fold_categories,
         ),
-    )
-    return merge(by_category, hubei_periods)
+        Tally(
+            Period.objects.visible_to(viewer)
+            .within(code)
+            .filter(reason=Period.Reason.ARRIVAL, arrival__category_id__in=HUBEI),
+            where=Q(opened_on__lte=m.day),
+            exact=("fever",),  # a person may have periods in two towns
+            aggregates={
+                "observing": Count("id", filter=~ended),
+                "released": Count("id", filter=ended & Q(status=Period.Status.COMPLETED)),
+                "fever": Count(
+                    "person",
+                    distinct=True,
+                    filter=Q(alerts__kind=Alert.Kind.FEVER, alerts__opened_at__lt=m.as_of),
+                ),
+            },
+        ),
+    ]
 
 
 def _screening(raw, names, code, people) -> dict:
@@ -294,7 +324,7 @@ def ended_q(day: dt.date, release_day: dt.date) -> Q:
     )
 
 
-def _observation_counts(viewer, code, m: Moment, parts: Parts) -> dict:
+def _observation_counts(viewer, code, m: Moment) -> list:
     day, release_day = m.day, m.release_day
     ended = ended_q(day, release_day)
     active = Q(opened_on__lte=day) & ~ended
@@ -303,16 +333,16 @@ def _observation_counts(viewer, code, m: Moment, parts: Parts) -> dict:
         if release_day > day
         else Q(status=Period.Status.COMPLETED, actual_end=day)
     )
-    return parts.aggregate(
-        Period.objects.visible_to(viewer).within(code),
-        active=Count("id", filter=active),
-        home=Count("id", filter=active & Q(mode=Period.Mode.HOME)),
-        centralised=Count("id", filter=active & Q(mode=Period.Mode.CENTRALISED)),
-        monitoring=Count("id", filter=active & Q(mode=Period.Mode.MONITORING)),
-        released_total=Count("id", filter=ended & Q(status=Period.Status.COMPLETED)),
-        released_today=Count("id", filter=released_today),
-        opened_today=Count("id", filter=Q(opened_on=day)),
-    )
+    aggregates = {
+        "active": Count("id", filter=active),
+        "home": Count("id", filter=active & Q(mode=Period.Mode.HOME)),
+        "centralised": Count("id", filter=active & Q(mode=Period.Mode.CENTRALISED)),
+        "monitoring": Count("id", filter=active & Q(mode=Period.Mode.MONITORING)),
+        "released_total": Count("id", filter=ended & Q(status=Period.Status.COMPLETED)),
+        "released_today": Count("id", filter=released_today),
+        "opened_today": Count("id", filter=Q(opened_on=day)),
+    }
+    return [Tally(Period.objects.visible_to(viewer).within(code), aggregates)]
 
 
 def _observation(raw, code, people) -> dict:
@@ -331,22 +361,24 @@ def _observation(raw, code, people) -> dict:
     )
 
 
-def _alerts_counts(viewer, code, m: Moment, parts: Parts) -> dict:
-    alerts = parts.aggregate(
-        Alert.objects.visible_to(viewer).within(code).filter(opened_at__lt=m.as_of),
-        open=Count("id", filter=Q(closed_at__isnull=True) | Q(closed_at__gte=m.as_of)),
-        opened_today=Count("id", filter=Q(opened_at__gte=m.start)),
-        referred_today=Count("id", filter=Q(referred_at__gte=m.start, referred_at__lt=m.end)),
-        referred_total=Count("id", filter=Q(referred_at__lt=m.as_of)),
+def _alerts_counts(viewer, code, m: Moment) -> list:
+    alerts = Tally(
+        Alert.objects.visible_to(viewer).within(code),
+        where=Q(opened_at__lt=m.as_of),
+        aggregates={
+            "open": Count("id", filter=Q(closed_at__isnull=True) | Q(closed_at__gte=m.as_of)),
+            "opened_today": Count("id", filter=Q(opened_at__gte=m.start)),
+            "referred_today": Count("id", filter=Q(referred_at__gte=m.start, referred_at__lt=m.end)),
+            "referred_total": Count("id", filter=Q(referred_at__lt=m.as_of)),
+        },
     )
-    overdue = parts.aggregate(
-        LabTest.objects.visible_to(viewer)
-        .within(code)
-        .filter(sample_date__lte=m.day - dt.timedelta(days=TEST_RESULT_DAYS))
-        .filter(Q(result_date__isnull=True, result=LabTest.Result.PENDING) | Q(result_date__gt=m.day)),
-        tests_overdue=Count("*"),
+    overdue = Tally(
+        LabTest.objects.visible_to(viewer).within(code),
+        where=Q(sample_date__lte=m.day - dt.timedelta(days=TEST_RESULT_DAYS))
+        & (Q(result_date__isnull=True, result=LabTest.Result.PENDING) | Q(result_date__gt=m.day)),
+        aggregates={"tests_overdue": Count("id")},
     )
-    return merge(alerts, overdue)
+    return [alerts, overdue]
 
 
 def _alerts(raw, code, people) -> dict:
@@ -371,24 +403,11 @@ def _alerts(raw, code, people) -> dict:
     )
 
 
-def _cases_counts(viewer, code, m: Moment, parts: Parts) -> dict:
+def _cases_counts(viewer, code, m: Moment) -> list:
     day = m.day
     latest = ClassificationChange.objects.filter(case=OuterRef("pk"), on__lte=day).order_by("-on", "-id")
-    cases = (
-        Case.objects.visible_to(viewer)
-        .within(code)
-        .filter(person__isnull=False)  # a source case outside the town is not the town's case
-        .annotate(
-            as_of=Subquery(latest.values("classification")[:1]),
-            changed_today=Exists(ClassificationChange.objects.filter(case=OuterRef("pk"), on=day)),
-        )
-    )
-    # One row per case (a town has tens, a county hundreds): the classification then is a subquery,
-    # which PostgreSQL will not let an aggregate's filter reach into.
-    by_part: dict[str, dict] = {}
-    rows = parts.values(cases, "as_of", "outcome", "outcome_on", "confirmed_on", "changed_today")
-    for row in rows:
-        counts = by_part.setdefault(parts.part(row), {})
+
+    def fold(counts: dict, row: dict) -> None:
         classification = row["as_of"]
         if classification:
             ended = row["outcome_on"] is not None and row["outcome_on"] <= day
@@ -401,7 +420,22 @@ def _cases_counts(viewer, code, m: Moment, parts: Parts) -> dict:
             ):
                 counts[name] = counts.get(name, 0) + counted
         counts["changed_today"] = counts.get("changed_today", 0) + bool(row["changed_today"])
-    return by_part
+
+    # One row per case (a town has tens, a county hundreds): the classification then is a subquery,
+    # which PostgreSQL will not let an aggregate's filter reach into.
+    return [
+        Listing(
+            Case.objects.visible_to(viewer)
+            .within(code)
+            .filter(person__isnull=False),  # a source case outside the town is not the town's case
+            fields=("outcome", "outcome_on", "confirmed_on"),
+            annotations={
+                "as_of": Subquery(latest.values("classification")[:1]),
+                "changed_today": Exists(ClassificationChange.objects.filter(case=OuterRef("pk"), on=day)),
+            },
+            fold=fold,
+        )
+    ]
 
 
 def _cases(raw, viewer, code, people) -> dict:
@@ -434,37 +468,50 @@ def _cases(raw, viewer, code, people) -> dict:
     )
 
 
-def _contacts_counts(viewer, code, m: Moment, parts: Parts) -> dict:
+def _fold_release(counts: dict, row: dict) -> None:
+    counts.setdefault("release", []).append((row["end"], row["n"]))
+
+
+def _contacts_counts(viewer, code, m: Moment) -> list:
     day = m.day
-    # A contact traced before the tracing was typed in: its observation period says since when.
-    traced = Q(traced_at__lt=m.as_of) | Q(period__opened_on__lte=day)
-    links = parts.aggregate(
-        ContactLink.objects.visible_to(viewer).within(code).filter(traced),
-        exact=["close", "secondary", "became_case"],  # people, who may be contacts in two towns
-        close=Count("person", distinct=True, filter=Q(degree=ContactLink.Degree.CLOSE)),
-        secondary=Count("person", distinct=True, filter=Q(degree=ContactLink.Degree.SECONDARY)),
-        became_case=Count("person", distinct=True, filter=Q(contact_case__confirmed_on__lte=day)),
-        traced_today=Count(
-            "id", filter=Q(traced_at__date=day) | Q(period__opened_on=day, traced_at__gte=m.as_of)
-        ),
-    )
-    placements = Placement.objects.visible_to(viewer).within(code).filter(placed_on__lte=day)
+    placements = Placement.objects.visible_to(viewer).within(code)
+    placed = Q(placed_on__lte=day)
     inside = Q(left_on__isnull=True) | Q(left_on__gt=day)
-    stays = parts.aggregate(
-        placements,
-        exact=["placed"],
-        placed=Count("person", distinct=True),
-        in_quarantine=Count("id", filter=inside),
-        released=Count("id", filter=Q(outcome=Placement.Outcome.RELEASED, left_on__lte=day)),
-        released_today=Count("id", filter=Q(outcome=Placement.Outcome.RELEASED, left_on=day)),
-    )
-    # Contacts in quarantine by planned end: (date, count) pairs, summed by date when parts add up.
-    release: dict[str, dict] = {}
-    for row in parts.values(
-        placements.filter(inside, period__isnull=False), end=F("period__planned_end")
-    ).annotate(n=Count("id")):
-        release.setdefault(parts.part(row), {"release": []})["release"].append((row["end"], row["n"]))
-    return merge(links, stays, release)
+    return [
+        Tally(
+            ContactLink.objects.visible_to(viewer).within(code),
+            # A contact traced before the tracing was typed in: its observation period says since when.
+            where=Q(traced_at__lt=m.as_of) | Q(period__opened_on__lte=day),
+            exact=("close", "secondary", "became_case"),  # people, who may be contacts in two towns
+            aggregates={
+                "close": Count("person", distinct=True, filter=Q(degree=ContactLink.Degree.CLOSE)),
+                "secondary": Count("person", distinct=True, filter=Q(degree=ContactLink.Degree.SECONDARY)),
+                "became_case": Count("person", distinct=True, filter=Q(contact_case__confirmed_on__lte=day)),
+                "traced_today": Count(
+                    "id", filter=Q(traced_at__date=day) | Q(period__opened_on=day, traced_at__gte=m.as_of)
+                ),
+            },
+        ),
+        Tally(
+            placements,
+            where=placed,
+            exact=("placed",),
+            aggregates={
+                "placed": Count("person", distinct=True),
+                "in_quarantine": Count("id", filter=inside),
+                "released": Count("id", filter=Q(outcome=Placement.Outcome.RELEASED, left_on__lte=day)),
+                "released_today": Count("id", filter=Q(outcome=Placement.Outcome.RELEASED, left_on=day)),
+            },
+        ),
+        # Contacts in quarantine by planned end: (date, count) pairs, summed by date over the parts.
+        Tally(
+            placements.filter(period__isnull=False),
+            where=placed & inside,
+            by_as={"end": F("period__planned_end")},
+            aggregates={"n": Count("id")},
+            fold=_fold_release,
+        ),
+    ]
 
 
 def _contacts(raw, people) -> dict:

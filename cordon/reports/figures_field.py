@@ -18,7 +18,7 @@ from cordon.enterprises.models import Enterprise, Finding, StatusChange
 from cordon.forces.models import Personnel, Team, TeamMember
 from cordon.lockdowns.models import ExitPass, Lockdown, PassDecision, SupplyDelivery
 from cordon.operations.models import DisinfectionRound, DisinfectionTask
-from cordon.reports.figures_parts import merge as _merge
+from cordon.reports.figures_parts import Listing, Tally
 
 
 def list_url(name: str, **params) -> str:
@@ -42,46 +42,46 @@ def number(raw: dict, name: str):
     return raw.get(name) or 0
 
 
-def lockdowns_counts(viewer, code, m, parts) -> dict:
-    in_force = (
-        Lockdown.objects.visible_to(viewer)
-        .within(code)
-        .filter(Q(starts_at__lt=m.as_of) & (Q(ended_at__isnull=True) | Q(ended_at__gte=m.as_of)))
-        .select_related("area")
-        .order_by("area_id")
+def _fold_sealed(counts: dict, row: dict) -> None:
+    counts.setdefault("sealed", []).append(
+        {
+            "code": row["area_id"],
+            "name": row["area__name"],
+            "since": timezone.localdate(row["starts_at"]).isoformat(),
+        }
     )
-    # The areas sealed then, listed (a handful): split among the parts as read.
-    sealed: dict[str, dict] = {}
-    for lockdown in in_force:
-        sealed.setdefault(parts.of(lockdown.area_id), {"sealed": []})["sealed"].append(
-            {
-                "code": lockdown.area_id,
-                "name": lockdown.area.name,
-                "since": timezone.localdate(lockdown.starts_at).isoformat(),
-            }
-        )
+
+
+def lockdowns_counts(viewer, code, m) -> list:
     pending_now = [ExitPass.Status.PENDING_VILLAGE, ExitPass.Status.PENDING_TOWN]
     decided_later = PassDecision.objects.filter(exit_pass=OuterRef("pk"), at__gte=m.as_of)
-    passes = parts.aggregate(
-        ExitPass.objects.visible_to(viewer)
-        .within(code)
-        .filter(created_at__lt=m.as_of)
-        .alias(decided_later=Exists(decided_later)),
-        # Still waiting then: still waiting now, or a decision on it came later.
-        passes_pending=Count("id", filter=Q(status__in=pending_now) | Q(decided_later=True)),
-        passes_applied_today=Count("id", filter=Q(created_at__gte=m.start)),
-    )
-    deliveries = parts.aggregate(
-        SupplyDelivery.objects.visible_to(viewer)
-        .within(code)
-        .filter(delivered_at__gte=m.start, delivered_at__lt=m.end),
-        deliveries_today=Count("*"),
-    )
-    return _merge(sealed, passes, deliveries)
+    return [
+        # The areas sealed then, listed (a handful).
+        Listing(
+            Lockdown.objects.visible_to(viewer).within(code),
+            where=Q(starts_at__lt=m.as_of) & (Q(ended_at__isnull=True) | Q(ended_at__gte=m.as_of)),
+            fields=("area_id", "area__name", "starts_at"),
+            fold=_fold_sealed,
+        ),
+        Tally(
+            ExitPass.objects.visible_to(viewer).within(code),
+            where=Q(created_at__lt=m.as_of),
+            aggregates={
+                # Still waiting then: still waiting now, or a decision on it came later.
+                "passes_pending": Count("id", filter=Q(status__in=pending_now) | Q(Exists(decided_later))),
+                "passes_applied_today": Count("id", filter=Q(created_at__gte=m.start)),
+            },
+        ),
+        Tally(
+            SupplyDelivery.objects.visible_to(viewer).within(code),
+            where=Q(delivered_at__gte=m.start, delivered_at__lt=m.end),
+            aggregates={"deliveries_today": Count("id")},
+        ),
+    ]
 
 
 def lockdowns(raw, code, places) -> tuple[dict, list]:
-    sealed = sorted(raw.get("sealed", []), key=lambda area: area["code"])
+    sealed = sorted(raw.get("sealed", []), key=lambda area: area["code"])  # as read: by code
     return (
         make_section(
             _("Sealed areas and exit passes"),
@@ -109,27 +109,35 @@ def lockdowns(raw, code, places) -> tuple[dict, list]:
     )
 
 
-def checkpoints_counts(viewer, code, m, parts) -> dict:
+def checkpoints_counts(viewer, code, m) -> list:
     gate = Q(kind=Checkpoint.Kind.VILLAGE_GATE) & ~Q(status=Checkpoint.Status.CLOSED)
-    points = parts.aggregate(
-        Checkpoint.objects.visible_to(viewer).within(code),
-        gates=Count("id", filter=gate),
-        gates_24h=Count("id", filter=gate & Q(status=Checkpoint.Status.OPEN_24H)),
-        stations=Count(
-            "id", filter=Q(kind=Checkpoint.Kind.INSPECTION_STATION) & ~Q(status=Checkpoint.Status.CLOSED)
+    return [
+        Tally(
+            Checkpoint.objects.visible_to(viewer).within(code),
+            aggregates={
+                "gates": Count("id", filter=gate),
+                "gates_24h": Count("id", filter=gate & Q(status=Checkpoint.Status.OPEN_24H)),
+                "stations": Count(
+                    "id",
+                    filter=Q(kind=Checkpoint.Kind.INSPECTION_STATION) & ~Q(status=Checkpoint.Status.CLOSED),
+                ),
+            },
         ),
-    )
-    on_duty = parts.aggregate(
-        DutyShift.objects.visible_to(viewer).within(code).filter(starts_at__lt=m.end, ends_at__gt=m.start),
-        exact=["on_duty"],  # people, who may stand at gates of two towns
-        on_duty=Count("people", distinct=True),
-    )
-    sums = parts.aggregate(
-        PassageDayCount.objects.visible_to(viewer).within(code).filter(day__lte=m.day),
-        **{f"d_{key}": Sum(key, filter=Q(day=m.day)) for key in PassageDayCount.FIGURES},
-        passages_total=Sum("total"),
-    )
-    return _merge(points, on_duty, sums)
+        Tally(
+            DutyShift.objects.visible_to(viewer).within(code),
+            where=Q(starts_at__lt=m.end, ends_at__gt=m.start),
+            exact=("on_duty",),  # people, who may stand at gates of two towns
+            aggregates={"on_duty": Count("people", distinct=True)},
+        ),
+        Tally(
+            PassageDayCount.objects.visible_to(viewer).within(code),
+            where=Q(day__lte=m.day),
+            aggregates={
+                **{f"d_{key}": Sum(key, filter=Q(day=m.day)) for key in PassageDayCount.FIGURES},
+                "passages_total": Sum("total"),
+            },
+        ),
+    ]
 
 
 def checkpoints(raw, people) -> dict:
@@ -167,39 +175,39 @@ def checkpoints(raw, people) -> dict:
     )
 
 
-def teams_in_force(viewer, code, day, as_of):
-    """Active teams that existed by then: created, or their first member joined, by that day."""
-    joined = TeamMember.objects.filter(team=OuterRef("pk"), joined_on__lte=day)
-    return (
-        Team.objects.visible_to(viewer)
-        .within(code)
-        .filter(active=True)
-        .filter(Q(created_at__lt=as_of) | Exists(joined))
-    )
+def teams_counts(viewer, code, m) -> list:
+    """The teams in force then, counted for the disinfection and the forces sections: active teams
+    that existed by then, created, or their first member joined, by that day."""
+    joined = TeamMember.objects.filter(team=OuterRef("pk"), joined_on__lte=m.day)
+    return [
+        Tally(
+            Team.objects.visible_to(viewer).within(code).filter(active=True),
+            where=Q(created_at__lt=m.as_of) | Q(Exists(joined)),
+            aggregates={
+                "screening": Count("id", filter=Q(kind=Team.Kind.SCREENING)),
+                "disinfection": Count("id", filter=Q(kind=Team.Kind.DISINFECTION)),
+                "total": Count("id"),
+            },
+        )
+    ]
 
 
-def teams_counts(viewer, code, m, parts) -> dict:
-    """The teams in force, counted for the disinfection and the forces sections."""
-    return parts.aggregate(
-        teams_in_force(viewer, code, m.day, m.as_of),
-        screening=Count("id", filter=Q(kind=Team.Kind.SCREENING)),
-        disinfection=Count("id", filter=Q(kind=Team.Kind.DISINFECTION)),
-        total=Count("id"),
-    )
-
-
-def disinfection_counts(viewer, code, m, parts) -> dict:
+def disinfection_counts(viewer, code, m) -> list:
     tasks = DisinfectionTask.objects.visible_to(viewer).within(code)
     done_today = Q(done_at__gte=m.start, done_at__lt=m.end)
     late = Q(planned_on__lt=m.day) & (Q(done_at__isnull=True) | Q(done_at__gte=m.as_of))
-    return parts.aggregate(
-        DisinfectionRound.objects.filter(task__in=tasks.values("pk")),
-        field="task__area_id",  # a task is in one area: its rounds, and it, count in one part
-        done=Count("id", filter=done_today),
-        area=Sum("task__area_m2", filter=done_today),
-        overdue=Count("id", filter=late),
-        tasks_overdue=Count("task", filter=late, distinct=True),
-    )
+    return [
+        Tally(
+            DisinfectionRound.objects.filter(task__in=tasks.values("pk")),
+            area_field="task__area_id",  # a task is in one area: its rounds, and it, count in one part
+            aggregates={
+                "done": Count("id", filter=done_today),
+                "area": Sum("task__area_m2", filter=done_today),
+                "overdue": Count("id", filter=late),
+                "tasks_overdue": Count("task", filter=late, distinct=True),
+            },
+        )
+    ]
 
 
 def disinfection(raw, teams: dict, code) -> dict:
@@ -228,12 +236,19 @@ def disinfection(raw, teams: dict, code) -> dict:
     )
 
 
-def forces_counts(viewer, code, parts) -> dict:
-    personnel = Personnel.objects.visible_to(viewer).within(code).filter(active=True)
-    kinds: dict[str, dict] = {}
-    for row in parts.values(personnel, "kind").annotate(n=Count("id")):
-        kinds.setdefault(parts.part(row), {})[f"kind:{row['kind']}"] = row["n"]
-    return kinds
+def _fold_kinds(counts: dict, row: dict) -> None:
+    counts[f"kind:{row['kind']}"] = row["n"]
+
+
+def forces_counts(viewer, code, m) -> list:
+    return [
+        Tally(
+            Personnel.objects.visible_to(viewer).within(code).filter(active=True),
+            by=("kind",),
+            aggregates={"n": Count("id")},
+            fold=_fold_kinds,
+        )
+    ]
 
 
 def forces(raw, teams: dict, code, people) -> dict:
@@ -262,28 +277,29 @@ def forces(raw, teams: dict, code, people) -> dict:
     return make_section(_("Forces"), figures)
 
 
-def enterprises_counts(viewer, code, m, parts) -> dict:
+def enterprises_counts(viewer, code, m) -> list:
     latest = StatusChange.objects.filter(enterprise=OuterRef("pk"), at__lt=m.as_of).order_by("-at", "-id")
     status = Enterprise.Status
-    counts = parts.aggregate(
-        Enterprise.objects.visible_to(viewer)
-        .within(code)
-        .annotate(then=Subquery(latest.values("to_status")[:1])),
-        registered=Count("id", filter=Q(then__isnull=False)),
-        open=Count("id", filter=Q(then__in=[status.APPROVED, status.FINDINGS])),
-        open_findings=Count("id", filter=Q(then=status.FINDINGS)),
-        applied=Count("id", filter=Q(then=status.APPLIED)),
-        closed=Count("id", filter=Q(then=status.CLOSED)),
-        suspended=Count("id", filter=Q(then=status.SUSPENDED)),
-    )
-    overdue = parts.aggregate(
-        Finding.objects.visible_to(viewer)
-        .within(code)
-        .filter(inspection__inspected_on__lte=m.day, deadline__lt=m.day)
-        .filter(Q(rectified_at__isnull=True) | Q(rectified_at__gte=m.as_of)),
-        findings_overdue=Count("*"),
-    )
-    return _merge(counts, overdue)
+    return [
+        Tally(
+            Enterprise.objects.visible_to(viewer).within(code),
+            annotations={"then": Subquery(latest.values("to_status")[:1])},  # a query per moment
+            aggregates={
+                "registered": Count("id", filter=Q(then__isnull=False)),
+                "open": Count("id", filter=Q(then__in=[status.APPROVED, status.FINDINGS])),
+                "open_findings": Count("id", filter=Q(then=status.FINDINGS)),
+                "applied": Count("id", filter=Q(then=status.APPLIED)),
+                "closed": Count("id", filter=Q(then=status.CLOSED)),
+                "suspended": Count("id", filter=Q(then=status.SUSPENDED)),
+            },
+        ),
+        Tally(
+            Finding.objects.visible_to(viewer).within(code),
+            where=Q(inspection__inspected_on__lte=m.day, deadline__lt=m.day)
+            & (Q(rectified_at__isnull=True) | Q(rectified_at__gte=m.as_of)),
+            aggregates={"findings_overdue": Count("id")},
+        ),
+    ]
 
 
 def enterprises(raw, code) -> dict:
