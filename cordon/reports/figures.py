@@ -8,6 +8,12 @@ roll-up, disinfection rounds planned/done, enterprise status changes); a later r
 date never changes an earlier day. Everything is counted through the viewer's scope, in a fixed
 number of aggregate queries (``QUERIES``) however large the area.
 
+Each section is written once, in two halves: ``_<section>_counts`` says what to count at a moment
+(queries described, run by ``figures_parts.count``), ``_<section>`` makes an area's figures (labels,
+units, links) from those counts. So the same queries count a county's towns side by side and the
+county itself (``figures_with_parts``, the report's columns), or one area at two moments
+(``figures_at``, the dashboard's now and yesterday), and every answer is the area's ``area_figures``.
+
 Standing resources whose records carry no start date of their own are counted as they stand:
 checkpoints (kind and opening hours) and personnel (active). Teams count from the day they were
 created or their first member joined, whichever is earlier.
@@ -62,20 +68,24 @@ Sections and figures:
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordon.accounts import codes
 from cordon.accounts.models import Area
 from cordon.accounts.scope import has_role
 from cordon.cases.models import Case, ClassificationChange, ContactLink, Placement
 from cordon.cases.services import CASE_ROLES
-from cordon.forces.models import Team
 from cordon.observation.models import Alert, LabTest, Period
 from cordon.people.models import Arrival, RiskCategory
 from cordon.reports import figures_field as field
-from cordon.reports.figures_field import list_url, make_fig, make_section
+from cordon.reports.figures_field import list_url, make_fig, make_section, number
+from cordon.reports.figures_parts import Listing, Parts, Tally, count, whole
 
 # The ledger categories that make up "湖北旅居史" (the default ledgers' codes; a deployment that
 # renames its categories keeps these two codes for Wuhan and the rest of Hubei).
@@ -86,6 +96,11 @@ HUBEI = (WUHAN, HUBEI_OTHER)
 TEST_RESULT_DAYS = 2
 # The number of queries ``area_figures`` makes, whatever the size of the area (pinned in tests).
 QUERIES = 21  # once the viewer's roles are cached (the first read of a request fetches them)
+# ``figures_with_parts`` for an area and the areas below it: the same queries grouped by part, and
+# those whose counts do not add up over the parts (distinct people) once more over the whole.
+QUERIES_WITH_PARTS = QUERIES + 4
+# ``figures_at`` for two moments: the queries shared, but the enterprises' (their status then).
+QUERIES_AT_TWO_MOMENTS = QUERIES + 1
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -93,12 +108,26 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
 
 
-def _day_bounds(as_of: dt.datetime) -> tuple[dt.date, dt.datetime, dt.datetime]:
-    """The reported day and its local [start, end) — "24:00" belongs to the day before."""
-    local = timezone.localtime(as_of)
-    day = (local - dt.timedelta(microseconds=1)).date() if local.time() == dt.time.min else local.date()
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    return day, start, start + dt.timedelta(days=1)
+@dataclass(frozen=True)
+class Moment:
+    """The moment reported and the dates its figures read: the reported ``day`` and its local
+    [``start``, ``end``) — "24:00" belongs to the day before —, ``as_of`` (at most the day's end) and
+    ``release_day``, the 22nd at "24:00 on the 21st"."""
+
+    day: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    as_of: dt.datetime
+    release_day: dt.date
+
+    @classmethod
+    def at(cls, as_of: dt.datetime) -> Moment:
+        local = timezone.localtime(as_of)
+        day = (local - dt.timedelta(microseconds=1)).date() if local.time() == dt.time.min else local.date()
+        start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+        end = start + dt.timedelta(days=1)
+        as_of = min(as_of, end)
+        return cls(day, start, end, as_of, timezone.localtime(as_of).date())
 
 
 def area_figures(*, viewer, area: Area, as_of: dt.datetime) -> dict:
@@ -107,37 +136,91 @@ def area_figures(*, viewer, area: Area, as_of: dt.datetime) -> dict:
     The caller has fetched ``area`` through the scope (``visible_area``); every count is filtered by
     the viewer's scope again, so a figure never includes a row the viewer may not see.
     """
-    day, start, end = _day_bounds(as_of)
-    as_of = min(as_of, end)
-    release_day = timezone.localtime(as_of).date()  # the 22nd at "24:00 on the 21st"
+    return figures_with_parts(viewer=viewer, area=area, as_of=as_of)[0]
+
+
+def figures_with_parts(
+    *, viewer, area: Area, as_of: dt.datetime, parts: Sequence[Area] = ()
+) -> tuple[dict, list[dict]]:
+    """``area_figures`` of ``area`` and of each of ``parts`` (areas directly below it: a county's
+    towns), from one pass of grouped queries (``QUERIES_WITH_PARTS``) whatever the number of parts.
+    Each part's figures are exactly its own ``area_figures``; the area's are the sum over all its
+    rows (its own level's and those of parts not asked for included), exact where a sum is not."""
+    lengths = {len(codes.prefix_of(part.code)) for part in parts}
+    if len(lengths) > 1:  # areas of two levels below (a city's counties and its own towns)
+        columns = [area_figures(viewer=viewer, area=part, as_of=as_of) for part in parts]
+        return area_figures(viewer=viewer, area=area, as_of=as_of), columns
+    return _compute(viewer, area, [as_of], parts, Parts(lengths.pop() if lengths else None))[0]
+
+
+def figures_at(*, viewer, area: Area, moments: Sequence[dt.datetime]) -> list[dict]:
+    """``area_figures`` of ``area`` at each of ``moments`` (the dashboard's now and yesterday 24:00),
+    from the same queries: ``QUERIES_AT_TWO_MOMENTS`` for two."""
+    return [figures for figures, _columns in _compute(viewer, area, moments, (), Parts())]
+
+
+def _compute(viewer, area: Area, moments, parts: Sequence[Area], grouping: Parts) -> list[tuple[dict, list]]:
+    """Per moment, ``area``'s figures and those of each of ``parts`` (counted as ``grouping`` says)."""
+    at = [Moment.at(as_of) for as_of in moments]
+    names = {c.code: c.name for c in RiskCategory.objects.order_by("priority", "code")}
+    sections = {
+        "screening": _screening_counts,
+        "observation": _observation_counts,
+        "alerts": _alerts_counts,
+        "cases": _cases_counts,
+        "contacts": _contacts_counts,
+        "lockdowns": field.lockdowns_counts,
+        "checkpoints": field.checkpoints_counts,
+        "teams": field.teams_counts,
+        "disinfection": field.disinfection_counts,
+        "forces": field.forces_counts,
+        "enterprises": field.enterprises_counts,
+    }
+    # {section: [{part: counts} per moment]}
+    counts = {
+        key: count([plan(viewer, area.code, m) for m in at], grouping) for key, plan in sections.items()
+    }
+    answers = []
+    for i, m in enumerate(at):
+        raw = {key: c[i] for key, c in counts.items()}
+        figures = _figures(viewer, area, m, {key: whole(c) for key, c in raw.items()}, names)
+        columns = [
+            _figures(
+                viewer, part, m, {key: c.get(grouping.of(part.code), {}) for key, c in raw.items()}, names
+            )
+            for part in parts
+        ]
+        answers.append((figures, columns))
+    return answers
+
+
+def _figures(viewer, area: Area, m: Moment, raw: dict[str, dict], names: dict) -> dict:
+    """One area's figures (the report's shape, see the module docstring) from its raw counts."""
     code = area.code
     people, places = _("unit: people"), _("unit: areas")
+    lockdowns, sealed = field.lockdowns(raw["lockdowns"], code, places)
     sections = {
-        "screening": _screening(viewer, code, day, release_day, as_of, people),
-        "observation": _observation(viewer, code, day, release_day, people),
-        "alerts": _alerts(viewer, code, day, start, end, as_of, people),
-        "cases": _cases(viewer, code, day, people),
+        "screening": _screening(raw["screening"], names, code, people),
+        "observation": _observation(raw["observation"], code, people),
+        "alerts": _alerts(raw["alerts"], code, people),
+        "cases": _cases(raw["cases"], viewer, code, people),
+        "contacts": _contacts(raw["contacts"], people),
+        "lockdowns": lockdowns,
+        "checkpoints": field.checkpoints(raw["checkpoints"], people),
+        "disinfection": field.disinfection(raw["disinfection"], raw["teams"], code),
+        "forces": field.forces(raw["forces"], raw["teams"], code, people),
+        "enterprises": field.enterprises(raw["enterprises"], code),
     }
-    contacts, release_dates = _contacts(viewer, code, day, as_of, people)
-    sections["contacts"] = contacts
-    lockdowns, sealed = field.lockdowns(viewer, code, day, start, end, as_of, places)
-    sections["lockdowns"] = lockdowns
-    sections["checkpoints"] = field.checkpoints(viewer, code, day, start, end, people)
-    teams = field.teams_in_force(viewer, code, day, as_of).aggregate(
-        screening=Count("id", filter=Q(kind=Team.Kind.SCREENING)),
-        disinfection=Count("id", filter=Q(kind=Team.Kind.DISINFECTION)),
-        total=Count("id"),
-    )
-    sections["disinfection"] = field.disinfection(viewer, code, day, start, end, as_of, teams["disinfection"])
-    sections["forces"] = field.forces(viewer, code, teams, people)
-    sections["enterprises"] = field.enterprises(viewer, code, day, as_of)
+    release_dates = Counter()
+    for end, n in raw["contacts"].get("release", []):
+        release_dates[end] += n
     return {
         "area": {"code": code, "name": area.name, "level": area.level},
-        "date": day.isoformat(),
-        "as_of": timezone.localtime(as_of).isoformat(),
+        "date": m.day.isoformat(),
+        "as_of": timezone.localtime(m.as_of).isoformat(),
         "zero_report": is_zero_report(sections),
         "sections": sections,
-        "release_dates": release_dates,
+        "release_dates": [{"date": end.isoformat(), "count": n} for end, n in sorted(release_dates.items())],
         "sealed_areas": sealed,
     }
 
@@ -161,33 +244,49 @@ def value(figures: dict, path: str):
     return figures["sections"][section]["figures"][key]["value"]
 
 
-def _screening(viewer, code, day, release_day, as_of, people) -> dict:
-    arrivals = Arrival.objects.visible_to(viewer).within(code).filter(arrival_date__lte=day)
-    # Counting a column of the ledger index (not the id, which it lacks on PostgreSQL), so that a
-    # county's arrivals are counted from the index alone.
-    rows = arrivals.values("category_id").annotate(
-        total=Count("*"), today=Count("arrival_date", filter=Q(arrival_date=day))
-    )
-    by_category = {row["category_id"]: row for row in rows}
-    names = {c.code: c.name for c in RiskCategory.objects.order_by("priority", "code")}
+def _fold_categories(counts: dict, row: dict) -> None:
+    counts[f"total:{row['category_id']}"] = row["total"]
+    counts[f"today:{row['category_id']}"] = row["today"]
 
+
+def _screening_counts(viewer, code, m: Moment) -> list:
+    ended = ended_q(m.day, m.release_day)
+    return [
+        Tally(
+            Arrival.objects.visible_to(viewer).within(code),
+            where=Q(arrival_date__lte=m.day),
+            by=("category_id",),
+            # Counting a column of the ledger index (not the id, which it lacks on PostgreSQL), so
+            # that a county's arrivals are counted from the index alone.
+            aggregates={
+                "total": Count("arrival_date"),
+                "today": Count("arrival_date", filter=Q(arrival_date=m.day)),
+            },
+            fold=_fold_categories,
+        ),
+        Tally(
+            Period.objects.visible_to(viewer)
+            .within(code)
+            .filter(reason=Period.Reason.ARRIVAL, arrival__category_id__in=HUBEI),
+            where=Q(opened_on__lte=m.day),
+            exact=("fever",),  # a person may have periods in two towns
+            aggregates={
+                "observing": Count("id", filter=~ended),
+                "released": Count("id", filter=ended & Q(status=Period.Status.COMPLETED)),
+                "fever": Count(
+                    "person",
+                    distinct=True,
+                    filter=Q(alerts__kind=Alert.Kind.FEVER, alerts__opened_at__lt=m.as_of),
+                ),
+            },
+        ),
+    ]
+
+
+def _screening(raw, names, code, people) -> dict:
     def total(codes, key="total"):
-        return sum(by_category.get(c, {}).get(key, 0) for c in codes)
+        return sum(number(raw, f"{key}:{c}") for c in codes)
 
-    hubei_periods = (
-        Period.objects.visible_to(viewer)
-        .within(code)
-        .filter(reason=Period.Reason.ARRIVAL, arrival__category_id__in=HUBEI, opened_on__lte=day)
-        .aggregate(
-            observing=Count("id", filter=~ended_q(day, release_day)),
-            released=Count("id", filter=ended_q(day, release_day) & Q(status=Period.Status.COMPLETED)),
-            fever=Count(
-                "person",
-                distinct=True,
-                filter=Q(alerts__kind=Alert.Kind.FEVER, alerts__opened_at__lt=as_of),
-            ),
-        )
-    )
     others = [c for c in names if c not in HUBEI]
     ledger = "people:ledger"
     figures = {
@@ -201,9 +300,9 @@ def _screening(viewer, code, day, release_day, as_of, people) -> dict:
             people,
             list_url(ledger, category=HUBEI_OTHER, area=code),
         ),
-        "hubei_fever": make_fig(_("Of whom had a fever"), hubei_periods["fever"], people),
-        "hubei_observing": make_fig(_("Of whom still under observation"), hubei_periods["observing"], people),
-        "hubei_released": make_fig(_("Of whom completed observation"), hubei_periods["released"], people),
+        "hubei_fever": make_fig(_("Of whom had a fever"), number(raw, "fever"), people),
+        "hubei_observing": make_fig(_("Of whom still under observation"), number(raw, "observing"), people),
+        "hubei_released": make_fig(_("Of whom completed observation"), number(raw, "released"), people),
         "others": make_fig(_("From places other than Hubei"), total(others), people),
     }
     for category in others:
@@ -225,7 +324,8 @@ def ended_q(day: dt.date, release_day: dt.date) -> Q:
     )
 
 
-def _observation(viewer, code, day, release_day, people) -> dict:
+def _observation_counts(viewer, code, m: Moment) -> list:
+    day, release_day = m.day, m.release_day
     ended = ended_q(day, release_day)
     active = Q(opened_on__lte=day) & ~ended
     released_today = (
@@ -233,94 +333,113 @@ def _observation(viewer, code, day, release_day, people) -> dict:
         if release_day > day
         else Q(status=Period.Status.COMPLETED, actual_end=day)
     )
-    counts = (
-        Period.objects.visible_to(viewer)
-        .within(code)
-        .aggregate(
-            active=Count("id", filter=active),
-            home=Count("id", filter=active & Q(mode=Period.Mode.HOME)),
-            centralised=Count("id", filter=active & Q(mode=Period.Mode.CENTRALISED)),
-            monitoring=Count("id", filter=active & Q(mode=Period.Mode.MONITORING)),
-            released_total=Count("id", filter=ended & Q(status=Period.Status.COMPLETED)),
-            released_today=Count("id", filter=released_today),
-            opened_today=Count("id", filter=Q(opened_on=day)),
-        )
-    )
+    aggregates = {
+        "active": Count("id", filter=active),
+        "home": Count("id", filter=active & Q(mode=Period.Mode.HOME)),
+        "centralised": Count("id", filter=active & Q(mode=Period.Mode.CENTRALISED)),
+        "monitoring": Count("id", filter=active & Q(mode=Period.Mode.MONITORING)),
+        "released_total": Count("id", filter=ended & Q(status=Period.Status.COMPLETED)),
+        "released_today": Count("id", filter=released_today),
+        "opened_today": Count("id", filter=Q(opened_on=day)),
+    }
+    return [Tally(Period.objects.visible_to(viewer).within(code), aggregates)]
+
+
+def _observation(raw, code, people) -> dict:
     triage = list_url("observation:triage", area=code)
     return make_section(
         _("Under medical observation"),
         {
-            "active": make_fig(_("Under observation"), counts["active"], people, triage),
-            "home": make_fig(_("At home"), counts["home"], people),
-            "centralised": make_fig(_("Centralised"), counts["centralised"], people),
-            "monitoring": make_fig(_("Health monitoring"), counts["monitoring"], people),
-            "released_total": make_fig(_("Released from observation"), counts["released_total"], people),
-            "released_today": make_fig(_("Released that day"), counts["released_today"], people),
-            "opened_today": make_fig(_("Started observation that day"), counts["opened_today"], people),
+            "active": make_fig(_("Under observation"), number(raw, "active"), people, triage),
+            "home": make_fig(_("At home"), number(raw, "home"), people),
+            "centralised": make_fig(_("Centralised"), number(raw, "centralised"), people),
+            "monitoring": make_fig(_("Health monitoring"), number(raw, "monitoring"), people),
+            "released_total": make_fig(_("Released from observation"), number(raw, "released_total"), people),
+            "released_today": make_fig(_("Released that day"), number(raw, "released_today"), people),
+            "opened_today": make_fig(_("Started observation that day"), number(raw, "opened_today"), people),
         },
     )
 
 
-def _alerts(viewer, code, day, start, end, as_of, people) -> dict:
-    alerts = Alert.objects.visible_to(viewer).within(code).filter(opened_at__lt=as_of)
-    counts = alerts.aggregate(
-        open=Count("id", filter=Q(closed_at__isnull=True) | Q(closed_at__gte=as_of)),
-        opened_today=Count("id", filter=Q(opened_at__gte=start)),
-        referred_today=Count("id", filter=Q(referred_at__gte=start, referred_at__lt=end)),
-        referred_total=Count("id", filter=Q(referred_at__lt=as_of)),
+def _alerts_counts(viewer, code, m: Moment) -> list:
+    alerts = Tally(
+        Alert.objects.visible_to(viewer).within(code),
+        where=Q(opened_at__lt=m.as_of),
+        aggregates={
+            "open": Count("id", filter=Q(closed_at__isnull=True) | Q(closed_at__gte=m.as_of)),
+            "opened_today": Count("id", filter=Q(opened_at__gte=m.start)),
+            "referred_today": Count("id", filter=Q(referred_at__gte=m.start, referred_at__lt=m.end)),
+            "referred_total": Count("id", filter=Q(referred_at__lt=m.as_of)),
+        },
     )
-    overdue = (
-        LabTest.objects.visible_to(viewer)
-        .within(code)
-        .filter(sample_date__lte=day - dt.timedelta(days=TEST_RESULT_DAYS))
-        .filter(Q(result_date__isnull=True, result=LabTest.Result.PENDING) | Q(result_date__gt=day))
-        .count()
+    overdue = Tally(
+        LabTest.objects.visible_to(viewer).within(code),
+        where=Q(sample_date__lte=m.day - dt.timedelta(days=TEST_RESULT_DAYS))
+        & (Q(result_date__isnull=True, result=LabTest.Result.PENDING) | Q(result_date__gt=m.day)),
+        aggregates={"tests_overdue": Count("id")},
     )
+    return [alerts, overdue]
+
+
+def _alerts(raw, code, people) -> dict:
     return make_section(
         _("Fever alerts and tests"),
         {
             "open": make_fig(
                 _("Fever alerts open"),
-                counts["open"],
+                number(raw, "open"),
                 people,
                 list_url("observation:triage", tab="symptomatic", area=code),
             ),
-            "opened_today": make_fig(_("Alerts raised that day"), counts["opened_today"], people),
+            "opened_today": make_fig(_("Alerts raised that day"), number(raw, "opened_today"), people),
             "referred_today": make_fig(
-                _("Referred to the fever clinic that day"), counts["referred_today"], people
+                _("Referred to the fever clinic that day"), number(raw, "referred_today"), people
             ),
-            "referred_total": make_fig(_("Referred to the fever clinic"), counts["referred_total"], people),
-            "tests_overdue": make_fig(_("Test results overdue"), overdue, people),
+            "referred_total": make_fig(
+                _("Referred to the fever clinic"), number(raw, "referred_total"), people
+            ),
+            "tests_overdue": make_fig(_("Test results overdue"), number(raw, "tests_overdue"), people),
         },
     )
 
 
-def _cases(viewer, code, day, people) -> dict:
+def _cases_counts(viewer, code, m: Moment) -> list:
+    day = m.day
     latest = ClassificationChange.objects.filter(case=OuterRef("pk"), on__lte=day).order_by("-on", "-id")
-    cases = (
-        Case.objects.visible_to(viewer)
-        .within(code)
-        .filter(person__isnull=False)  # a source case outside the town is not the town's case
-        .annotate(
-            as_of=Subquery(latest.values("classification")[:1]),
-        )
-    )
+
+    def fold(counts: dict, row: dict) -> None:
+        classification = row["as_of"]
+        if classification:
+            ended = row["outcome_on"] is not None and row["outcome_on"] <= day
+            new = classification == Case.Classification.CONFIRMED and row["confirmed_on"] == day
+            for name, counted in (
+                (classification, True),
+                ("cured", row["outcome"] == Case.Outcome.DISCHARGED and ended),
+                ("died", row["outcome"] == Case.Outcome.DIED and ended),
+                ("new_confirmed", new),
+            ):
+                counts[name] = counts.get(name, 0) + counted
+        counts["changed_today"] = counts.get("changed_today", 0) + bool(row["changed_today"])
+
     # One row per case (a town has tens, a county hundreds): the classification then is a subquery,
     # which PostgreSQL will not let an aggregate's filter reach into.
-    counts = dict.fromkeys(
-        [*Case.Classification.values, "cured", "died", "new_confirmed", "changed_today"], 0
-    )
-    rows = cases.annotate(
-        changed_today=Exists(ClassificationChange.objects.filter(case=OuterRef("pk"), on=day))
-    ).values_list("as_of", "outcome", "outcome_on", "confirmed_on", "changed_today")
-    for classification, outcome, outcome_on, confirmed_on, changed_today in rows:
-        if classification:
-            counts[classification] += 1
-            ended = outcome_on is not None and outcome_on <= day
-            counts["cured"] += outcome == Case.Outcome.DISCHARGED and ended
-            counts["died"] += outcome == Case.Outcome.DIED and ended
-            counts["new_confirmed"] += classification == Case.Classification.CONFIRMED and confirmed_on == day
-        counts["changed_today"] += bool(changed_today)
+    return [
+        Listing(
+            Case.objects.visible_to(viewer)
+            .within(code)
+            .filter(person__isnull=False),  # a source case outside the town is not the town's case
+            fields=("outcome", "outcome_on", "confirmed_on"),
+            annotations={
+                "as_of": Subquery(latest.values("classification")[:1]),
+                "changed_today": Exists(ClassificationChange.objects.filter(case=OuterRef("pk"), on=day)),
+            },
+            fold=fold,
+        )
+    ]
+
+
+def _cases(raw, viewer, code, people) -> dict:
+    counts = {name: number(raw, name) for name in [*Case.Classification.values, "cured", "died"]}
     in_hospital = (
         counts["confirmed"] + counts["asymptomatic"] + counts["suspected"] - counts["cured"] - counts["died"]
     )
@@ -341,55 +460,74 @@ def _cases(viewer, code, day, people) -> dict:
             "cured": make_fig(_("Cured and discharged"), counts["cured"], people),
             "died": make_fig(_("Deaths"), counts["died"], people),
             "in_hospital": make_fig(_("Still in treatment"), max(in_hospital, 0), people),
-            "new_confirmed": make_fig(_("Confirmed that day"), counts["new_confirmed"], people),
-            "changed_today": make_fig(_("New or reclassified that day"), counts["changed_today"], people),
+            "new_confirmed": make_fig(_("Confirmed that day"), number(raw, "new_confirmed"), people),
+            "changed_today": make_fig(
+                _("New or reclassified that day"), number(raw, "changed_today"), people
+            ),
         },
     )
 
 
-def _contacts(viewer, code, day, as_of, people) -> tuple[dict, list]:
-    # A contact traced before the tracing was typed in: its observation period says since when.
-    traced = Q(traced_at__lt=as_of) | Q(period__opened_on__lte=day)
-    links = ContactLink.objects.visible_to(viewer).within(code).filter(traced)
-    counts = links.aggregate(
-        close=Count("person", distinct=True, filter=Q(degree=ContactLink.Degree.CLOSE)),
-        secondary=Count("person", distinct=True, filter=Q(degree=ContactLink.Degree.SECONDARY)),
-        became_case=Count("person", distinct=True, filter=Q(contact_case__confirmed_on__lte=day)),
-        traced_today=Count(
-            "id", filter=Q(traced_at__date=day) | Q(period__opened_on=day, traced_at__gte=as_of)
-        ),
-    )
-    placements = Placement.objects.visible_to(viewer).within(code).filter(placed_on__lte=day)
+def _fold_release(counts: dict, row: dict) -> None:
+    counts.setdefault("release", []).append((row["end"], row["n"]))
+
+
+def _contacts_counts(viewer, code, m: Moment) -> list:
+    day = m.day
+    placements = Placement.objects.visible_to(viewer).within(code)
+    placed = Q(placed_on__lte=day)
     inside = Q(left_on__isnull=True) | Q(left_on__gt=day)
-    stays = placements.aggregate(
-        placed=Count("person", distinct=True),
-        in_quarantine=Count("id", filter=inside),
-        released=Count("id", filter=Q(outcome=Placement.Outcome.RELEASED, left_on__lte=day)),
-        released_today=Count("id", filter=Q(outcome=Placement.Outcome.RELEASED, left_on=day)),
-    )
-    release_dates = [
-        {"date": row["end"].isoformat(), "count": row["n"]}
-        for row in placements.filter(inside, period__isnull=False)
-        .values(end=F("period__planned_end"))
-        .annotate(n=Count("id"))
-        .order_by("end")
-    ]
-    sites = list_url("cases:sites")
-    return (
-        make_section(
-            _("Close contacts and quarantine"),
-            {
-                "close": make_fig(_("Close contacts traced"), counts["close"], people),
-                "secondary": make_fig(_("Secondary contacts traced"), counts["secondary"], people),
-                "became_case": make_fig(_("Contacts who became cases"), counts["became_case"], people),
-                "traced_today": make_fig(_("Contacts traced that day"), counts["traced_today"], people),
-                "placed": make_fig(_("Placed in centralised quarantine"), stays["placed"], people),
-                "in_quarantine": make_fig(
-                    _("In centralised quarantine"), stays["in_quarantine"], people, sites
+    return [
+        Tally(
+            ContactLink.objects.visible_to(viewer).within(code),
+            # A contact traced before the tracing was typed in: its observation period says since when.
+            where=Q(traced_at__lt=m.as_of) | Q(period__opened_on__lte=day),
+            exact=("close", "secondary", "became_case"),  # people, who may be contacts in two towns
+            aggregates={
+                "close": Count("person", distinct=True, filter=Q(degree=ContactLink.Degree.CLOSE)),
+                "secondary": Count("person", distinct=True, filter=Q(degree=ContactLink.Degree.SECONDARY)),
+                "became_case": Count("person", distinct=True, filter=Q(contact_case__confirmed_on__lte=day)),
+                "traced_today": Count(
+                    "id", filter=Q(traced_at__date=day) | Q(period__opened_on=day, traced_at__gte=m.as_of)
                 ),
-                "released": make_fig(_("Released from centralised quarantine"), stays["released"], people),
-                "released_today": make_fig(_("Released that day"), stays["released_today"], people),
             },
         ),
-        release_dates,
+        Tally(
+            placements,
+            where=placed,
+            exact=("placed",),
+            aggregates={
+                "placed": Count("person", distinct=True),
+                "in_quarantine": Count("id", filter=inside),
+                "released": Count("id", filter=Q(outcome=Placement.Outcome.RELEASED, left_on__lte=day)),
+                "released_today": Count("id", filter=Q(outcome=Placement.Outcome.RELEASED, left_on=day)),
+            },
+        ),
+        # Contacts in quarantine by planned end: (date, count) pairs, summed by date over the parts.
+        Tally(
+            placements.filter(period__isnull=False),
+            where=placed & inside,
+            by_as={"end": F("period__planned_end")},
+            aggregates={"n": Count("id")},
+            fold=_fold_release,
+        ),
+    ]
+
+
+def _contacts(raw, people) -> dict:
+    sites = list_url("cases:sites")
+    return make_section(
+        _("Close contacts and quarantine"),
+        {
+            "close": make_fig(_("Close contacts traced"), number(raw, "close"), people),
+            "secondary": make_fig(_("Secondary contacts traced"), number(raw, "secondary"), people),
+            "became_case": make_fig(_("Contacts who became cases"), number(raw, "became_case"), people),
+            "traced_today": make_fig(_("Contacts traced that day"), number(raw, "traced_today"), people),
+            "placed": make_fig(_("Placed in centralised quarantine"), number(raw, "placed"), people),
+            "in_quarantine": make_fig(
+                _("In centralised quarantine"), number(raw, "in_quarantine"), people, sites
+            ),
+            "released": make_fig(_("Released from centralised quarantine"), number(raw, "released"), people),
+            "released_today": make_fig(_("Released that day"), number(raw, "released_today"), people),
+        },
     )

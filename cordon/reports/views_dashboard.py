@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from cordon.reports import dashboard
 
 try:  # the figures module is built alongside; the charts do not wait for it
-    from cordon.reports.figures import area_figures
+    from cordon.reports.figures import figures_at
 except ImportError:  # pragma: no cover
-    area_figures = None
+    figures_at = None
 
 
 class DashboardForm(forms.Form):
@@ -63,11 +63,9 @@ def index(request):
     days = params.get("days") or 30
     as_of, before = _moments(day, today)
     groups, releases = [], []
-    if area_figures is not None:
-        now_figures = area_figures(viewer=request.user, area=area, as_of=as_of)
-        groups = dashboard.figures_with_change(
-            now_figures, area_figures(viewer=request.user, area=area, as_of=before)
-        )
+    if figures_at is not None:  # now and then from the same queries
+        now_figures, before_figures = figures_at(viewer=request.user, area=area, moments=[as_of, before])
+        groups = dashboard.figures_with_change(now_figures, before_figures)
         releases = now_figures.get("release_dates", [])[:7]
     context = {
         "form": form,

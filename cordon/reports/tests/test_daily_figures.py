@@ -13,6 +13,7 @@ from cordon.reports import figures as figs
 from cordon.reports.figures import area_figures, end_of_day, value
 
 FEB21 = dt.date(2020, 2, 21)
+FEB10 = dt.date(2020, 2, 10)
 
 
 def _at(day, hour=9):
@@ -136,3 +137,32 @@ def test_the_report_page_makes_a_fixed_number_of_queries(world, client, login, d
         )
     with django_assert_num_queries(figs.QUERIES + 11):
         client.get(url)
+
+
+def test_figures_at_two_moments_are_each_moments_own_from_the_same_queries(world, django_assert_num_queries):
+    """The dashboard's now and yesterday 24:00: one set of queries, each answer exactly area_figures."""
+    with _at(dt.date(2020, 2, 22), hour=15):
+        _register(world, "今某", "13108119850101017", "湖北省武汉市武昌区", dt.date(2020, 2, 22))
+        person, _created = people.person_save(
+            actor=world.health,
+            area=world.sjf,
+            data={"name": "丁病例", "document_number": _id("13108119700101019")},
+        )
+        cases.case_register(actor=world.health, person=person, classification="suspected")
+        lockdowns.lockdown_seal(actor=world.commander, area=world.xw)
+        moments = [timezone.now() + dt.timedelta(minutes=1), end_of_day(FEB21)]
+        figs.figures_at(viewer=world.commander, area=world.town, moments=moments)  # the roles read once
+        with django_assert_num_queries(figs.QUERIES_AT_TWO_MOMENTS):
+            now, before = figs.figures_at(viewer=world.commander, area=world.town, moments=moments)
+        for answer, moment in ((now, moments[0]), (before, moments[1])):
+            assert answer == area_figures(viewer=world.commander, area=world.town, as_of=moment)
+    assert value(now, "screening.wuhan") == value(before, "screening.wuhan") + 1
+    assert value(now, "cases.suspected") == value(before, "cases.suspected") + 1
+    assert value(now, "lockdowns.sealed") == value(before, "lockdowns.sealed") + 1
+    assert now["sealed_areas"] != before["sealed_areas"]
+    # The case confirmed on 9 February: new that day, not the next.
+    feb9, feb10 = figs.figures_at(
+        viewer=world.commander, area=world.town, moments=[end_of_day(dt.date(2020, 2, 9)), end_of_day(FEB10)]
+    )
+    assert (value(feb9, "cases.new_confirmed"), value(feb10, "cases.new_confirmed")) == (1, 0)
+    assert feb10 == area_figures(viewer=world.commander, area=world.town, as_of=end_of_day(FEB10))

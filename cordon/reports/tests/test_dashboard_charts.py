@@ -90,6 +90,30 @@ def test_passages_per_checkpoint_from_the_roll_up(world):
     assert sum(chart["series"][0]["data"][:-1]) == 0
 
 
+def test_passages_chart_shows_the_busiest_checkpoints_of_the_counts_table_and_sums_the_rest(world):
+    from cordon.checkpoints.models import PassageDayCount
+    from cordon.checkpoints.selectors import counts_by_day_and_checkpoint
+    from cordon.checkpoints.services import checkpoint_create
+
+    today = timezone.localdate()
+    start = today - timedelta(days=13)
+    gates = [
+        checkpoint_create(actor=world.operator, area=world.xw, name=f"小湾村{n}号卡点") for n in range(10)
+    ]
+    for n, gate in enumerate(gates):  # ties among the quiet ones: the table's order decides
+        PassageDayCount.objects.create(checkpoint=gate, area_id=gate.area_id, day=start, total=n // 3 + 1)
+    chart = dashboard.passages_by_checkpoint(world.commander, world.town, start, today)
+
+    table = counts_by_day_and_checkpoint(world.commander, world.town.code, start, today)
+    ranked = sorted(table.rows, key=lambda row: -row["total"])
+    busiest = [(row["checkpoint"].name, [cell["total"] for cell in row["by_day"]]) for row in ranked[:8]]
+    assert [(s["name"], s["data"]) for s in chart["series"][:8]] == busiest
+    rest = [sum(row["by_day"][i]["total"] for row in ranked[8:]) for i in range(14)]
+    assert chart["series"][8]["key"] == "other" and chart["series"][8]["data"] == rest
+    # 四间房村's gate (one today) is as quiet as three of 小湾村's and comes first in the table.
+    assert chart["series"][7]["name"] == "四间房村东口卡点" and sum(rest) == 3
+
+
 def test_the_grid_colours_villages_by_status_and_links_to_their_pages(world):
     tiles = {t.area.name: t for t in dashboard.area_grid(world.commander, world.town)}
     assert set(tiles) == {"四间房村", "小湾村"}
