@@ -1,9 +1,9 @@
 """The command centre's dashboard: which areas a viewer may open, and the charts' series.
 
-The figures themselves come from ``cordon.reports.figures.area_figures`` (the daily report's, so the
-two never disagree); this module adds the charts and the village grid. Every read goes through the
-viewer's scope, and each chart is one grouped query (two for the passages, which name their
-checkpoints), whatever the size of the data.
+The figures themselves come from ``cordon.reports.figures`` (the daily report's ``area_figures``, now
+and yesterday 24:00 counted together by ``figures_at``, so the two never disagree); this module adds
+the charts and the village grid. Every read goes through the viewer's scope, and each chart is one
+grouped query (two for the passages, which name their checkpoints), whatever the size of the data.
 """
 
 from __future__ import annotations

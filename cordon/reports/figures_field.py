@@ -1,8 +1,8 @@
 """The field's figures of the daily report: seals and passes, checkpoints and passages, disinfection,
 forces and enterprises. Part of ``cordon.reports.figures`` (see its docstring for the rules and the
 shape); split off to keep each file readable. Each section is two functions: ``<section>_counts``
-counts for the whole area or each part below it (``figures_parts``), ``<section>`` makes one area's
-section of figures from its counts."""
+says what to count at a moment (``figures_parts`` runs it, for the whole area or each part below it,
+for one moment or several), ``<section>`` makes one area's section of figures from its counts."""
 
 from __future__ import annotations
 
