@@ -11,11 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cordon.reports import dashboard
-
-try:  # the figures module is built alongside; the charts do not wait for it
-    from cordon.reports.figures import figures_at
-except ImportError:  # pragma: no cover
-    figures_at = None
+from cordon.reports.figures import figures_at
 
 
 class DashboardForm(forms.Form):
@@ -62,11 +58,10 @@ def index(request):
     day = min(params.get("date") or today, today)
     days = params.get("days") or 30
     as_of, before = _moments(day, today)
-    groups, releases = [], []
-    if figures_at is not None:  # now and then from the same queries
-        now_figures, before_figures = figures_at(viewer=request.user, area=area, moments=[as_of, before])
-        groups = dashboard.figures_with_change(now_figures, before_figures)
-        releases = now_figures.get("release_dates", [])[:7]
+    # Now and yesterday 24:00 from the same queries.
+    now_figures, before_figures = figures_at(viewer=request.user, area=area, moments=[as_of, before])
+    groups = dashboard.figures_with_change(now_figures, before_figures)
+    releases = now_figures.get("release_dates", [])[:7]
     context = {
         "form": form,
         "areas": areas,
