@@ -9,6 +9,7 @@ exist: a 404, never a 403 that would confirm it is there.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -35,13 +36,14 @@ def _role_cache(user) -> list[tuple[str, str]]:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
         with connection.cursor() as cursor:
-            cursor.execute(_roles_sql(), [user.pk])
+            cursor.execute(_roles_sql(connection.vendor), [user.pk])
             cached = [(role, codes.prefix_of(area_code)) for role, area_code in cursor.fetchall()]
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
 
-def _roles_sql() -> str:
+@functools.cache
+def _roles_sql(vendor: str) -> str:
     from cordon.accounts.models import RoleAssignment
 
     quote, meta = connection.ops.quote_name, RoleAssignment._meta
@@ -134,6 +136,11 @@ def reaches(user, code: str, roles: Iterable[str] | None = None) -> bool:
     return any(codes.covers(prefix, code or "") for prefix in visible_prefixes(user, roles))
 
 
+def not_found() -> Http404:
+    """The one answer for a record outside the viewer's areas, the same as for one that does not exist."""
+    return Http404(_("No such record."))
+
+
 def get_visible_or_404(queryset, viewer, /, *, roles: Iterable[str] | None = None, **lookup):
     """One row visible to ``viewer`` (through ``roles``, when given), or Http404.
 
@@ -143,7 +150,7 @@ def get_visible_or_404(queryset, viewer, /, *, roles: Iterable[str] | None = Non
     try:
         return visible.get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
-        raise Http404(_("No such record.")) from exc
+        raise not_found() from exc
 
 
 def visible_area(user, code, *, field: str = "area") -> Area:

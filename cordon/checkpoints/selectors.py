@@ -1,13 +1,12 @@
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection
 from django.db.models import Count, Q
-from django.http import Http404
-from django.utils.translation import gettext as _
 
 from cordon.accounts.models import Role
-from cordon.accounts.scope import reaches
+from cordon.accounts.scope import not_found, reaches
 from cordon.checkpoints.models import Checkpoint, Passage, PassageDayCount
 from cordon.core.statements import first_instance
 
@@ -30,14 +29,15 @@ def checkpoint_for_passages(user, checkpoint_id: int) -> Checkpoint:
     statement written once and the scope checked on the row (``reaches``): the ORM building the scoped
     query cost a passage more than the read itself."""
     if not 0 < checkpoint_id < 2**63:
-        raise Http404(_("No such record."))
-    found = first_instance(Checkpoint, _checkpoint_sql(), [checkpoint_id])
+        raise not_found()
+    found = first_instance(Checkpoint, _checkpoint_sql(connection.vendor), [checkpoint_id])
     if found is None or not reaches(user, found.area_id):
-        raise Http404(_("No such record."))
+        raise not_found()
     return found
 
 
-def _checkpoint_sql() -> str:
+@functools.cache
+def _checkpoint_sql(vendor: str) -> str:
     quote, meta = connection.ops.quote_name, Checkpoint._meta
     columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
     return f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 — names are ours, the key a parameter
