@@ -207,6 +207,14 @@ class Period(models.Model):
                 ],
                 name="period_report_idx",
             ),
+            # The same counts for the periods of arrivals from a ledger category (湖北旅居史), joined to
+            # the arrivals by their key in index order: read from this index and the arrivals'
+            # category index alone (by the wide rows, a county's took 90 ms more).
+            models.Index(
+                fields=["arrival", "area", "opened_on", "actual_end", "status", "id"],
+                condition=Q(reason="arrival"),
+                name="period_arrival_report_idx",
+            ),
             # Fever or symptoms, the latest first: the 1% with an open alert, sorted at once.
             models.Index(
                 fields=["status", "area", "last_checked_at"],

@@ -166,3 +166,55 @@ def test_figures_at_two_moments_are_each_moments_own_from_the_same_queries(world
     )
     assert (value(feb9, "cases.new_confirmed"), value(feb10, "cases.new_confirmed")) == (1, 0)
     assert feb10 == area_figures(viewer=world.commander, area=world.town, as_of=end_of_day(FEB10))
+
+
+def test_observation_counts_each_period_by_its_state_at_each_moment(world):
+    """A period is under observation from the day it opens, released at 00:00 of its release day (so
+    over at "24:00" the day before) and over at the end of the day it is closed early; the moments of
+    one query each count their own state of it."""
+    from cordon.observation import services as observation
+
+    feb14 = dt.date(2020, 2, 14)  # the eve of the home period's release day
+    days = [dt.date(2020, 1, 31), dt.date(2020, 2, 1), dt.date(2020, 2, 11), dt.date(2020, 2, 12), feb14]
+    names = ("active", "home", "centralised", "released_total", "released_today", "opened_today")
+
+    def counted() -> dict:
+        answers = figs.figures_at(
+            viewer=world.commander, area=world.town, moments=[end_of_day(d) for d in days]
+        )
+        for day, answer in zip(days, answers, strict=True):
+            assert answer == area_figures(viewer=world.commander, area=world.town, as_of=end_of_day(day))
+        return {d: [value(a, f"observation.{n}") for n in names] for d, a in zip(days, answers, strict=True)}
+
+    before = counted()  # the world's own periods
+    home = observation.period_open(
+        actor=world.other_clerk,
+        person=world.zhou,
+        reason="arrival",
+        exposure_date=dt.date(2020, 2, 1),
+        opened_on=dt.date(2020, 2, 1),
+        mode="home",
+    )
+    observation.period_complete(actor=world.health, period=home, completed_on=home.planned_end)
+    early = observation.period_open(
+        actor=world.health,
+        person=world.contact_person,
+        reason="manual",
+        reason_detail="复查",
+        exposure_date=dt.date(2020, 2, 8),
+        opened_on=dt.date(2020, 2, 8),
+        mode="centralised",
+    )
+    observation.period_close(
+        actor=world.health, period=early, outcome="other", note="转院", ended_on=dt.date(2020, 2, 12)
+    )
+    assert home.planned_end == feb14 + dt.timedelta(days=1)  # released at 00:00 that day
+    after = counted()
+    added = {d: tuple(a - b for a, b in zip(after[d], before[d], strict=True)) for d in days}
+    assert added == {
+        dt.date(2020, 1, 31): (0, 0, 0, 0, 0, 0),
+        dt.date(2020, 2, 1): (1, 1, 0, 0, 0, 1),
+        dt.date(2020, 2, 11): (2, 1, 1, 0, 0, 0),
+        dt.date(2020, 2, 12): (1, 1, 0, 0, 0, 0),  # closed early that day: over, not released
+        feb14: (0, 0, 0, 1, 1, 0),
+    }
