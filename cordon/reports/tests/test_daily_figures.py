@@ -11,6 +11,7 @@ from cordon.lockdowns import services as lockdowns
 from cordon.people import services as people
 from cordon.reports import figures as figs
 from cordon.reports.figures import area_figures, end_of_day, value
+from cordon.reports.testing import observed_twice
 
 FEB21 = dt.date(2020, 2, 21)
 FEB10 = dt.date(2020, 2, 10)
@@ -172,8 +173,6 @@ def test_observation_counts_each_period_by_its_state_at_each_moment(world):
     """A period is under observation from the day it opens, released at 00:00 of its release day (so
     over at "24:00" the day before) and over at the end of the day it is closed early; the moments of
     one query each count their own state of it."""
-    from cordon.observation import services as observation
-
     feb14 = dt.date(2020, 2, 14)  # the eve of the home period's release day
     days = [dt.date(2020, 1, 31), dt.date(2020, 2, 1), dt.date(2020, 2, 11), dt.date(2020, 2, 12), feb14]
     names = ("active", "home", "centralised", "released_total", "released_today", "opened_today")
@@ -187,27 +186,7 @@ def test_observation_counts_each_period_by_its_state_at_each_moment(world):
         return {d: [value(a, f"observation.{n}") for n in names] for d, a in zip(days, answers, strict=True)}
 
     before = counted()  # the world's own periods
-    home = observation.period_open(
-        actor=world.other_clerk,
-        person=world.zhou,
-        reason="arrival",
-        exposure_date=dt.date(2020, 2, 1),
-        opened_on=dt.date(2020, 2, 1),
-        mode="home",
-    )
-    observation.period_complete(actor=world.health, period=home, completed_on=home.planned_end)
-    early = observation.period_open(
-        actor=world.health,
-        person=world.contact_person,
-        reason="manual",
-        reason_detail="复查",
-        exposure_date=dt.date(2020, 2, 8),
-        opened_on=dt.date(2020, 2, 8),
-        mode="centralised",
-    )
-    observation.period_close(
-        actor=world.health, period=early, outcome="other", note="转院", ended_on=dt.date(2020, 2, 12)
-    )
+    home, _early = observed_twice(world)
     assert home.planned_end == feb14 + dt.timedelta(days=1)  # released at 00:00 that day
     after = counted()
     added = {d: tuple(a - b for a, b in zip(after[d], before[d], strict=True)) for d in days}

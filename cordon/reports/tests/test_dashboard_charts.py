@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cordon.observation import services as observation
 from cordon.reports import dashboard
+from cordon.reports.testing import observed_twice
 
 
 def _series(chart: dict) -> dict:
@@ -167,29 +168,7 @@ def test_a_county_viewer_gets_no_epidemic_curve_cases_being_clinical_records(wor
 def test_the_observation_series_agrees_with_the_daily_figures_day_by_day(world):
     from cordon.reports.figures import area_figures, end_of_day
 
-    # 周某 at home from 1 February, planned to 15 February and released on the 15th; another person
-    # in centralised observation closed early on the 12th.
-    period = observation.period_open(
-        actor=world.other_clerk,
-        person=world.zhou,
-        reason="arrival",
-        exposure_date=date(2020, 2, 1),
-        opened_on=date(2020, 2, 1),
-        mode="home",
-    )
-    observation.period_complete(actor=world.health, period=period, completed_on=period.planned_end)
-    early = observation.period_open(
-        actor=world.health,
-        person=world.contact_person,
-        reason="manual",
-        reason_detail="复查",
-        exposure_date=date(2020, 2, 8),
-        opened_on=date(2020, 2, 8),
-        mode="centralised",
-    )
-    observation.period_close(
-        actor=world.health, period=early, outcome="other", note="转院", ended_on=date(2020, 2, 12)
-    )
+    observed_twice(world)
     today = timezone.localdate()
     chart = dashboard.charts(world.commander, world.town, end=date(2020, 2, 20), days=14, today=today)[
         "observation"
