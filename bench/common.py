@@ -131,10 +131,14 @@ def step(function: str, url: str, workdir: str, **params) -> dict:
 
 
 def setup_django(*, migrate: bool = False) -> None:
-    """Django on DATABASE_URL (set by ``step``), as the server runs it; migrated when asked."""
+    """Django on DATABASE_URL (set by ``step``), as the server runs it (its start-up objects left out
+    of the collector's passes, as config/wsgi.py does); migrated when asked."""
     import django
 
+    from cordon.core.startup import freeze_loaded
+
     django.setup()
+    freeze_loaded()
     if migrate:
         from django.core.management import call_command
 
