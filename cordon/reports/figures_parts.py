@@ -6,7 +6,9 @@ over the rows ``where`` keeps; ``Listing``: rows read one by one); ``count`` run
 
 Parts. A county's report shows its towns side by side. Counting each town apart would cost the
 report's queries once per town; instead each query groups its rows by the first digits of their area
-code (a town's 9, ``codes.prefix_of``), so the same queries give every town's counts. The county's
+code (a town's 9, ``codes.prefix_of``) — or, when its counts add up, by the area code itself (the
+indexes' order: no code cut per row), summed into parts here — so the same queries give every
+town's counts. The county's
 own are their sum over every part — rows of towns the viewer may not read and rows at the county's own
 level included. A count that does not add up over the parts (distinct people: a person may have
 records in two towns) is counted once more over the whole area (``exact``), so the county's figure
@@ -14,8 +16,9 @@ stays exact.
 
 Moments. The dashboard compares now with yesterday 24:00. The same query answers both: its rows are
 those either moment keeps, and each aggregate is filtered by its own moment's ``where`` (``Listing``:
-each row says which moments keep it). A query whose aggregates read an annotation made for the
-moment (``Tally.annotations``) is run once per moment.
+each row says which moments keep it). A grouping by an expression of the moment (``Tally.by_as``: a
+period's state then) becomes one column per moment. A query whose aggregates read an annotation made
+for the moment (``Tally.annotations``) is run once per moment.
 
 Counts come back as ``{part: {name: value}}`` per moment; the whole area's part is ``WHOLE``.
 """
