@@ -352,14 +352,18 @@ def period_state(day: dt.date, release_day: dt.date) -> CaseWhen:
 
 
 def _fold_states(counts: dict, row: dict) -> None:
-    n = row["n"]
-    names = ["opened_today", "released_today"]
+    """One (mode, state) group of periods into the section's counts."""
+
+    def add(name: str, n: int) -> None:
+        counts[name] = counts.get(name, 0) + n
+
+    add("opened_today", row["opened_today"])
+    add("released_today", row["released_today"])
     if row["state"] == ACTIVE:
-        names += ["active", row["mode"]]  # home, centralised or monitoring
+        add("active", row["n"])
+        add(row["mode"], row["n"])  # home, centralised or monitoring
     elif row["state"] == RELEASED:
-        names.append("released_total")
-    for name in names:
-        counts[name] = counts.get(name, 0) + row.get(name, n)
+        add("released_total", row["n"])
 
 
 def _observation_counts(viewer, code, m: Moment) -> list:

@@ -95,15 +95,20 @@ def test_a_day_with_nothing_new_is_a_zero_report_that_says_so(world, client, log
     assert "零报告" not in busy
 
 
-def test_unresolved_items_link_to_their_records(world, client, login):
+def test_unresolved_items_link_to_their_records(world, client, login, django_assert_num_queries):
     from cordon.observation.models import Alert
 
     alert = Alert.objects.get(period=world.yin_period)
     login(world.commander)
-    report = services.report_for(
-        viewer=world.commander, area=world.town, day=dt.date.today(), as_of=services.parse_day("now")[1]
-    )
+    now = services.parse_day("now")[1]
+    report = services.report_for(viewer=world.commander, area=world.town, day=dt.date.today(), as_of=now)
     kinds = {item["kind"]: item for item in report.unresolved}
+    # One query per kind, whatever the rows: what each line shows is read with its row.
+    with django_assert_num_queries(5):
+        assert (
+            services.unresolved_items(viewer=world.commander, area=world.town, day=dt.date.today(), as_of=now)
+            == report.unresolved
+        )
     assert kinds["alert"]["url"] == f"/observation/periods/{alert.period_id}/"
     assert "尹某某" in kinds["alert"]["text"]
     body = client.get(f"/reports/daily/?area={TOWN}").content.decode()
