@@ -208,8 +208,8 @@ class Period(models.Model):
                 name="period_report_idx",
             ),
             # The same counts for the periods of arrivals from a ledger category (湖北旅居史), joined to
-            # the arrivals by their key in index order: read from this index and the arrivals'
-            # category index alone (by the wide rows, a county's took 90 ms more).
+            # the arrivals by their key in index order, from this index and the arrivals' category
+            # index alone: through the wide rows a county's took 125 ms, through these 23 ms.
             models.Index(
                 fields=["arrival", "area", "opened_on", "actual_end", "status", "id"],
                 condition=Q(reason="arrival"),
