@@ -53,8 +53,11 @@ chromium:
 	  else echo "note: /usr/bin/chromium or fonts-noto-cjk missing and not root: browser tests will be skipped"; fi; \
 	fi
 
+# Over every core (pytest-xdist); a browser module, and the tests of the seed town, each run whole on
+# one test process (--dist loadgroup). PYTEST_WORKERS=0 runs in this process alone.
+PYTEST_WORKERS ?= auto
 test: deps $(BIN)/.installed-dev chromium
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed-dev
 	$(BIN)/ruff check .

@@ -16,9 +16,10 @@ from cordon.cli import main
 CORDON = shutil.which("cordon", path=str(Path(sys.executable).parent)) or "cordon"
 
 
-def test_demo_loads_the_seed_town_into_an_empty_database(db, capsys):
-    assert main(["demo"]) == 0
-    out = capsys.readouterr().out
+def test_demo_loads_the_seed_town_into_an_empty_database(seed_town):
+    # ``seed_town`` is ``cordon demo`` run once into an empty database, for every test that reads it
+    assert seed_town.status == 0
+    out = seed_town.printed
     assert "zhihui" in out and "tangerli2020" in out
     assert Area.objects.get(code="131081103000").name == "堂二里镇"
     assert Area.objects.get(code="131081103215").name == "四间房村"

@@ -8,9 +8,11 @@ Actors: ``commander`` of 堂二里镇, ``staff`` of its command centre, ``health
 ``neighbour`` — the commander of 南孟镇, who must see nothing of 堂二里镇.
 """
 
+import copy
 from types import SimpleNamespace
 
 import pytest
+from django.db import connection, transaction
 
 from cordon.accounts import services as account_services
 from cordon.accounts.models import Area, Role
@@ -18,6 +20,7 @@ from cordon.checkpoints import services as checkpoint_services
 from cordon.checkpoints.models import Checkpoint
 
 PASSWORD = "Test-password-2020"  # noqa: S105 — the test accounts' password
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 AREAS = [
     ("130000000000", "河北省"),
@@ -35,7 +38,7 @@ AREAS = [
 @pytest.fixture(autouse=True)
 def _fast_tests(settings):
     """Fast password hashing, and static files without a collected manifest."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -58,7 +61,9 @@ def restore_migration_data() -> None:
         importlib.import_module("cordon.observation.migrations.0002_shipped_editions").create(apps, None)
 
 
-def build_world():
+def build_world(extensions=None):
+    """The world, built through the services. ``extensions`` are the field apps' ``extend_world``
+    functions to run at the end (all of them when None)."""
     from cordon.accounts.services import operator_account
 
     operator = operator_account()
@@ -304,7 +309,7 @@ def build_world():
         log_access(actor=actor, kind="export", target_type="test", target_label="test", area=area)
 
     # The field apps add their own records (and actors) to the world, each in its own testing module.
-    for extend in _world_extensions():
+    for extend in _world_extensions() if extensions is None else extensions:
         extend(world)
     return world
 
@@ -320,9 +325,169 @@ def _world_extensions():
     return (forces, operations, enterprises, reports)
 
 
+class SharedData:
+    """Data built once and kept while consecutive tests use it: Django's ``TestCase.setUpTestData``
+    over a run of tests instead of one class.
+
+    The data is built inside an outer transaction that is never committed; each test's own transaction
+    (pytest-django's ``db``) is then a savepoint within it, rolled back at the test's end, and each test
+    gets a deep copy of the Python objects. The outer transaction is rolled back as soon as a test that
+    does not use the data needs the database (``pytest_runtest_setup`` below), or another kind of data
+    is asked for; tests are ordered so that those using the same data run together (``order_items``).
+    """
+
+    def __init__(self):
+        self.key = None
+        self.value = None
+        self._atomic = None
+        self._blocker = None
+
+    def get(self, key, build):
+        """A copy of the data named ``key``, built by ``build()`` when it is not the data held."""
+        if self.key != key:
+            self.release()
+            with self._blocker.unblock():
+                self._atomic = transaction.atomic()
+                self._atomic.__enter__()
+                try:
+                    self.value = build()
+                except BaseException:
+                    self.release()
+                    raise
+            self.key = key
+        return copy.deepcopy(self.value)
+
+    def opened_after(self) -> bool:
+        """Whether a transaction was opened after the shared data's (a test's own)."""
+        return len(connection.atomic_blocks) > (0 if self._atomic is None else 1)
+
+    def release(self):
+        """Roll the data back: the database is as the migrations left it."""
+        if self._atomic is None:
+            return
+        with self._blocker.unblock():
+            transaction.set_rollback(True)
+            self._atomic.__exit__(None, None, None)
+        self._atomic = self.key = self.value = None
+
+
+shared = SharedData()
+
+
+@pytest.fixture(scope="session")
+def shared_data(django_db_setup, django_db_blocker):
+    """The one ``SharedData`` of this test process, released before the test database is dropped."""
+    shared._blocker = django_db_blocker
+    yield shared
+    shared.release()
+
+
+def _transactional(item) -> bool:
+    """Whether a test's transactions commit (the live server's tests, ``transaction=True``)."""
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    return (
+        "transactional_db" in names
+        or "live_server" in names
+        or bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    )
+
+
+def shared_world(request, key="world", build=build_world):
+    """The world for one test: a copy of the one built once (see ``SharedData``), or, for a test whose
+    transactions commit (the live server's), one built for it alone and flushed after it."""
+    if _transactional(request.node):
+        request.getfixturevalue("transactional_db")
+        return build()
+    data = request.getfixturevalue("shared_data")
+    if data.key != key and data.opened_after():
+        # The test's own transaction was opened before this fixture (a fixture listed earlier needed
+        # the database): the world can only be built inside it, for this test alone.
+        return build()
+    from django.test import override_settings
+
+    def build_fast():
+        # Built before the test's settings fixtures: hash the actors' passwords as the tests do.
+        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            return build()
+
+    world = data.get(key, build_fast)
+    request.getfixturevalue("db")
+    return world
+
+
 @pytest.fixture
-def world(db):
-    return build_world()
+def world(request):
+    return shared_world(request)
+
+
+def build_seed_town():
+    """The seed town as ``cordon demo`` loads it into an empty database, with what the command printed
+    and its exit status (the command's own test reads them)."""
+    import contextlib
+    import io
+
+    from cordon.cli import main
+
+    printed = io.StringIO()
+    restore_migration_data()
+    with contextlib.redirect_stdout(printed):
+        status = main(["demo"])
+    return SimpleNamespace(status=status, printed=printed.getvalue())
+
+
+@pytest.fixture
+def seed_town(request):
+    """堂二里镇 as the demo loads it — loaded once for every test that asks (it takes half a minute)."""
+    return shared_world(request, key="seed town", build=build_seed_town)
+
+
+SHARED = ("world", "seed_town")
+
+
+def _shared_fixture(item) -> str | None:
+    """The fixture of shared data a test uses, if any (and its test's transactions do not commit)."""
+    names = getattr(item, "fixturenames", ())
+    for name in SHARED:
+        if name in names and not _transactional(item):
+            return name
+    return None
+
+
+def order_items(items) -> None:
+    """Run the tests that use the same shared data together (after pytest-django has put the tests that
+    use the database in transactions first), and set that data up before any other fixture of a test,
+    so that it is built outside the test's own transaction."""
+
+    def kind(item):
+        name = _shared_fixture(item)
+        if name is None:
+            return (1, "")
+        # a conftest may give the world another shape (the forces' own): one kind per definition
+        definition = item._fixtureinfo.name2fixturedefs[name][-1]
+        return (0, f"{name} {definition.baseid}")
+
+    items.sort(key=kind)
+    for item in items:
+        name = _shared_fixture(item)
+        if name is not None:
+            item.fixturenames.remove(name)
+            item.fixturenames.insert(0, name)
+        if name == "seed_town":
+            # one test process loads the seed town, for all of them (with ``--dist loadgroup``)
+            item.add_marker(pytest.mark.xdist_group("seed town"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    order_items(items)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # A test that does not share the data held must not see it, nor run inside its transaction.
+    if _shared_fixture(item) is None:
+        shared.release()
 
 
 @pytest.fixture

@@ -39,6 +39,18 @@ def test_a_clerk_sees_her_village_and_gets_404_for_the_next(live_world, page_at,
     screenshot(page, f"404-clerk-{width}")
 
 
+def test_account_search_filters_as_you_type(live_world, page_at):
+    page = page_at(1280)
+    log_in(page, "commander", PASSWORD)
+    page.goto(page.base + "/accounts/users/")
+    assert page.locator("#user-rows li").count() == 8  # the town's accounts, not the county's viewer
+    page.fill("#id_q", "guard")
+    expect(page.locator("#user-rows li")).to_have_count(1)  # swapped in by htmx, no reload
+    assert "guard的姓名" in page.locator("#user-rows").inner_text()
+    screenshot(page, "user-search-1280")
+    assert page.console_errors == [], "htmx must run under the Content-Security-Policy"
+
+
 def test_commander_creates_an_account_and_the_new_user_sets_a_password(live_world, page_at):
     page = page_at(390)
     log_in(page, "commander", PASSWORD)
@@ -67,18 +79,6 @@ def test_commander_creates_an_account_and_the_new_user_sets_a_password(live_worl
     assert page.locator("h1").first.inner_text() == "四间房村"
     assert User.objects.get(username="wangwu").check_password("Wangwu-own-pass-9")
     assert page.console_errors == []
-
-
-def test_account_search_filters_as_you_type(live_world, page_at):
-    page = page_at(1280)
-    log_in(page, "commander", PASSWORD)
-    page.goto(page.base + "/accounts/users/")
-    assert page.locator("#user-rows li").count() == 8  # the town's accounts, not the county's viewer
-    page.fill("#id_q", "guard")
-    expect(page.locator("#user-rows li")).to_have_count(1)  # swapped in by htmx, no reload
-    assert "guard的姓名" in page.locator("#user-rows").inner_text()
-    screenshot(page, "user-search-1280")
-    assert page.console_errors == [], "htmx must run under the Content-Security-Policy"
 
 
 def test_wrong_password_and_lockout_read_in_chinese(live_world, page_at):

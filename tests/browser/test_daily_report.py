@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from cordon.core.testing import PASSWORD
 from cordon.reports.models import DailyReport
-from tests.browser.conftest import SCREENS, fits_width, log_in, screenshot
+from tests.browser.conftest import fits_width, log_in, screenshot
 
 
 @pytest.mark.parametrize("width", [390, 1280])
@@ -27,7 +27,7 @@ def test_the_report_reads_on_a_phone_and_a_desk(live_world, page_at, user, query
     assert fits_width(page), f"the report scrolls sideways at {width} px"
     screenshot(page, f"daily-report-{user}-{width}")
     page.locator(".report-tables").scroll_into_view_if_needed()
-    page.screenshot(path=SCREENS / f"daily-report-{user}-{width}-tables.png")  # what the eye meets there
+    screenshot(page, f"daily-report-{user}-{width}-tables", full_page=False)  # what the eye meets there
     assert page.console_errors == []
 
 

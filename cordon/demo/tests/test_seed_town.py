@@ -1,12 +1,11 @@
-"""The seed town, end to end: ``cordon demo`` loaded once, and the seed report's facts read back from
-the records through the apps' selectors and scopes, as the town's commander (or, for what only they
-see, the counsellor and the village's guard) would read them."""
+"""The seed town, end to end: ``cordon demo`` loaded once (``seed_town``), and the seed report's facts
+read back from the records through the apps' selectors and scopes, as the town's commander (or, for
+what only they see, the counsellor and the village's guard) would read them."""
 
 from collections import Counter
 from datetime import date, datetime
 
 import pytest
-from django.db import transaction
 from django.db.models import Count, Sum
 
 from cordon.accounts.models import User
@@ -33,25 +32,8 @@ VILLAGE = "131081103215"
 SEED_DAY = date(2020, 2, 21)
 
 
-@pytest.fixture(scope="module")
-def seed(django_db_setup, django_db_blocker):
-    """The demo, loaded once for this file inside a transaction rolled back at its end (each test runs
-    in a savepoint within it, so nothing a test does leaks into the next, nor the demo into others)."""
-    from cordon.demo import load
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            load(log=lambda *a: None)
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
 @pytest.fixture
-def users(seed, db):
+def users(seed_town):
     return {u.username: u for u in User.objects.all()}
 
 

@@ -1,19 +1,11 @@
 """The seed town's enterprises load through the services: invented and marked so, codes that pass the
 check, February 2020 dates, one conditional approval, one finding rectified and one still open."""
 
-import pytest
-
 from cordon.enterprises.models import Enterprise, Finding, ReopeningApplication
 from cordon.enterprises.validation import parse_uscc
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_demo_loads_the_enterprises_of_the_seed_town():
-    from cordon.core.testing import restore_migration_data
-    from cordon.demo import load
-
-    restore_migration_data()
-    load(log=lambda *a: None)
+def test_the_demo_loads_the_enterprises_of_the_seed_town(seed_town):
     enterprises = list(Enterprise.objects.all())
     assert len(enterprises) == 6 and all("虚构" in e.note for e in enterprises)
     assert all(parse_uscc(e.uscc) == e.uscc for e in enterprises)

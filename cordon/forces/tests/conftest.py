@@ -4,10 +4,11 @@ from cordon.core import testing
 
 
 @pytest.fixture
-def world(db, monkeypatch):
+def world(request):
     """The shared world with only the forces' own extension: the other field apps' records are no
     part of these tests (and they are built in parallel)."""
     from cordon.forces.testing import extend_world
 
-    monkeypatch.setattr(testing, "_world_extensions", lambda: iter([extend_world]))
-    return testing.build_world()
+    return testing.shared_world(
+        request, key="world with forces only", build=lambda: testing.build_world(extensions=[extend_world])
+    )

@@ -14,10 +14,7 @@ FEB21 = dt.date(2020, 2, 21)
 
 
 @pytest.fixture
-def seed(db):
-    from cordon import demo
-
-    demo.load(log=lambda *_args: None)
+def seed(seed_town):
     return Area.objects.get(name="堂二里镇"), User.objects.get(username="zhihui")
 
 
