@@ -347,8 +347,9 @@ class SharedData:
         if self.key != key:
             self.release()
             with self._blocker.unblock():
-                self._atomic = transaction.atomic()
-                self._atomic.__enter__()
+                atomic = transaction.atomic()
+                atomic.__enter__()
+                self._atomic = atomic
                 try:
                     self.value = build()
                 except BaseException:
@@ -473,6 +474,10 @@ def order_items(items) -> None:
         if name is not None:
             item.fixturenames.remove(name)
             item.fixturenames.insert(0, name)
+            if not item.get_closest_marker("django_db"):
+                # the shared fixtures ask for ``db`` only once built: say it here, so that the test
+                # database is set up even when no other test of the run asks for it
+                item.add_marker(pytest.mark.django_db)
         if name == "seed_town":
             # one test process loads the seed town, for all of them (with ``--dist loadgroup``)
             item.add_marker(pytest.mark.xdist_group("seed town"))

@@ -55,7 +55,9 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium(server):
+    # Closed before the server stops: the threads that serve its kept-alive connections end with it,
+    # closing their database connections before the test database is dropped.
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing: `make test` installs it when run as root")
@@ -100,6 +102,7 @@ def module_world(server, django_db_blocker):
     """The world of one module, committed; the database is emptied (and given back what the
     migrations put in) at the module's end."""
     from django.core.management import call_command
+    from django.db import connections
 
     from cordon.core.testing import FAST_HASHERS, build_world, restore_migration_data, shared
 
@@ -115,6 +118,9 @@ def module_world(server, django_db_blocker):
         finally:
             call_command("flush", verbosity=0, interactive=False)
             restore_migration_data()
+            # With Playwright's event loop running in this thread, Django gives the tests their own
+            # connection (asgiref's context-local storage): close it, or it outlives the test database.
+            connections.close_all()
 
 
 @pytest.fixture
