@@ -64,10 +64,12 @@ def not_a_person(
                 }
             if why:
                 break
-    if why is None and len(filled) >= 2:
-        repeated = sum(1 for v, h in zip(cells, headers, strict=True) if isinstance(v, str) and _text(v) == h)
-        if repeated >= 2:
-            why = _("The header row again: skipped.")
+    if (
+        why is None
+        and len(filled) >= 2
+        and sum(1 for v, h in zip(cells, headers, strict=True) if v == h) >= 2
+    ):
+        why = _("The header row again: skipped.")
     if why is None and len(filled) == 1 and isinstance(filled[0], str):
         text = _text(filled[0])
         if _TITLE_WORDS.search(text) or _SECTION.match(text):
@@ -88,7 +90,7 @@ def floated(value) -> str | None:
     """The message for a cell holding a number as Excel shows a float ("1.38123E+10", "1.30181E+17"):
     its last digits were dropped when the file went through a CSV or a text paste, and only the
     person who typed it can give them back. None for anything else."""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not ("E" in value or "e" in value or "Ｅ" in value or "ｅ" in value):
         return None
     text = "".join(validation.normalize(value).split())
     if not _SCIENTIFIC.fullmatch(text):
@@ -108,7 +110,8 @@ _MOBILE_RUNS = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 def read_phone_cell(raw) -> tuple[list[str], list[str], ValidationError | None]:
     """Read a ledger's phone cell: (the phone numbers in it, the bits that are not phone numbers, the
-    error when it holds digits but no readable number).
+    error when it holds digits but no readable number). A cell of digits alone comes back as it is,
+    for the caller's parse_phone (clean_person) to check once.
 
     "无", "无手机", "本人" hold no number: nothing is kept, and the word is noted. "13800000000（本人）"
     keeps the number and notes the annotation; "138…/139…", "138… 139…" and "138…、0316-…" keep both.
@@ -119,14 +122,12 @@ def read_phone_cell(raw) -> tuple[list[str], list[str], ValidationError | None]:
         return [], [], None
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         raw = str(int(raw)) if float(raw).is_integer() else str(raw)
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit():
+        # The usual cell, one number and nothing else: parse_phone (through clean_person) checks it.
+        return [raw], [], None
     text = validation.normalize(str(raw))
     if not text:
         return [], [], None
-    if text.isascii() and text.isdigit():  # the usual cell: one number and nothing else
-        try:
-            return [validation.parse_phone(text)], [], None
-        except ValidationError as exc:
-            return [], [], exc
     text = _EXTENSION_WORDS.sub("#", text)  # "0316-1234567转8001": the extension stays with its number
     leftovers = [a.strip() for a in _ANNOTATION.findall(text) if a.strip()]
     text = _ANNOTATION.sub(" / ", text)
