@@ -6,7 +6,10 @@ plain functions as the registration form, then matched against the registry in b
 chunks through the database's fast path (cordon.people.import_writer). A row is stored whole — its
 person and its arrival — or reported with its row number, column and a message; a preview (dry run)
 gives the same report without writing. Importing a file again changes nothing; a re-sent ledger with
-new phones updates those people and says so. Empty cells never erase what is stored.
+new phones updates those people and says so. Empty cells never erase what is stored. A row never
+renames a known person nor moves them to another village (people.identity); rows that are not people
+(totals, signature lines) are skipped with a note, and a cell's words that are not a phone number are
+noted, not fatal (people.import_cells).
 """
 
 from __future__ import annotations
@@ -164,7 +167,7 @@ _DOCUMENTS = {
 # What a status column says (Cordon's export writes 在本地 / 已离开); anything else is left alone.
 _STATUSES = {
     "left": ("已离开", "离开", "已离", "离村", "离镇", "已外出", "外出"),
-    "present": ("在本地", "在家", "在村", "在本村", "在镇", "在霸"),
+    "present": ("在本地", "在家", "在村", "在本村", "在镇"),
 }
 _SEX = {"男": "M", "女": "F", "m": "M", "f": "F"}
 _TABLES.update({id(_MEANS): _MEANS, id(_DOCUMENTS): _DOCUMENTS, id(_STATUSES): _STATUSES})
