@@ -1,8 +1,6 @@
 """The preview of a ledger as a village keeps it (merged family cells, a subtotal, totals and signature
 lines, phones written 无): the skipped rows and the notes read on a phone and on a desktop."""
 
-import datetime
-
 from cordon.core import jobs
 from cordon.core.testing import PASSWORD
 from cordon.people.jobs import queue_import
