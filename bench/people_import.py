@@ -166,7 +166,7 @@ def _cordon_import(path: str, actor, area, *, dry_run: bool) -> dict:
     from cordon.people import import_writer
     from cordon.people.importer import run_import
 
-    phases = _Phases(import_writer.Writer, ("flush", "_known_people", "_known_arrivals", "_insert"))
+    phases = _Phases(import_writer.Writer, ("flush", "_known_people", "_load_arrivals", "_insert"))
     start = time.perf_counter()
     with open(path, "rb") as source:
         report = run_import(
@@ -186,11 +186,12 @@ def _cordon_import(path: str, actor, area, *, dry_run: bool) -> dict:
             ),
             "write_half_total": _round(phases.seconds["flush"]),
             "match_people": _round(phases.seconds["_known_people"]),
-            "match_arrivals": _round(phases.seconds["_known_arrivals"]),
+            "match_arrivals": _round(phases.seconds["_load_arrivals"]),
             "raw_inserts": _round(phases.seconds["_insert"]),
         },
     }
     figures["error_sample"] = figures.pop("errors")[:3]
+    figures["note_sample"] = figures.pop("notes")[:3]
     return figures
 
 

@@ -7,7 +7,7 @@
     cordon createuser NAME --role R --area CODE [--full-name N] [--phone P] [--password-stdin]
     cordon users [--json] | cordon users disable|enable|reset-password|unlock NAME
     cordon areas [--json] [--within CODE] | cordon areas add CODE NAME [--note TEXT]
-    cordon import people FILE --area CODE [--dry-run] [--json]
+    cordon import people FILE --area CODE [--dry-run] [--json] [--move]
     cordon observation sweep [--date YYYY-MM-DD] [--area CODE] [--json]   for cron: safe to run twice
     cordon cases chain CASE [--depth N] [--json]   a case's chain (CASE: an id or 廊坊市第23例)
     cordon report daily --area CODE --date YYYY-MM-DD|now --format text|json|xlsx [--output FILE]
@@ -254,8 +254,8 @@ def cmd_areas(args) -> int:
 
 
 def cmd_import(args) -> int:
-    """A ledger into an area, row by row. Exit 0: every row taken; 1: some rejected (the rest kept);
-    2: nothing could be read."""
+    """A ledger into an area, row by row. Exit 0: every row taken (rows that are not people — totals,
+    signatures — skipped with a note); 1: some rejected (the rest kept); 2: nothing could be read."""
     from pathlib import Path
 
     from cordon.core import jobs
@@ -278,6 +278,7 @@ def cmd_import(args) -> int:
                 "stored_file": str(path.resolve()),
                 "filename": path.name,
                 "dry_run": False,
+                "move": args.move,
                 "source": "cli",
             },
         )
@@ -289,6 +290,7 @@ def cmd_import(args) -> int:
         dry_run=args.dry_run,
         batch=batch,
         on_progress=(lambda done, total: jobs.progress(batch, done, total)) if batch else None,
+        move=args.move,
     )
     if batch is not None:
         from django.utils import timezone
@@ -303,8 +305,12 @@ def cmd_import(args) -> int:
         "updated": report.updated,
         "unchanged": report.unchanged,
         "rejected": report.rejected,
+        "skipped": report.skipped,
         "errors": [
             {"row": e.row, "column": e.column, "message": e.message, "sheet": e.sheet} for e in report.errors
+        ],
+        "notes": [
+            {"row": n.row, "column": n.column, "message": n.message, "sheet": n.sheet} for n in report.notes
         ],
     }
     if report.message:
@@ -318,14 +324,31 @@ def cmd_import(args) -> int:
         print(
             _(
                 "%(head)s: %(created)s new, %(updated)s updated, %(unchanged)s unchanged, "
-                "%(rejected)s rejected."
+                "%(rejected)s rejected, %(skipped)s skipped (not people)."
             )
             % {"head": head, **summary}
         )
+        for note in report.notes:
+            where = (
+                _("Row %(row)s, %(column)s") % {"row": note.row, "column": note.column or "—"}
+                if note.row
+                else _("Sheet %(sheet)s") % {"sheet": note.sheet}
+            )
+            print(_("Note: %(where)s: %(message)s") % {"where": where, "message": note.message})
         for error in report.errors:
             print(
                 _("Row %(row)s, %(column)s: %(message)s")
                 % {"row": error.row, "column": error.column or "—", "message": error.message},
+                file=sys.stderr,
+            )
+        if report.moves_refused and not args.move:
+            print(
+                _(
+                    "%(count)s rows were refused because the person lives in another village. If they "
+                    "have moved, import again with --move: each is moved to the ledger's village and "
+                    "recorded as a transfer in the audit trail."
+                )
+                % {"count": report.moves_refused},
                 file=sys.stderr,
             )
     if report.message and not report.total:
@@ -484,6 +507,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--area", required=True, help="division code of the village (or town) the ledger is for")
     p.add_argument("--dry-run", action="store_true", help="check and report, store nothing")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument(
+        "--move",
+        action="store_true",
+        help="a known person whose row names another village is moved there (audited as a transfer)",
+    )
     p.add_argument("--as", dest="as_user", metavar="USERNAME")
     p.set_defaults(func=cmd_import)
 

@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "demo.load": _("Demo town loaded"),
     "person.create": _("Person registered"),
     "person.update": _("Person changed"),
+    "person.transfer": _("Moved to another village"),
     "person.merge": _("Duplicate record merged in"),
     "person.merged_away": _("Record merged into another"),
     "arrival.create": _("Arrival recorded"),

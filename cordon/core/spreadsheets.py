@@ -522,11 +522,13 @@ def _calamine_sheet(sheet, finder: HeaderFinder) -> Sheet | None:
             column=column_letter(end_col),
         )
     after_header = lower + 1  # 0-based index of the first data row
+    merges = sheet.merged_cell_ranges or []
 
     def raw_rows():
         # iter_rows() pads the rows above the used range with empty rows (so its index is the
         # absolute row) but starts each row at the range's first column.
-        return itertools.islice(sheet.iter_rows(), after_header, None)
+        rows = itertools.islice(sheet.iter_rows(), after_header, None)
+        return spread_merged_cells(rows, merges, first_row=after_header, first_column=start_col)
 
     return Sheet(
         name=sheet.name,
@@ -538,6 +540,40 @@ def _calamine_sheet(sheet, finder: HeaderFinder) -> Sheet | None:
         _first_row=after_header + 1,
         _max_rows=finder.max_rows,
     )
+
+
+def spread_merged_cells(
+    rows: Iterator[Sequence], merges, *, first_row: int, first_column: int
+) -> Iterator[Sequence]:
+    """Rows with each cell merged down over several rows holding the value of the merge's top cell.
+
+    A family's shared 来源地 / 到达日期 / 现住址 is merged down over their rows; Excel and WPS (.xlsx
+    and .xls alike) keep the value in the top cell only, and the rows below would read as empty.
+    Only merges within one column are spread: a block merged across columns too (a signature line,
+    a banner) belongs to its first row. ``rows`` start at the absolute row ``first_row`` (0-based)
+    and column ``first_column``, as calamine's iter_rows() gives them; ``merges`` are calamine's
+    ((row, column), (row, column)) ranges.
+    """
+    down: dict[int, list[tuple[int, int]]] = {}  # top row -> [(column, bottom row)]
+    for (r0, c0), (r1, c1) in merges:
+        if c0 == c1 and r1 > r0 and r0 >= first_row and c0 >= first_column:
+            down.setdefault(r0, []).append((c0 - first_column, r1))
+    if not down:
+        yield from rows
+        return
+    carried: dict[int, tuple[object, int]] = {}  # column -> (value, last row it applies to)
+    for index, raw in enumerate(rows, start=first_row):
+        for column, bottom in down.get(index, ()):
+            if column < len(raw):
+                carried[column] = (raw[column], bottom)
+        if carried:
+            raw = list(raw)
+            for column, (value, bottom) in list(carried.items()):
+                if index > bottom:
+                    del carried[column]
+                elif column < len(raw) and raw[column] in ("", None):
+                    raw[column] = value
+        yield raw
 
 
 # -- Header detection --------------------------------------------------------------------------------

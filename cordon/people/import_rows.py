@@ -18,10 +18,13 @@ from django.utils.translation import gettext as _
 from cordon.accounts.models import Area
 from cordon.core.spreadsheets import LostPrecision, SpreadsheetError
 from cordon.people import services, validation
+from cordon.people.identity import file_name_conflict_message, same_name
+from cordon.people.import_cells import floated, not_a_person, read_phone_cell
 from cordon.people.importer import (
     _DOCUMENTS,
     _MEANS,
     _SEX,
+    _STATUSES,
     _TABLES,
     ARRIVAL_KEYS,
     FIELDS,
@@ -33,6 +36,9 @@ from cordon.people.importer import (
 )
 from cordon.people.origins import resolve_origin
 from cordon.people.pinyin import name_keys
+
+# Cells where a number Excel showed as 1.38123E+10 means digits are gone.
+_NUMBER_FIELDS = frozenset(("document_number", "phone", "phone_other"))
 
 
 def _choice(value, table: dict, default=""):
@@ -69,6 +75,7 @@ class Checker:
         self.context_year: int | None = None
         self.dates: dict[str, object] = {}
         self.date_reference: date | None = None
+        self.unknown_statuses: dict[str, None] = {}  # a status column's words Cordon does not read
 
     def village(self, value) -> str:
         text = validation.normalize(value or "")
@@ -93,13 +100,18 @@ class Checker:
             self.origins[text] = origin.code if origin else ""
         return self.origins[text]
 
-    def check(self, values: dict) -> tuple[dict, dict, str, dict[str, list]]:
+    def check(self, values: dict) -> tuple[dict, dict, str, dict[str, list], list]:
+        """(person, arrival, village code, errors by field, notes): notes are (field, message) for what
+        the row held that is not kept — a word in a phone cell, a third number."""
         errors: dict[str, list] = {}
+        notes: list = []
         for name, value in values.items():
             if isinstance(value, LostPrecision):
                 errors.setdefault(name, []).append(str(value.message))
+            elif name in _NUMBER_FIELDS and (message := floated(value)):
+                errors.setdefault(name, []).append(message)
         if errors:
-            return {}, {}, "", errors
+            return {}, {}, "", errors, notes
         person_data = {k: values.get(k) for k in PERSON_KEYS}
         kind = _choice(values.get("document_type"), _DOCUMENTS, default="mainland_id")
         if kind is None:
@@ -112,10 +124,7 @@ class Checker:
             person_data["document_type"] = "none"
         sex = validation.normalize(values.get("sex") or "").lower()
         person_data["sex"] = _SEX.get(sex, "")
-        for key in ("phone", "phone_other"):
-            raw = values.get(key)
-            if raw is not None and not isinstance(raw, str):
-                person_data[key] = str(int(raw)) if isinstance(raw, float) and raw.is_integer() else str(raw)
+        person_data["phone"], person_data["phone_other"] = self.phones(values, errors, notes)
         if isinstance(values.get("document_number"), int | float):
             person_data["document_number"] = str(int(values["document_number"]))
         arrival_data = {k: values.get(k) for k in ARRIVAL_KEYS}
@@ -125,6 +134,10 @@ class Checker:
         for key in ("origin_text", "plate", "transport_number", "route", "screening_team", "note"):
             if arrival_data[key] is not None and not isinstance(arrival_data[key], str):
                 arrival_data[key] = str(arrival_data[key])
+        self.plate_or_number(values.get("plate_or_number"), arrival_data)
+        status = _choice(values.get("status"), _STATUSES)
+        if status is None:
+            self.unknown_statuses.setdefault(validation.normalize(values.get("status"))[:20], None)
         area_code = ""
         try:
             area_code = self.village(values.get("village"))
@@ -134,7 +147,8 @@ class Checker:
         try:
             person = services.clean_person(person_data, today=self.today)
         except ValidationError as exc:
-            errors.update(exc.message_dict)
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
         try:
             arrival = services.clean_arrival(
                 arrival_data,
@@ -147,7 +161,54 @@ class Checker:
             errors.update(exc.message_dict)
         if arrival.get("origin_text"):
             arrival["origin_code"] = self.origin_code(arrival["origin_text"])
-        return person, arrival, area_code, errors
+        arrival["status"] = status or ""
+        return person, arrival, area_code, errors, notes
+
+    @staticmethod
+    def phones(values: dict, errors: dict, notes: list) -> tuple[str, str]:
+        """The mobile and the other phone a row's phone cells give: what is a phone is kept, a word
+        (无, 本人) or an annotation is noted, a second number fills the other phone when it is free,
+        a number beyond that is noted; digits that make no number are an error."""
+        kept: dict[str, list[str]] = {}
+        for name in ("phone", "phone_other"):
+            numbers, not_numbers, error = read_phone_cell(values.get(name))
+            if error is not None:
+                errors.setdefault(name, []).extend(error.messages)
+            kept[name] = numbers
+            notes.extend(
+                (name, _("“%(text)s” is not a phone number: not kept.") % {"text": text[:30]})
+                for text in not_numbers
+            )
+        phone = kept["phone"][0] if kept["phone"] else ""
+        other = kept["phone_other"][0] if kept["phone_other"] else ""
+        extra = [(n, "phone") for n in kept["phone"][1:]]
+        extra += [(n, "phone_other") for n in kept["phone_other"][1:]]
+        if not other and extra:
+            other = extra.pop(0)[0]
+        for number, name in extra:
+            notes.append(
+                (
+                    name,
+                    _("%(phone)s: one mobile and one other phone are kept; this number was not.")
+                    % {"phone": number},
+                )
+            )
+        return phone, other
+
+    @staticmethod
+    def plate_or_number(value, arrival_data: dict) -> None:
+        """A column that holds a plate or a train or flight number (Cordon's own export writes one)."""
+        if value in (None, ""):
+            return
+        text = str(value)
+        try:
+            validation.parse_plate(text)
+        except ValidationError:
+            if not arrival_data.get("transport_number"):
+                arrival_data["transport_number"] = text
+        else:
+            if not arrival_data.get("plate"):
+                arrival_data["plate"] = text
 
     def arrival_date(self, value):
         """A ledger's dates repeat (a few dozen days over thousands of rows): each text is read once."""
@@ -201,19 +262,19 @@ def _by_field(fields: list, labels: list, values: list) -> tuple[dict, list]:
 _YEARLESS = re.compile(r"^\s*\d{1,2}\s*(?:月\s*\d{1,2}\s*[日号]?|[./-]\s*\d{1,2})\s*$")
 
 
-def _ledger_year(sheet, fields: list, sample: int = 5000) -> tuple[int | None, date | None, int]:
+def _ledger_year(sheet, fields: list, sample: int = 5000) -> tuple[int | None, date | None, str]:
     """The year a ledger's dates are in and its latest full date, read from the arrival dates that
-    carry a year, and how many omit it. A February 2020 ledger imported in 2026 must read "2月3日" as
-    2020-02-03, and "12月28日" in a ledger that ends in January 2020 as 2019-12-28."""
+    carry a year, and the first date that omits it (""). A February 2020 ledger imported in 2026 must
+    read "2月3日" as 2020-02-03, and "12月28日" in a ledger that ends in January 2020 as 2019-12-28."""
     from collections import Counter
 
     try:
         column = fields.index("arrival_date")
     except ValueError:
-        return None, None, 0
+        return None, None, ""
     years: Counter = Counter()
     latest: date | None = None
-    yearless = 0
+    yearless = ""
     try:
         for index, (_row, values) in enumerate(sheet.rows()):
             if index >= sample:
@@ -224,7 +285,7 @@ def _ledger_year(sheet, fields: list, sample: int = 5000) -> tuple[int | None, d
                 day = value if isinstance(value, date) and not hasattr(value, "hour") else value.date()
             elif isinstance(value, str):
                 if _YEARLESS.match(value):
-                    yearless += 1
+                    yearless = yearless or value
                     continue
                 try:
                     day = validation.parse_date(value, today=date(2099, 12, 31))
@@ -252,6 +313,12 @@ class Direct:
 
     def add(self, *args) -> None:
         self.writer.add(*args)
+
+    def skip(self, *args) -> None:
+        self.writer.skip(*args)
+
+    def note(self, *args) -> None:
+        self.writer.note(*args)
 
     def progress(self, done: int, total: int) -> None:
         if self.on_progress:
@@ -284,6 +351,12 @@ class _ToParent:
 
     def add(self, *args):
         self._event("add", *args)
+
+    def skip(self, *args):
+        self._event("skip", *args)
+
+    def note(self, *args):
+        self._event("note", *args)
 
     def progress(self, done, total):
         self._event("progress", done, total)
@@ -326,6 +399,10 @@ def check_in_a_second_process(run: Run, table, remembered: dict) -> tuple[int, s
                     direct.add(*args)
                 elif kind == "reject":
                     direct.reject(*args)
+                elif kind == "skip":
+                    direct.skip(*args)
+                elif kind == "note":
+                    direct.note(*args)
                 elif kind == "sheet":
                     direct.sheet(*args)
                 elif kind == "progress":
@@ -346,7 +423,10 @@ class Run:
     sink: object
     total: int
     done: int = 0
+    # The person of each key seen in this file: (first row, name), so a number under a second name is
+    # a conflict; and each (person, arrival day) with its first row, so a row that repeats one is said.
     seen_keys: dict = field(default_factory=dict)
+    seen_trips: dict = field(default_factory=dict)
 
     def all_sheets(self, table, remembered: dict[str, str]) -> str:
         """Check every sheet's rows; returns the file's problem, if a row stopped the reading."""
@@ -358,6 +438,17 @@ class Run:
                 # rows before it are reported as usual and nothing is half-written.
                 return str(exc)
         return ""
+
+    def _year_note(self, yearless: str, year: int | None) -> str:
+        if year is not None:
+            return _(
+                "Dates without a year (such as %(example)s) were read as in %(year)s, the year of "
+                "this sheet's other dates."
+            ) % {"example": yearless[:20], "year": year}
+        return _(
+            "Dates without a year (such as %(example)s) were read as in %(year)s, the current year "
+            "(or the year before for a date more than two months ahead): check them."
+        ) % {"example": yearless[:20], "year": self.checker.today.year}
 
     def sheet(self, sheet, remembered: dict[str, str]) -> None:
         sink = self.sink
@@ -377,19 +468,28 @@ class Run:
         year, latest, yearless = _ledger_year(sheet, fields)
         self.checker.context_year, self.checker.date_reference = year, latest
         self.checker.dates.clear()
-        if yearless and year is None:
-            info["notes"] = [
-                _("Dates without a year (such as 2月3日) were read in %(year)s.")
-                % {"year": self.checker.today.year}
-            ]
+        self.checker.unknown_statuses.clear()
+        if yearless:
+            info["notes"] = [self._year_note(yearless, year)]
         sink.sheet(info)
+        for message in info.get("notes", []):
+            sink.note(sheet.name, None, column_of.get("arrival_date", ""), message)
+        name_at = fields.index("name") if "name" in fields else None
+        document_at = fields.index("document_number") if "document_number" in fields else None
+        unread = []  # rows that fill only columns Cordon does not read (numbered in advance)
         for row_number, values in sheet.rows():
             self.done += 1
             if self.done % 1000 == 0:
                 sink.progress(self.done, self.total)
+            why = not_a_person(values, labels, name_at=name_at, document_at=document_at)
+            if why:
+                sink.skip(sheet.name, row_number, why)
+                continue
             by_field, conflicts = _by_field(fields, labels, values)
             if not any(v not in (None, "") for v in by_field.values()):
-                continue  # only columns Cordon does not read are filled (a row numbered in advance)
+                unread.append(row_number)
+                sink.skip(sheet.name, row_number, None)
+                continue
             if conflicts:
                 sink.reject(sheet.name, row_number, labels, values, conflicts)
                 continue
@@ -399,7 +499,7 @@ class Run:
                 }
                 sink.reject(sheet.name, row_number, labels, values, [("", why)])
                 continue
-            person, arrival, area_code, errors = self.checker.check(by_field)
+            person, arrival, area_code, errors, notes = self.checker.check(by_field)
             if errors:
                 problems = [
                     (column_of.get(f, str(FIELDS[f][0]) if f in FIELDS else ""), m)
@@ -409,21 +509,52 @@ class Run:
                 sink.reject(sheet.name, row_number, labels, values, problems)
                 continue
             key = person_key(area_code, person, arrival)
-            if key in self.seen_keys:
-                column = column_of.get("document_number" if key[0] == "doc" else "name", "")
-                why = _("The same person as in row %(row)s of this file.") % {"row": self.seen_keys[key]}
-                sink.reject(sheet.name, row_number, labels, values, [(column, why)])
+            first = self.seen_keys.get(key)
+            if first is not None and key[0] == "doc" and not same_name(first[1], person["name"]):
+                why = file_name_conflict_message(row=first[0], other_name=first[1], given_name=person["name"])
+                sink.reject(sheet.name, row_number, labels, values, [(column_of.get("name", ""), why)])
                 continue
-            self.seen_keys[key] = row_number
+            if first is None:
+                self.seen_keys[key] = (row_number, person["name"])
+            trip = (key, arrival["arrival_date"])
+            same_trip_as = self.seen_trips.setdefault(trip, row_number)
             person["name_pinyin"], person["name_initials"] = name_keys(person["name"])
+            present = {k for k, v in by_field.items() if v not in (None, "")}
+            for name in ("phone", "phone_other"):
+                # A phone cell that held only a word keeps what is stored; a second number fills
+                # the other phone even without its own column.
+                (present.add if person[name] else present.discard)(name)
             checked = CheckedRow(
                 document_column=column_of.get("document_number", ""),
+                village_column=column_of.get("village", ""),
                 sheet=sheet.name,
                 row=row_number,
                 area_code=area_code,
                 person=person,
                 arrival=arrival,
-                present=frozenset(k for k, v in by_field.items() if v not in (None, "")),
+                present=frozenset(present),
                 key=key,
+                notes=tuple((column_of.get(f, str(FIELDS[f][0])), m) for f, m in notes),
+                same_trip_as=same_trip_as if same_trip_as != row_number else None,
             )
             sink.add(checked, labels, values)
+        if unread:
+            sink.note(
+                sheet.name,
+                unread[0],
+                "",
+                _("%(count)s rows fill only columns Cordon does not read (such as 序号): skipped.")
+                % {"count": len(unread)},
+            )
+        if self.checker.unknown_statuses:
+            words = "、".join(list(self.checker.unknown_statuses)[:3])
+            sink.note(
+                sheet.name,
+                None,
+                column_of.get("status", ""),
+                _(
+                    "The column %(column)s holds words Cordon does not read as a status (such as "
+                    "%(words)s): they were left alone."
+                )
+                % {"column": column_of.get("status", ""), "words": words},
+            )

@@ -6,7 +6,10 @@ plain functions as the registration form, then matched against the registry in b
 chunks through the database's fast path (cordon.people.import_writer). A row is stored whole — its
 person and its arrival — or reported with its row number, column and a message; a preview (dry run)
 gives the same report without writing. Importing a file again changes nothing; a re-sent ledger with
-new phones updates those people and says so. Empty cells never erase what is stored.
+new phones updates those people and says so. Empty cells never erase what is stored. A row never
+renames a known person nor moves them to another village (people.identity); rows that are not people
+(totals, signature lines) are skipped with a note, and a cell's words that are not a phone number are
+noted, not fatal (people.import_cells).
 """
 
 from __future__ import annotations
@@ -113,6 +116,13 @@ FIELDS: dict[str, tuple] = {
         ["排查人", "排查小组", "登记人", "摸排人", "排查人员"],
     ),
     "note": (gettext_lazy("Note"), "备注", ["备注", "说明", "其他情况"]),
+    # One column for either, as Cordon's own export writes it: a plate when it reads as one.
+    "plate_or_number": (
+        gettext_lazy("Plate or train/flight number"),
+        "车牌/车次/航班",
+        ["车牌/车次/航班", "车牌号/车次/航班号", "车牌号/车次", "车牌或车次", "车牌号或车次", "车牌/车次"],
+    ),
+    "status": (gettext_lazy("Status"), "状态", ["状态", "当前状态", "人员状态", "目前状态"]),
 }
 REQUIRED = ("name", "origin_text", "arrival_date")
 PERSON_KEYS = (
@@ -134,6 +144,7 @@ ARRIVAL_KEYS = (
     "route",
     "screening_team",
     "note",
+    "status",
 )
 
 _ALIASES = {normalize_header(alias): name for name, (_l, _t, aliases) in FIELDS.items() for alias in aliases}
@@ -151,9 +162,15 @@ _DOCUMENTS = {
     "hk_macau_permit": ("港澳通行证", "港澳居民来往内地通行证", "回乡证"),
     "taiwan_permit": ("台胞证", "台湾居民来往大陆通行证"),
     "none": ("无", "无证件"),
+    "other": ("其他证件", "其他"),
+}
+# What a status column says (Cordon's export writes 在本地 / 已离开); anything else is left alone.
+_STATUSES = {
+    "left": ("已离开", "离开", "已离", "离村", "离镇", "已外出", "外出"),
+    "present": ("在本地", "在家", "在村", "在本村", "在镇"),
 }
 _SEX = {"男": "M", "女": "F", "m": "M", "f": "F"}
-_TABLES.update({id(_MEANS): _MEANS, id(_DOCUMENTS): _DOCUMENTS})
+_TABLES.update({id(_MEANS): _MEANS, id(_DOCUMENTS): _DOCUMENTS, id(_STATUSES): _STATUSES})
 
 
 def field_for(header: str, remembered: dict[str, str]) -> str | None:
@@ -174,8 +191,11 @@ def is_known_header(text: str) -> bool:
 
 @dataclass
 class RowProblem:
+    """A rejected row's problem — or, in ``Report.notes``, what was skipped or not kept and why (a
+    note about a whole sheet has no row)."""
+
     sheet: str
-    row: int
+    row: int | None
     column: str
     message: str
 
@@ -185,7 +205,12 @@ class RowProblem:
 
 @dataclass
 class Report:
-    """What an import did (or, in a preview, would do)."""
+    """What an import did (or, in a preview, would do): every row read is counted in exactly one of
+    created (a new person, or a new arrival of a known person whose stored fields did not change),
+    updated (a field of a stored person or arrival changed: ``updates`` says which), unchanged
+    (everything the row says was stored already — a true duplicate row of the same file included),
+    rejected (nothing of it written: ``errors`` says why) and skipped (a row that is not a person:
+    totals, signatures, the header again; ``notes`` says which)."""
 
     filename: str
     dry_run: bool
@@ -193,7 +218,9 @@ class Report:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    skipped: int = 0
     errors: list[RowProblem] = field(default_factory=list)
+    notes: list[RowProblem] = field(default_factory=list)  # skipped rows, cells not kept, years assumed
     updates: list[dict] = field(default_factory=list)  # a sample: row, name, which fields changed
     sheets: list[dict] = field(default_factory=list)  # name, mapped and unknown headers
     rejected_rows: list[tuple[str, list, list, str]] = field(
@@ -201,10 +228,12 @@ class Report:
     )  # sheet, headers, values, why
     message: str = ""  # a problem with the whole file, if any
     observation_opened: int = 0  # arrivals put under observation by the rules in force
+    moves_refused: int = 0  # rows refused because they put a known person in another village
 
     @property
     def total(self) -> int:
-        return self.created + self.updated + self.unchanged + self.rejected
+        """Rows read."""
+        return self.created + self.updated + self.unchanged + self.rejected + self.skipped
 
     def summary(self) -> dict:
         return {
@@ -212,7 +241,9 @@ class Report:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
+            "skipped": self.skipped,
             "errors": [e.as_dict() for e in self.errors],
+            "notes": [n.as_dict() for n in self.notes],
         }
 
 
@@ -228,6 +259,9 @@ class CheckedRow:
     present: frozenset  # the fields the row actually filled: empty cells never erase stored data
     key: tuple
     document_column: str = ""  # the file's header of the document number, for messages about it
+    notes: tuple = ()  # (column, message): what the row held that was not kept
+    same_trip_as: int | None = None  # an earlier row of this file with this person and arrival day
+    village_column: str = ""  # the file's header of the village, for messages about it
 
 
 def remembered_mappings(area: Area) -> dict[str, str]:
@@ -260,9 +294,15 @@ def run_import(
     batch=None,
     on_progress: Callable[[int, int], None] | None = None,
     today: date | None = None,
+    move: bool = False,
 ) -> Report:
     """Import (or preview) a ledger file into ``area``. The one service every entry point calls:
-    the web (through a background job), the API and ``cordon import people``."""
+    the web (through a background job), the API and ``cordon import people``.
+
+    A known person is never renamed nor moved by a row (people.identity): a row that names them
+    otherwise, or puts them in another village, is rejected — unless ``move`` (the CLI's ``--move``),
+    when a row that puts a person the actor may register in another village moves them there,
+    audited as a transfer."""
     from cordon.people.import_rows import Checker, Direct, Run, check_in_a_second_process
     from cordon.people.import_writer import Writer
 
@@ -289,6 +329,7 @@ def run_import(
         # Only villages where the actor registers people: a read-only role elsewhere changes nothing.
         prefixes=visible_prefixes(actor, roles=services.REGISTRARS),
         now=timezone.now(),
+        move=move,
     )
     run = Run(
         checker=Checker(area, today or timezone.localdate()),
@@ -312,4 +353,5 @@ def run_import(
 
         report.observation_opened = periods_open_for_arrivals(actor=actor, area=area)
     report.errors.sort(key=lambda e: (e.sheet, e.row))
+    report.notes.sort(key=lambda n: (n.sheet, n.row or 0))
     return report

@@ -103,10 +103,10 @@ def job_dir(job: Job) -> Path:
 
 
 def report_result(report, directory: Path | None) -> dict:
+    """What a job keeps of an import report: counts, the first errors and notes, a sample of the
+    updates, the sheets' mappings, and the rejected rows as an .xlsx to fix and import again."""
     from cordon.people.importer import FIELDS
 
-    """What a job keeps of an import report: counts, the first errors, a sample of the updates, the
-    sheets' mappings, and the rejected rows as an .xlsx to fix and import again."""
     rejected_file = ""
     if directory is not None and report.rejected_rows:
         rejected_file = "rejected.xlsx"
@@ -118,17 +118,25 @@ def report_result(report, directory: Path | None) -> dict:
         "updated": report.updated,
         "unchanged": report.unchanged,
         "rejected": report.rejected,
+        "skipped": report.skipped,
         "error_count": len(report.errors),
         "errors": [e.as_dict() for e in report.errors[:500]],
+        "note_count": len(report.notes),
+        "notes": [n.as_dict() for n in report.notes[:500]],
         "updates": [
-            {**u, "fields": [str(FIELDS[f][0]) if f in FIELDS else f for f in u["fields"]]}
-            for u in report.updates[:200]
+            {**u, "fields": [_field_label(f, FIELDS) for f in u["fields"]]} for u in report.updates[:200]
         ],
         "sheets": report.sheets,
         "message": report.message,
         "observation_opened": report.observation_opened,
         "rejected_file": rejected_file,
     }
+
+
+def _field_label(name: str, fields: dict) -> str:
+    if name in fields:
+        return str(fields[name][0])
+    return {"village": _("Village"), "category": _("Category")}.get(name, name)
 
 
 def write_rejected(report, path: Path) -> None:

@@ -15,24 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cordon.accounts.models import Area, Role, User
+from cordon.accounts.models import Area, User
 from cordon.accounts.scope import require_role
 from cordon.core import audit
 from cordon.core.privacy import mask_document, mask_phone
-from cordon.people import validation
+from cordon.people import identity, validation
 from cordon.people.classify import classify, load_categories
 from cordon.people.models import Arrival, Household, Person, RiskCategory
 from cordon.people.origins import resolve_origin
 from cordon.people.pinyin import name_keys
-
-# Who registers and edits people: the village's clerks and head, the command centre, the health centre.
-REGISTRARS = (Role.VILLAGE_CLERK, Role.VILLAGE_HEAD, Role.COMMANDER, Role.COMMAND_STAFF, Role.HEALTH_WORKER)
-# Who sees whole document numbers and phones on a person's page (everyone else sees them masked).
-FULL_DATA_ROLES = REGISTRARS
-# Who may export unmasked ledgers, with a reason.
-FULL_EXPORT_ROLES = (Role.COMMANDER, Role.HEALTH_WORKER)
-# Who merges duplicate records and reclassifies arrivals by hand.
-SUPERVISORS = (Role.VILLAGE_HEAD, Role.COMMANDER, Role.COMMAND_STAFF, Role.HEALTH_WORKER)
+from cordon.people.roles import FULL_DATA_ROLES as FULL_DATA_ROLES
+from cordon.people.roles import FULL_EXPORT_ROLES as FULL_EXPORT_ROLES
+from cordon.people.roles import REGISTRARS, SUPERVISORS
 
 PERSON_FIELDS = (
     "name",
@@ -306,6 +300,9 @@ def _person_save(*, actor, area, data, person, partial) -> tuple[Person, bool]:
         if person is not None:
             raise ValidationError({"document_number": [_("Another person already holds this number.")]})
         person = holder
+        found = True
+    else:
+        found = False
     created = person is None
     if created:
         person = Person(area=area, created_by=actor)
@@ -313,8 +310,13 @@ def _person_save(*, actor, area, data, person, partial) -> tuple[Person, bool]:
     else:
         person = Person.objects.select_for_update().get(pk=person.pk)
         require_role(actor, person.area_id, *REGISTRARS)
+        if found:
+            # Found by what was typed, not chosen: a registration names the person, it neither
+            # renames nor moves them (their page does that, on purpose).
+            identity.refuse_name_conflict(holder=person, given_name=cleaned["name"], viewer=actor)
+            identity.refuse_move(holder=person, area=area, viewer=actor)
         before = _person_snapshot(person)
-        if person.area_id != area.code:
+        if person.area_id != area.code and not found:
             require_role(actor, area, *REGISTRARS)
             person.area = area
     for field, value in cleaned.items():
@@ -325,9 +327,10 @@ def _person_save(*, actor, area, data, person, partial) -> tuple[Person, bool]:
     person.save()
     changes = audit.diff(before, _person_snapshot(person))
     if changes:
+        action = "person.update" if "area" not in changes else "person.transfer"
         audit.record(
             actor=actor,
-            action="person.create" if created else "person.update",
+            action="person.create" if created else action,
             target=person,
             area=person.area_id,
             changes=changes,

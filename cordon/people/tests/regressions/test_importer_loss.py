@@ -90,17 +90,16 @@ def test_rejected_row_does_not_apply_the_person_update(world, tmp_path):
     assert world.yin.phone == "13812345678"
 
 
-def test_name_change_by_import_refreshes_pinyin(world, tmp_path):
-
+def test_a_name_change_by_import_is_refused_and_the_stored_name_and_pinyin_kept(world, tmp_path):
+    # Issue 15: a known number under another name is a conflict, never a rename.
     headers = ["姓名", "身份证号", "村街", "来源地", "到达日期"]
     rows = [["张三", id_number("13108119850203001"), "四间房村", "湖北省武汉市", "2020-01-25"]]
     imp(world, put(tmp_path, xlsx(rows, headers), "a.xlsx"))
     rows[0][0] = "李四"
     report = imp(world, put(tmp_path, xlsx(rows, headers), "b.xlsx"))
-    assert report.updated == 1
+    assert (report.updated, report.rejected) == (0, 1)
     p = Person.objects.get(document_number=rows[0][1])
-    assert p.name == "李四"
-    assert (p.name_pinyin, p.name_initials) == ("lisi", "ls")
+    assert (p.name, p.name_pinyin, p.name_initials) == ("张三", "zhangsan", "zs")
 
 
 def test_reimporting_an_old_ledger_after_a_rule_change_keeps_its_arrivals(world, tmp_path):
