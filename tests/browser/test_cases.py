@@ -39,7 +39,7 @@ def test_tracing_contacts_on_a_phone_then_the_chain(live_world, page_at):
     screenshot(page, "case-390")
     page.goto(page.base + f"/cases/{case.pk}/chain/")
     expect(page.locator("table")).to_contain_text("张接触")
-    page.wait_for_function("document.querySelector('#chain-graph canvas') !== null")
+    page.locator("#chain-graph canvas").wait_for(state="attached")
     screenshot(page, "chain-390")
     assert page.console_errors == []
 
@@ -50,13 +50,13 @@ def test_case_list_and_site_pages_on_a_desktop(live_world, page_at):
     page.goto(page.base + "/cases/")
     expect(page.locator("h1")).to_contain_text("病例")
     expect(page.locator(".rows")).to_contain_text("廊坊市第99例")
-    page.wait_for_function("document.querySelector('#curve canvas') !== null")
+    page.locator("#curve canvas").wait_for(state="attached")
     screenshot(page, "cases-1280")
     page.goto(page.base + f"/cases/sites/{live_world.site.pk}/")
     expect(page.locator("h1")).to_contain_text("镇集中隔离点")
     expect(page.locator(".tile").first).to_contain_text("1 / 40")
     screenshot(page, "site-1280")
     page.goto(page.base + f"/cases/{live_world.case.pk}/chain/")
-    page.wait_for_function("document.querySelector('#chain-timeline canvas') !== null")
+    page.locator("#chain-timeline canvas").wait_for(state="attached")
     screenshot(page, "chain-1280")
     assert page.console_errors == []

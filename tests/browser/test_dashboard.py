@@ -13,8 +13,8 @@ def test_the_dashboard_at_phone_and_desktop_width(live_world, page_at, width):
     page.goto(page.base + "/dashboard/")
     expect(page.locator("h1")).to_contain_text("堂二里镇")
     expect(page.locator(".dash-section h2").first).to_contain_text("摸排外来人员")
-    page.wait_for_function("document.querySelector('#chart-observation canvas') !== null")
-    page.wait_for_function("document.querySelector('#chart-passages canvas') !== null")
+    page.locator("#chart-observation canvas").wait_for(state="attached")
+    page.locator("#chart-passages canvas").wait_for(state="attached")
     expect(page.locator(".dash-cell.dash-sealed")).to_contain_text("四间房村")
     assert fits_width(page)
     # Two figures to a row on a phone; more on a desktop.
@@ -27,8 +27,8 @@ def test_the_dashboard_at_phone_and_desktop_width(live_world, page_at, width):
     # A past day: the charts of February 2020 (the case confirmed on 9 February).
     page.fill("#dash-date", "2020-02-20")
     page.click("#dash-filters button")
-    page.wait_for_function("document.querySelector('#chart-curve canvas') !== null")
-    page.wait_for_function("document.querySelector('#chart-arrivals canvas') !== null")
+    page.locator("#chart-curve canvas").wait_for(state="attached")
+    page.locator("#chart-arrivals canvas").wait_for(state="attached")
     assert fits_width(page)
     screenshot(page, f"dashboard-2020-02-20-{width}")
     # A figure opens the list it counts.
