@@ -8,7 +8,7 @@ CORDON_HTTPS         "1" when served over HTTPS: secure cookies, HSTS. Default: 
 CORDON_SESSION_HOURS absolute session lifetime in hours (default 12: one shift).
 CORDON_SESSION_IDLE_MINUTES  log out after this much inactivity (default 120).
 CORDON_PASS_SIGNING_KEY  the PEM key that signs exit-pass cards; without it one is made in var/.
-CORDON_DB_CONN_MAX_AGE  seconds a server thread keeps its database connection (default 60; 0: one per request).
+CORDON_DB_CONN_MAX_AGE  seconds a server thread keeps its database connection (default 60; 0: per request).
 CORDON_VAR_DIR       where the SQLite file, the secret key and collected static files live (default var/).
 """
 
