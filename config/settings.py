@@ -8,6 +8,7 @@ CORDON_HTTPS         "1" when served over HTTPS: secure cookies, HSTS. Default: 
 CORDON_SESSION_HOURS absolute session lifetime in hours (default 12: one shift).
 CORDON_SESSION_IDLE_MINUTES  log out after this much inactivity (default 120).
 CORDON_PASS_SIGNING_KEY  the PEM key that signs exit-pass cards; without it one is made in var/.
+CORDON_DB_CONN_MAX_AGE  seconds a server thread keeps its database connection (default 60; 0: per request).
 CORDON_VAR_DIR       where the SQLite file, the secret key and collected static files live (default var/).
 """
 
@@ -61,7 +62,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "cordon.accounts.middleware.password_change_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "cordon.core.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cordon.core.middleware.request_source_middleware",
     # Last, as django-axes asks: it turns a lockout raised by authentication into the lockout page.
@@ -107,7 +108,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (CONN_MAX_AGE, as on PostgreSQL): a new one per request ran the PRAGMAs,
+    # re-read the schema, started with an empty page cache, and closing the last one checkpointed the
+    # WAL; together several times the cost of the request itself (bench/README.md).
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -82,6 +82,34 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def gunicorn_command(
+    host: str, port: int, workers: int, application: str = "config.wsgi:application"
+) -> list[str]:
+    """The production web server: gunicorn, ``workers`` processes × 4 threads. bench/passages_http.py
+    runs its bare Django floor with this same command."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        application,
+        "--bind",
+        f"{host}:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        "4",
+        "--worker-class",
+        "gthread",
+        "--timeout",
+        "60",
+        "--access-logfile",
+        "-",
+        # Path only: query strings may carry search terms, and personal data never goes to logs.
+        "--access-logformat",
+        '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
+    ]
+
+
 def cmd_serve(args) -> int:
     _setup()
     from django.conf import settings
@@ -98,27 +126,7 @@ def cmd_serve(args) -> int:
                 ),
                 file=sys.stderr,
             )
-    web = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "config.wsgi:application",
-        "--bind",
-        f"{args.host}:{args.port}",
-        "--workers",
-        str(args.workers),
-        "--threads",
-        "4",
-        "--worker-class",
-        "gthread",
-        "--timeout",
-        "60",
-        "--access-logfile",
-        "-",
-        # Path only: query strings may carry search terms, and personal data never goes to logs.
-        "--access-logformat",
-        '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
-    ]
+    web = gunicorn_command(args.host, args.port, args.workers)
     worker = [sys.executable, "-m", "cordon.cli", "worker"]
     return _supervise([web] if args.no_worker else [web, worker])
 

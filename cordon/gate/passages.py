@@ -34,6 +34,7 @@ from cordon.people.services import holders
 OFFLINE_LIMIT = timedelta(days=7)
 CLOCK_SKEW = timedelta(minutes=10)
 MAX_BATCH = 500
+_BATCH_CHUNK = 50  # entries of a batch stored in one transaction
 MAX_OCCUPANTS = 60
 # The choices, as sets made once (an enum's ``values`` builds a new list at each call).
 _DIRECTIONS = frozenset(Passage.Direction.values)
@@ -413,32 +414,34 @@ def passages_record_batch(*, actor: User, checkpoint: Checkpoint, entries: list[
     require_role(actor, checkpoint.area_id, *GUARDS)
     if len(entries) > MAX_BATCH:
         raise ValidationError(_("At most %(n)s entries at a time.") % {"n": MAX_BATCH})
-    results = []
-    for entry in entries:
-        client_id = str(entry.get("client_id") or "")[:40]
-        if not client_id:
-            results.append(
-                {"client_id": "", "status": "refused", "id": None, "errors": [_("An entry needs its id.")]}
-            )
-            continue
-        try:
-            passage, created = passage_record(
-                actor=actor, checkpoint=checkpoint, data=entry, client_id=client_id
-            )
-        except ValidationError as exc:
-            messages = (
-                [f"{k}: {m}" for k, ms in exc.message_dict.items() for m in ms]
-                if hasattr(exc, "error_dict")
-                else exc.messages
-            )
-            results.append({"client_id": client_id, "status": "refused", "id": None, "errors": messages})
-        else:
-            results.append(
-                {
-                    "client_id": client_id,
-                    "status": "created" if created else "duplicate",
-                    "id": passage.pk,
-                    "errors": [],
-                }
-            )
+    results: list[dict] = []
+    # A transaction per few dozen entries, not a commit per entry: on PostgreSQL each commit waits
+    # for the disk (200 entries took 2.3 s). Each entry still stands alone (a savepoint in
+    # ``_store``), and a writer waiting on SQLite's lock waits for one chunk, not the whole batch.
+    for start in range(0, len(entries), _BATCH_CHUNK):
+        with transaction.atomic():
+            for entry in entries[start : start + _BATCH_CHUNK]:
+                results.append(_batch_entry(actor, checkpoint, entry))
     return results
+
+
+def _batch_entry(actor: User, checkpoint: Checkpoint, entry: dict) -> dict:
+    """One offline entry of a batch, recorded or refused, as the batch answers it."""
+    client_id = str(entry.get("client_id") or "")[:40]
+    if not client_id:
+        return {"client_id": "", "status": "refused", "id": None, "errors": [_("An entry needs its id.")]}
+    try:
+        passage, created = passage_record(actor=actor, checkpoint=checkpoint, data=entry, client_id=client_id)
+    except ValidationError as exc:
+        messages = (
+            [f"{k}: {m}" for k, ms in exc.message_dict.items() for m in ms]
+            if hasattr(exc, "error_dict")
+            else exc.messages
+        )
+        return {"client_id": client_id, "status": "refused", "id": None, "errors": messages}
+    return {
+        "client_id": client_id,
+        "status": "created" if created else "duplicate",
+        "id": passage.pk,
+        "errors": [],
+    }
