@@ -407,6 +407,10 @@ def _calamine_failed(exc: BaseException) -> bool:
 
 def _read_workbook(data: bytes, kind: str, filename: str, finder: HeaderFinder) -> Table:
     fmt = _zip_format(data, filename) if kind == "zip" else "xls"
+    if kind == "zip":
+        from cordon.core.spreadsheet_bounds import check_workbook
+
+        check_workbook(data)  # before calamine allocates anything for it
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:

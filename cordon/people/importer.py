@@ -14,7 +14,6 @@ noted, not fatal (people.import_cells).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from cordon.accounts import codes
 from cordon.accounts.models import Area
 from cordon.accounts.scope import require_role, visible_prefixes
-from cordon.core.spreadsheets import SpreadsheetError, normalize_header, read_table
+from cordon.core.spreadsheets import normalize_header, read_table
 from cordon.people import services
 from cordon.people.classify import load_categories
 from cordon.people.models import HeaderMapping
@@ -278,11 +277,6 @@ def remembered_mappings(area: Area) -> dict[str, str]:
     return found
 
 
-# From this many rows on, the rows are checked in a second process while this one writes: checking
-# and writing take about as long each, and a town's server has two cores.
-PARALLEL_ROWS = 20_000
-
-
 def run_import(
     *,
     actor,
@@ -309,16 +303,6 @@ def run_import(
     require_role(actor, area, *services.REGISTRARS)
     report = Report(filename=filename, dry_run=dry_run)
     remembered = remembered_mappings(area) | {normalize_header(k): v for k, v in (mapping or {}).items()}
-    try:
-        table = read_table(
-            source,
-            filename=filename,
-            known_headers=lambda text: field_for(text, remembered) is not None,
-            examples=["姓名", "身份证号", "来源地", "到达日期"],
-        )
-    except SpreadsheetError as exc:
-        report.message = str(exc)
-        return report
     writer = Writer(
         actor=actor,
         area=area,
@@ -334,13 +318,22 @@ def run_import(
     run = Run(
         checker=Checker(area, today or timezone.localdate()),
         sink=Direct(writer, report, on_progress),
-        total=sum(sheet.row_count_hint for sheet in table.sheets),
+        total=0,
     )
-    if run.total >= PARALLEL_ROWS and (os.cpu_count() or 1) > 1:
-        done, message = check_in_a_second_process(run, table, remembered)
-    else:
-        message = run.all_sheets(table, remembered)
-        done = run.done
+
+    def read():
+        # Run in the checking child process: the file is untrusted (cordon.core.sandbox).
+        return read_table(
+            source,
+            filename=filename,
+            known_headers=lambda text: field_for(text, remembered) is not None,
+            examples=["姓名", "身份证号", "来源地", "到达日期"],
+        )
+
+    done, message, readable = check_in_a_second_process(run, read, remembered)
+    if not readable:
+        report.message = message
+        return report
     if message:
         report.message = message
     writer.flush()
