@@ -100,6 +100,8 @@ def cmd_serve(args) -> int:
         "-m",
         "gunicorn",
         "config.wsgi:application",
+        "--chdir",
+        str(settings.BASE_DIR),
         "--bind",
         f"{args.host}:{args.port}",
         "--workers",
@@ -117,10 +119,18 @@ def cmd_serve(args) -> int:
         '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms',
     ]
     worker = [sys.executable, "-m", "cordon.cli", "worker"]
-    return _supervise(web, None if args.no_worker else worker)
+    # Both run from Cordon's own directory: `python -m` puts the working directory first on the path,
+    # and started from another project's folder (one holding a `config` package) it would serve that.
+    return _supervise(web, None if args.no_worker else worker, cwd=str(settings.BASE_DIR))
 
 
-def _supervise(web_command: list[str], worker_command: list[str] | None, *, max_backoff: float = 60.0) -> int:
+def _supervise(
+    web_command: list[str],
+    worker_command: list[str] | None,
+    *,
+    max_backoff: float = 60.0,
+    cwd: str | None = None,
+) -> int:
     """Run the web server and the job worker side by side.
 
     The web server is what the town needs: when the worker dies (a file that crashed it, the kernel's
@@ -131,8 +141,8 @@ def _supervise(web_command: list[str], worker_command: list[str] | None, *, max_
     import signal
     import subprocess
 
-    web = subprocess.Popen(web_command)  # noqa: S603 — our own interpreter
-    worker = subprocess.Popen(worker_command) if worker_command else None  # noqa: S603
+    web = subprocess.Popen(web_command, cwd=cwd)  # noqa: S603 — our own interpreter
+    worker = subprocess.Popen(worker_command, cwd=cwd) if worker_command else None  # noqa: S603
     started = time.monotonic()
     backoff = 1.0
     restart_at = None
@@ -160,7 +170,7 @@ def _supervise(web_command: list[str], worker_command: list[str] | None, *, max_
                 restart_at = time.monotonic() + backoff
                 backoff = min(backoff * 2, max_backoff)
             elif restart_at is not None and time.monotonic() >= restart_at:
-                worker = subprocess.Popen(worker_command)  # noqa: S603
+                worker = subprocess.Popen(worker_command, cwd=cwd)  # noqa: S603
                 started, restart_at = time.monotonic(), None
     finally:
         for child in (web, worker):
