@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cordon.accounts.middleware.session_expiry_middleware",
+    # NUL and other control characters, impossible time-zone offsets: refused here for every field.
+    "cordon.core.edge.edge_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cordon.accounts.middleware.password_change_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

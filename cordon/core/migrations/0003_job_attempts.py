@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_accesslog_job'),
+        ("core", "0002_accesslog_job"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='job',
-            name='attempts',
+            model_name="job",
+            name="attempts",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='job',
-            name='claimed_by',
+            model_name="job",
+            name="claimed_by",
             field=models.CharField(blank=True, max_length=100),
         ),
     ]
