@@ -76,6 +76,8 @@ class EdgeParser(Parser):
 
     def parse_body(self, request):
         data = json.loads(request.body)
+        if not isinstance(data, dict | list):  # `true`, `3`, `"x"`: no operation takes a bare value
+            raise ApiError(422, "invalid_input", _("The request body must be a JSON object."))
         if errors := problems_in(data):
             raise _refused(errors)
         return data
