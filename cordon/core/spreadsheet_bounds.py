@@ -13,6 +13,7 @@ These bounds are the first wall; the second is the child process the importer re
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import time
@@ -20,7 +21,7 @@ import zipfile
 
 from django.utils.translation import gettext_lazy as _
 
-from cordon.core.spreadsheets import SpreadsheetError, _corrupt, column_letter
+from cordon.core.spreadsheet_types import SpreadsheetError, column_letter, corrupt, encrypted
 
 # A town's largest ledger (200,000 rows by 40 columns, as .xlsx) unpacks to about 250 MB in all.
 MAX_PART_BYTES = 256 * 1024 * 1024
@@ -138,7 +139,7 @@ def check_workbook(data: bytes, *, seconds: float = READ_SECONDS) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise _corrupt(repr(exc)) from None
+        raise corrupt(repr(exc)) from None
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_PARTS:
@@ -186,10 +187,8 @@ def _read_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int = 64 *
             return part.read(size)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
         if isinstance(exc, RuntimeError) and "encrypted" in str(exc):
-            from cordon.core.spreadsheets import _encrypted
-
-            raise _encrypted() from None
-        raise _corrupt(repr(exc)) from None
+            raise encrypted() from None
+        raise corrupt(repr(exc)) from None
 
 
 def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -206,8 +205,6 @@ def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
     for rel_id, target in _WB_REL.findall(rels):
         target = target.decode("utf-8", "replace").lstrip("/")
         targets[rel_id] = target if target.startswith("xl/") else "xl/" + target
-    import html
-
     return {
         targets[rel_id]: html.unescape(name.decode("utf-8", "replace"))
         for name, rel_id in _WB_SHEET.findall(workbook)
@@ -261,14 +258,14 @@ def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, cl
     try:
         part = archive.open(info)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-        raise _corrupt(repr(exc)) from None
+        raise corrupt(repr(exc)) from None
     with part:
         while True:
             clock.check()
             try:
                 chunk = part.read(_CHUNK)
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
-                raise _corrupt(repr(exc)) from None
+                raise corrupt(repr(exc)) from None
             if not chunk and not carry:
                 break
             pending = carry + chunk
@@ -278,7 +275,7 @@ def _check_sheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str, cl
             else:
                 scan, carry = pending[:cut], pending[cut:]
                 if len(carry) > _MAX_TAG:
-                    raise _corrupt("a tag longer than 64 KB")
+                    raise corrupt("a tag longer than 64 KB")
             depth = _check_depth(scan, depth, sheet)
             refs = _PLAIN_CELL.findall(scan)
             if (
