@@ -140,6 +140,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=integer("CORDON_LOGIN_LOCK_MINUTES", 15, m
 # Per account *and* client: a stranger typing wrong passwords locks out only their own address for
 # that account, never the commander at her own desk (issue 21). An administrator still unlocks.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The child process that reads an uploaded ledger (cordon.core.sandbox).
+IMPORT_CHILD_MEMORY_MB = integer("CORDON_IMPORT_MEMORY_MB", 1536, minimum=128)
+IMPORT_CHILD_CPU_SECONDS = integer("CORDON_IMPORT_CPU_SECONDS", 600, minimum=10)
+IMPORT_CHILD_WALL_SECONDS = IMPORT_CHILD_CPU_SECONDS + 300
 AXES_LOCKOUT_CALLABLE = "cordon.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
