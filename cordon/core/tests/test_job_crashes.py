@@ -121,9 +121,9 @@ def _children(pid: int) -> list[int]:
 def test_a_worker_killed_mid_import_leaves_whole_rows_and_the_retry_completes(tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("the SIGKILL test runs on PostgreSQL (an idle-in-transaction connection is the point)")
-    from cordon.testing import build_world
     from cordon.people.models import Arrival, Person
     from cordon.people.tests.conftest import ledger_xlsx, row
+    from cordon.testing import build_world
 
     world = build_world(extensions=[])
     count = 20_000
