@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cordon.accounts.middleware.session_expiry_middleware",
+    # NUL and other control characters, impossible time-zone offsets: refused here for every field.
+    "cordon.core.edge.edge_middleware",
+    "cordon.core.middleware.no_store_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cordon.accounts.middleware.password_change_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -137,7 +140,13 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # commander unlocks it).
 AXES_FAILURE_LIMIT = integer("CORDON_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=integer("CORDON_LOGIN_LOCK_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username"]  # per account: a new address gets no fresh guesses
+# Per account *and* client: a stranger typing wrong passwords locks out only their own address for
+# that account, never the commander at her own desk (issue 21). An administrator still unlocks.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The child process that reads an uploaded ledger (cordon.core.sandbox).
+IMPORT_CHILD_MEMORY_MB = integer("CORDON_IMPORT_MEMORY_MB", 1536, minimum=128)
+IMPORT_CHILD_CPU_SECONDS = integer("CORDON_IMPORT_CPU_SECONDS", 600, minimum=10)
+IMPORT_CHILD_WALL_SECONDS = IMPORT_CHILD_CPU_SECONDS + 300
 AXES_LOCKOUT_CALLABLE = "cordon.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -149,6 +158,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Sessions end after one shift, or after a long idle spell (cordon.accounts.middleware).
 SESSION_COOKIE_AGE = integer("CORDON_SESSION_HOURS", 12, minimum=1) * 3600
 SESSION_IDLE_SECONDS = integer("CORDON_SESSION_IDLE_MINUTES", 120, minimum=1) * 60
+# A browser-session cookie: closing the browser of a shared office PC ends the session; the 12-hour
+# limit from login is kept on the server (cordon.accounts.middleware).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "cordon_session"
@@ -222,7 +234,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_traceback_for_refusals": {"()": "cordon.core.logs.NoTracebackForRefusals"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_traceback_for_refusals"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         # axes logs the user name and address of every failed login; our own audit keeps what matters.

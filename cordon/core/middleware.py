@@ -67,3 +67,19 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
 
 _PER_RESPONSE = ("_csp_config", "_csp_update", "_csp_replace", "_csp_exempt")
+
+
+def no_store_middleware(get_response):
+    """Pages and API answers for a logged-in user carry ID numbers, phones and health records: no
+    browser or proxy cache may keep them (a shared office PC's back button, a cached page on disk)."""
+    from django.utils.cache import patch_cache_control
+
+    def middleware(request):
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        private = (user is not None and user.is_authenticated) or request.path.startswith("/api/")
+        if private and "Cache-Control" not in response:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+    return middleware

@@ -273,3 +273,21 @@ def clean_text_values(values: list) -> None:
             number = float(value)
             if abs(number) >= LOST_PRECISION_THRESHOLD:
                 values[i] = LostPrecision(number)
+
+
+def corrupt(detail: str = "") -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "The file is damaged or incomplete and cannot be read. Open it in Excel, save it again and "
+            "import the saved copy; if it came through a chat app, download it again."
+        ),
+        code="corrupt",
+        detail=detail,
+    )
+
+
+def encrypted() -> SpreadsheetError:
+    return SpreadsheetError(
+        _("The file is encrypted (password-protected); save it without a password and import again."),
+        code="encrypted",
+    )

@@ -21,6 +21,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 import python_calamine
 from django.utils.translation import gettext_lazy as _
 
+from cordon.core.spreadsheet_bounds import check_workbook
 from cordon.core.spreadsheet_csv import read_text
 from cordon.core.spreadsheet_headers import HeaderFinder
 from cordon.core.spreadsheet_types import (
@@ -34,6 +35,8 @@ from cordon.core.spreadsheet_types import (
     SpreadsheetError,
     Table,
     column_letter,
+    corrupt,
+    encrypted,
     file_size_text,
     normalize_header,
     not_a_spreadsheet,
@@ -147,22 +150,8 @@ def _sniff(data: bytes) -> str:
     return "text"
 
 
-def _corrupt(detail: str = "") -> SpreadsheetError:
-    return SpreadsheetError(
-        _(
-            "The file is damaged or incomplete and cannot be read. Open it in Excel, save it again and "
-            "import the saved copy; if it came through a chat app, download it again."
-        ),
-        code="corrupt",
-        detail=detail,
-    )
-
-
-def _encrypted() -> SpreadsheetError:
-    return SpreadsheetError(
-        _("The file is encrypted (password-protected); save it without a password and import again."),
-        code="encrypted",
-    )
+_corrupt = corrupt
+_encrypted = encrypted
 
 
 def _no_header_error(examples: Sequence[str]) -> SpreadsheetError:
@@ -191,6 +180,8 @@ def _calamine_failed(exc: BaseException) -> bool:
 
 def _read_workbook(data: bytes, kind: str, filename: str, finder: HeaderFinder) -> Table:
     fmt = _zip_format(data, filename) if kind == "zip" else "xls"
+    if kind == "zip":
+        check_workbook(data)  # before calamine allocates anything for it
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:

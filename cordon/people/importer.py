@@ -14,7 +14,6 @@ noted, not fatal (people.import_cells).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date
 
@@ -24,7 +23,7 @@ from cordon.accounts.models import Area
 from cordon.accounts.permissions import PEOPLE_REGISTRARS
 from cordon.accounts.scope import require_role, visible_prefixes
 from cordon.core import codes
-from cordon.core.spreadsheet_types import SpreadsheetError, normalize_header
+from cordon.core.spreadsheet_types import normalize_header
 from cordon.core.spreadsheets import read_table
 from cordon.people.classify import load_categories
 from cordon.people.import_rows import Checker, Direct, Run, check_in_a_second_process
@@ -46,11 +45,6 @@ def remembered_mappings(area: Area) -> dict[str, str]:
     for _area_code, header, name in sorted(rows, key=lambda r: chain.index(r[0]), reverse=True):
         found[header] = name
     return found
-
-
-# From this many rows on, the rows are checked in a second process while this one writes: checking
-# and writing take about as long each, and a town's server has two cores.
-PARALLEL_ROWS = 20_000
 
 
 def run_import(
@@ -76,16 +70,6 @@ def run_import(
     require_role(actor, area, *PEOPLE_REGISTRARS)
     report = Report(filename=filename, dry_run=dry_run)
     remembered = remembered_mappings(area) | {normalize_header(k): v for k, v in (mapping or {}).items()}
-    try:
-        table = read_table(
-            source,
-            filename=filename,
-            known_headers=lambda text: field_for(text, remembered) is not None,
-            examples=["姓名", "身份证号", "来源地", "到达日期"],
-        )
-    except SpreadsheetError as exc:
-        report.message = str(exc)
-        return report
     writer = Writer(
         actor=actor,
         area=area,
@@ -101,13 +85,22 @@ def run_import(
     run = Run(
         checker=Checker(area, today or timezone.localdate()),
         sink=Direct(writer, report, on_progress),
-        total=sum(sheet.row_count_hint for sheet in table.sheets),
+        total=0,
     )
-    if run.total >= PARALLEL_ROWS and (os.cpu_count() or 1) > 1:
-        done, message = check_in_a_second_process(run, table, remembered)
-    else:
-        message = run.all_sheets(table, remembered)
-        done = run.done
+
+    def read():
+        # Run in the checking child process: the file is untrusted (cordon.core.sandbox).
+        return read_table(
+            source,
+            filename=filename,
+            known_headers=lambda text: field_for(text, remembered) is not None,
+            examples=["姓名", "身份证号", "来源地", "到达日期"],
+        )
+
+    done, message, readable = check_in_a_second_process(run, read, remembered)
+    if not readable:
+        report.message = message
+        return report
     if message:
         report.message = message
     writer.flush()
