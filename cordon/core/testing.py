@@ -529,3 +529,40 @@ def id_number(first17: str) -> str:
 
 def area_named(name: str) -> Area:
     return Area.objects.get(name=name)
+
+
+def form_field_names(html: str) -> list[list[str]]:
+    """The names each <form> of a page posts, in order (a checkbox or radio group counted once): a
+    name twice in one form is a field whose second copy overwrites the first."""
+    from html.parser import HTMLParser
+
+    class Forms(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.forms: list[list[str]] = []
+            self.groups: set = set()
+            self.open = False
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "form":
+                self.forms.append([])
+                self.groups = set()
+                self.open = True
+            elif self.open and tag in ("input", "select", "textarea") and attrs.get("name"):
+                name = attrs["name"]
+                if attrs.get("type") in ("checkbox", "radio"):
+                    if name in self.groups:
+                        return
+                    self.groups.add(name)
+                if attrs.get("type") in ("submit", "button"):
+                    return
+                self.forms[-1].append(name)
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.open = False
+
+    parser = Forms()
+    parser.feed(html)
+    return parser.forms

@@ -22,6 +22,7 @@ from cordon.core.privacy import mask_phone
 from cordon.forces.models import Personnel, Team, TeamMember
 from cordon.people import services as people_services
 from cordon.people import validation
+from cordon.people.identity import refuse_name_conflict
 from cordon.people.models import Person
 
 # Who registers personnel and teams (in the areas their role reaches: a village's head and clerk, their
@@ -99,6 +100,9 @@ def _find_or_register_person(*, actor: User, area: Area, person_data: dict) -> P
         if holder is not None:
             if not Person.objects.visible_to(actor).filter(pk=holder.pk).exists():
                 raise ValidationError({"document_number": [people_services.REGISTERED_ELSEWHERE]})
+            # The holder as registered: a name typed otherwise is a conflict, never a silent rename.
+            if cleaned.get("name"):
+                refuse_name_conflict(holder=holder, given_name=cleaned["name"], viewer=actor)
             return holder
     person, _created = people_services.person_save(actor=actor, area=area, data=person_data, partial=True)
     return person
