@@ -58,7 +58,7 @@ Sections and figures:
 - ``lockdowns``: ``sealed``, ``passes_pending``, ``passes_applied_today``, ``deliveries_today``.
 - ``checkpoints``: ``gates``, ``gates_24h``, ``gates_ordinary``, ``stations``, ``staff_on_duty``,
   ``passages``, ``people``, ``vehicles``, ``came_in``, ``went_out``, ``turned_back``, ``referred``,
-  ``fever``, ``passages_total``.
+  ``fever``, ``overrides``, ``passages_total``.
 - ``disinfection``: ``teams``, ``rounds_done``, ``area_m2``, ``rounds_overdue``, ``tasks_overdue``.
 - ``forces``: ``screening_teams``, ``teams``, ``personnel`` and one ``kind_<kind>`` per kind.
 - ``enterprises``: ``registered``, ``open``, ``open_findings``, ``applied``, ``closed``,

@@ -154,15 +154,16 @@ def _sentences(f: dict) -> list[str]:
     )
     out.append(
         _(
-            "That day %(people)s people and %(vehicles)s vehicles were checked, %(back)s turned back and "
-            "%(referred)s "
-            "referred to the fever clinic."
+            "That day %(people)s people and %(vehicles)s vehicles were checked, %(back)s turned back, "
+            "%(referred)s referred to the fever clinic and %(overrides)s flagged people let through "
+            "with a reason."
         )
         % {
             "people": v("checkpoints.people"),
             "vehicles": v("checkpoints.vehicles"),
             "back": v("checkpoints.turned_back"),
             "referred": v("checkpoints.referred"),
+            "overrides": v("checkpoints.overrides"),
         }
     )
     out.append(
