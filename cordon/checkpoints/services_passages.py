@@ -250,7 +250,7 @@ def _clean(checkpoint: Checkpoint, data: dict, now: datetime) -> tuple[dict, lis
         "passengers": None,
     }
     if data.get("phone"):
-        cleaned["phone"] = attempt("phone", lambda: validation.parse_phone(data["phone"])) or ""
+        cleaned["phone"] = attempt("phone", lambda: validation.parse_optional_phone(data["phone"])) or ""
     if data.get("temperature") not in (None, ""):
         cleaned["temperature"] = attempt(
             "temperature", lambda: protocol.parse_temperature(data["temperature"])

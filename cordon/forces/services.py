@@ -65,7 +65,7 @@ def clean_personnel(data: dict) -> dict:
     cleaned["availability"] = availability
     raw_phone = str(data.get("phone") or "")
     try:
-        cleaned["phone"] = validation.parse_phone(raw_phone) if raw_phone.strip() else ""
+        cleaned["phone"] = validation.parse_optional_phone(raw_phone)
     except ValidationError as exc:
         errors["phone"] = exc.messages
     for field, limit in (("unit", 60), ("skills", 200), ("note", 200)):
