@@ -499,6 +499,7 @@ def _link(actor, case, person, degree, setting, first, last, via, note, traced_o
         contact_case=contact_case,
         note=note,
         traced_by=actor,
+        traced_on=traced_on,
     )
     if observe and contact_case is None and degree != ContactLink.Degree.GENERAL:
         link.period = _observe(actor, case, person, degree, last, traced_on)

@@ -567,16 +567,22 @@ def _contacts_counts(viewer, code, m: Moment) -> list:
     return [
         Tally(
             ContactLink.objects.visible_to(viewer).within(code),
-            # A contact traced before the tracing was typed in: its observation period says since when.
-            where=Q(traced_at__lt=m.as_of) | Q(period__opened_on__lte=day),
+            # Counted by the day the tracing happened, not the day it was typed in.
+            where=Q(traced_on__lte=day),
             exact=("close", "secondary", "became_case"),  # people, who may be contacts in two towns
             aggregates={
                 "close": Count("person", distinct=True, filter=Q(degree=ContactLink.Degree.CLOSE)),
                 "secondary": Count("person", distinct=True, filter=Q(degree=ContactLink.Degree.SECONDARY)),
-                "became_case": Count("person", distinct=True, filter=Q(contact_case__confirmed_on__lte=day)),
-                "traced_today": Count(
-                    "id", filter=Q(traced_at__date=day) | Q(period__opened_on=day, traced_at__gte=m.as_of)
+                # Confirmed on a later day than traced: a case registered with its source (the link
+                # recorded that day) is that case's source, not a contact who became a case.
+                "became_case": Count(
+                    "person",
+                    distinct=True,
+                    filter=Q(
+                        contact_case__confirmed_on__lte=day, contact_case__confirmed_on__gt=F("traced_on")
+                    ),
                 ),
+                "traced_today": Count("id", filter=Q(traced_on=day)),
             },
         ),
         Tally(

@@ -33,3 +33,11 @@ def test_quarantine_and_centralised_observation_agree_on_each_day(seed, day):
     town, commander = seed
     f = area_figures(viewer=commander, area=town, as_of=end_of_day(day))
     assert value(f, "contacts.in_quarantine") == value(f, "observation.centralised"), day
+
+
+def test_the_seed_towns_contacts_count_on_the_night_they_were_traced(seed):
+    town, commander = seed
+    on_9 = area_figures(viewer=commander, area=town, as_of=end_of_day(dt.date(2020, 2, 9)))
+    on_21 = area_figures(viewer=commander, area=town, as_of=end_of_day(dt.date(2020, 2, 21)))
+    assert value(on_9, "contacts.traced_today") >= 39
+    assert value(on_21, "contacts.traced_today") == 0
