@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cordon.checkpoints import selectors
-from cordon.checkpoints import services_passages as passages
 from cordon.checkpoints.models import Passage, PassageDayCount
+from cordon.gate import passages
 from cordon.reports.figures import area_figures, value
 
 

@@ -4,12 +4,12 @@ takes one — as the ledger importer already reads it — while a wrong number i
 import pytest
 from django.core.exceptions import ValidationError
 
-from cordon.checkpoints import services_passages
-from cordon.core.testing import id_number
 from cordon.forces import services as forces
+from cordon.gate import passages as services_passages
 from cordon.people import services as people
 from cordon.people import validation
 from cordon.people.models import Person
+from cordon.people.testing import id_number
 
 
 @pytest.mark.parametrize("raw", ["无", "无手机", " 暂无 ", "—", "无。", "", None])
