@@ -116,7 +116,7 @@ def shared_world(request, key: str, build):
     return world
 
 
-SHARED = ("world", "seed_town")
+SHARED = ("world", "seed_town", "generated_town")
 
 
 def _shared_fixture(item) -> str | None:
@@ -151,9 +151,9 @@ def order_items(items) -> None:
                 # the shared fixtures ask for ``db`` only once built: say it here, so that the test
                 # database is set up even when no other test of the run asks for it
                 item.add_marker(pytest.mark.django_db)
-        if name == "seed_town":
-            # one test process loads the seed town, for all of them (with ``--dist loadgroup``)
-            item.add_marker(pytest.mark.xdist_group("seed town"))
+        if name in ("seed_town", "generated_town"):
+            # one test process loads the town, for all of them (with ``--dist loadgroup``)
+            item.add_marker(pytest.mark.xdist_group(name))
 
 
 @pytest.hookimpl(trylast=True)
