@@ -73,6 +73,9 @@ def section(raw, people) -> dict:
                 _("Referred to the fever clinic at the gate"), number(raw, "d_referred"), times
             ),
             "fever": make_fig(_("Fever found at the gate"), number(raw, "d_fever"), times),
+            "overrides": make_fig(
+                _("Flagged people let through (override, with a reason)"), number(raw, "d_overrides"), times
+            ),
             "passages_total": make_fig(_("Passages checked in all"), number(raw, "passages_total"), times),
         },
     )

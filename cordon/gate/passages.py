@@ -41,6 +41,10 @@ _DIRECTIONS = frozenset(Passage.Direction.values)
 _SUBJECTS = frozenset(Passage.Subject.values)
 _DECISIONS = frozenset(Passage.Decision.values)
 
+# Flags that make letting a person through an override: allowed only with the guard's reason, marked
+# on the passage and counted in the day's figures.
+OVERRIDDEN = frozenset({"under_observation", "in_quarantine", "sealed_no_pass"})
+
 FLAG_LABELS = {
     "under_observation": gettext_lazy("Under medical observation"),
     "in_quarantine": gettext_lazy("In centralised quarantine"),
@@ -247,7 +251,7 @@ def _clean(checkpoint: Checkpoint, data: dict, now: datetime) -> tuple[dict, lis
         "passengers": None,
     }
     if data.get("phone"):
-        cleaned["phone"] = attempt("phone", lambda: validation.parse_phone(data["phone"])) or ""
+        cleaned["phone"] = attempt("phone", lambda: validation.parse_optional_phone(data["phone"])) or ""
     if data.get("temperature") not in (None, ""):
         cleaned["temperature"] = attempt(
             "temperature", lambda: protocol.parse_temperature(data["temperature"])
@@ -316,27 +320,21 @@ def passage_record(
     require_role(actor, checkpoint.area_id, *GUARDS)
     client_id = (client_id or "").strip()[:40] or None
     now = received_at or timezone.now()
+    exit_pass = data.get("exit_pass")  # a pass checked at the gate (gate.passes.pass_use)
     try:
         if checkpoint.status == Checkpoint.Status.CLOSED:
             raise ValidationError(_("This checkpoint is closed."))
         cleaned, occupants = _clean(checkpoint, data, now)
+        flags = _flags(checkpoint, cleaned, occupants, exit_pass)
+        override = _override(cleaned, flags)
     except ValidationError:
         # A retry is answered with what was stored, even if what it carries now would be refused.
         existing = Passage.objects.filter(client_id=client_id).first() if client_id else None
         if existing is None:
             raise
         return _same_entry(existing, checkpoint), False
-    flags = person_flags(cleaned["person"]).flags
-    for occupant in occupants:  # someone on board under observation is flagged like the driver
-        flags += [f for f in person_flags(occupant["person"]).flags if f not in flags]
-    temperatures = [cleaned["temperature"], *(o["temperature"] for o in occupants)]
-    if any(t is not None and t >= fever_threshold(checkpoint.area_id) for t in temperatures):
-        flags.append("fever")
     if cleaned["person"] is not None and not cleaned["name"]:
         cleaned["name"] = cleaned["person"].name
-    exit_pass = data.get("exit_pass")  # a pass checked at the gate (gate.passes.pass_use)
-    if exit_pass is not None and "sealed_no_pass" in flags:
-        flags.remove("sealed_no_pass")
     passage = Passage(
         exit_pass=exit_pass,
         checkpoint=checkpoint,
@@ -344,6 +342,7 @@ def passage_record(
         day=timezone.localtime(cleaned["occurred_at"]).date(),
         flags=flags,
         fever="fever" in flags,
+        override=override,
         client_id=client_id,
         recorded_by=actor,
         created_at=now,
@@ -358,6 +357,36 @@ def passage_record(
             raise
         return _same_entry(existing, checkpoint), False
     return passage, True
+
+
+def _flags(checkpoint: Checkpoint, cleaned: dict, occupants: list[dict], exit_pass) -> list[str]:
+    """What the guard's screen flagged: the person's and everyone's on board, and a fever."""
+    flags = person_flags(cleaned["person"]).flags
+    for occupant in occupants:  # someone on board under observation is flagged like the driver
+        flags += [f for f in person_flags(occupant["person"]).flags if f not in flags]
+    temperatures = [cleaned["temperature"], *(o["temperature"] for o in occupants)]
+    if any(t is not None and t >= fever_threshold(checkpoint.area_id) for t in temperatures):
+        flags.append("fever")
+    if exit_pass is not None and "sealed_no_pass" in flags:
+        flags.remove("sealed_no_pass")
+    return flags
+
+
+def _override(cleaned: dict, flags: list[str]) -> bool:
+    """Whether letting this entry through overrides a flag; refused without the guard's reason."""
+    if cleaned["decision"] != Passage.Decision.ALLOWED or OVERRIDDEN.isdisjoint(flags):
+        return False
+    if not cleaned["reason"]:
+        flagged = "、".join(str(FLAG_LABELS[f]) for f in flags if f in OVERRIDDEN)
+        raise ValidationError(
+            {
+                "reason": [
+                    _("Flagged: %(flags)s. Letting them through is an override: say why.")
+                    % {"flags": flagged}
+                ]
+            }
+        )
+    return True
 
 
 def _store(passage: Passage, occupants: list[dict]) -> None:

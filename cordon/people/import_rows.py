@@ -239,6 +239,41 @@ def person_key(area_code: str, person: dict, arrival: dict) -> tuple:
     return ("arrival", area_code, person["name"], arrival["arrival_date"], arrival["origin_text"])
 
 
+# What a clerk writes for "the same as the row above" (同上, a ditto mark).
+DITTO = frozenset({"同上", "同上。", "同前", "〃", "”", "''", '""'})
+
+
+def _ditto(values, above: list | None, labels: list, identity: tuple) -> tuple[list, list, list]:
+    """The row with each 同上 (ditto) cell taking the value of the cell above, and (column, note) for
+    each; a ditto in the name or ID number column, or with nothing above, is a problem to report:
+    each person has their own name and number."""
+    row = list(values)
+    notes, problems = [], []
+    for index, value in enumerate(row):
+        if not isinstance(value, str) or validation.compact(value) not in DITTO:
+            continue
+        label = labels[index] if index < len(labels) else ""
+        if index in identity:
+            problems.append((label, _("“%(text)s” here: each person needs their own.") % {"text": value}))
+            continue
+        previous = above[index] if above is not None and index < len(above) else None
+        if previous in (None, ""):
+            problems.append((label, _("“%(text)s”, but the row above has nothing here.") % {"text": value}))
+            continue
+        row[index] = previous
+        notes.append(
+            (
+                label,
+                _("“%(text)s”: the value of the row above, “%(value)s”, was taken.")
+                % {
+                    "text": value,
+                    "value": str(previous)[:30],
+                },
+            )
+        )
+    return row, notes, problems
+
+
 def _by_field(fields: list, labels: list, values: list) -> tuple[dict, list]:
     """A row's values by ledger field. Two columns of one field (身份证号 and 证件号码) give the value
     of whichever is filled; two different values are a problem to report, never a silent choice."""
@@ -518,6 +553,7 @@ class Run:
         name_at = fields.index("name") if "name" in fields else None
         document_at = fields.index("document_number") if "document_number" in fields else None
         unread = []  # rows that fill only columns Cordon does not read (numbered in advance)
+        above: list | None = None  # the last person's row, for its 同上 (ditto) cells
         for row_number, values in sheet.rows():
             self.done += 1
             if self.done % 1000 == 0:
@@ -525,6 +561,11 @@ class Run:
             why = not_a_person(values, labels, name_at=name_at, document_at=document_at)
             if why:
                 sink.skip(sheet.name, row_number, why)
+                continue
+            values, ditto_notes, ditto_errors = _ditto(values, above, labels, (name_at, document_at))
+            above = values
+            if ditto_errors:
+                sink.reject(sheet.name, row_number, labels, values, ditto_errors)
                 continue
             by_field, conflicts = _by_field(fields, labels, values)
             if not any(v not in (None, "") for v in by_field.values()):
@@ -575,7 +616,7 @@ class Run:
                 arrival=arrival,
                 present=frozenset(present),
                 key=key,
-                notes=tuple((column_of.get(f, str(FIELDS[f][0])), m) for f, m in notes),
+                notes=tuple((column_of.get(f, str(FIELDS[f][0])), m) for f, m in notes) + tuple(ditto_notes),
                 same_trip_as=same_trip_as if same_trip_as != row_number else None,
             )
             sink.add(checked, labels, values)

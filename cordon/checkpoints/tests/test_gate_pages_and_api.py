@@ -151,6 +151,7 @@ def test_logging_a_passage_is_a_handful_of_queries(world, api_client, django_ass
         "document_number": world.yin.document_number,
         "temperature": "36.5",
         "decision": "allowed",
+        "reason": "返家居家观察，已告知村医",
     }
     post_json(api, url, {**body, "client_id": "warm"})
     # … and the day's roll-up row, one upsert (on PostgreSQL one statement with the insert). In a test
