@@ -18,4 +18,5 @@ urlpatterns = [
     path("passes/<int:pk>/revoke/", views.pass_revoke, name="revoke"),
     path("passes/<int:pk>/card/", views.pass_card, name="card"),
     path("gate/<int:pk>/", views.gate_pass, name="gate_pass"),
+    path("gate/scan/", views.gate_scan, name="gate_scan"),
 ]

@@ -277,8 +277,29 @@ def pass_card(request, pk: int):
     return render(
         request,
         "lockdowns/pass_card.html",
-        {"exit_pass": exit_pass, "qr": qr_svg(token, scale=4), "hints": hints},
+        # The QR code is a link to the check page with the token after "#": a guard whose browser has no
+        # camera access (plain HTTP) opens it with the phone's own camera app, and the fragment never
+        # reaches a server or its logs. The gate's scanner reads the token out of the link.
+        {"exit_pass": exit_pass, "qr": qr_svg(_scan_link(request, token), scale=3), "hints": hints},
     )
+
+
+def _scan_link(request, token: str) -> str:
+    return request.build_absolute_uri(reverse("lockdowns:gate_scan")) + "#" + token
+
+
+@login_required
+def gate_scan(request):
+    """Where a card's QR code leads: the check page of the guard's gate (the token rides along after
+    "#", which the browser keeps through the redirect), or a choice when the guard keeps several."""
+    gates = [
+        c
+        for c in Checkpoint.objects.visible_to(request.user).select_related("area").order_by("name")
+        if has_role(request.user, c.area_id, *GUARDS)
+    ]
+    if len(gates) == 1:
+        return redirect("lockdowns:gate_pass", gates[0].pk)
+    return render(request, "lockdowns/gate_scan.html", {"gates": gates})
 
 
 @login_required
@@ -292,6 +313,8 @@ def gate_pass(request, pk: int):
     if request.method == "POST":
         token = request.POST.get("token", "").strip()
         code = request.POST.get("short_code", "").strip()
+        if not token and "#CDP1." in code:  # the card's link, typed or pasted by a scanner
+            token, code = code.split("#", 1)[1], ""
         check = services.pass_check(actor=request.user, checkpoint=checkpoint, token=token, short_code=code)
         if request.POST.get("use") and check.state == "valid":
             try:
