@@ -88,6 +88,7 @@ def gate(request, pk: int):
             "values": values,
             "check": check.as_dict() if check else None,
             "errors": errors,
+            "error_lines": _lines(errors),
             "saved": saved,
             # A new id for each form drawn; the same form sent twice keeps it.
             "client_id": request.POST.get("client_id") if errors else uuid.uuid4().hex,
@@ -135,6 +136,17 @@ def _errors(exc: ValidationError) -> dict:
             messages = [f"{who} {message}" for message in messages]
         errors[field] = messages
     return errors
+
+
+def _lines(errors: dict) -> list[str]:
+    """The messages to list above the form, each led by its field's Chinese label."""
+    lines = []
+    for key, messages in errors.items():
+        label = services_passages.FIELD_LABELS.get(key.partition(".")[0]) if key != "__all__" else None
+        lines.extend(
+            f"{label}：{m}" if label and key.partition(".")[0] != "occupants" else m for m in messages
+        )
+    return lines
 
 
 @login_required
