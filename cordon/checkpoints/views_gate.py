@@ -6,15 +6,21 @@ network is away, then sends them as a batch.
 """
 
 import csv
+import functools
+import hashlib
 import json
 import uuid
 from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -147,6 +153,48 @@ def _lines(errors: dict) -> list[str]:
             f"{label}：{m}" if label and key.partition(".")[0] != "occupants" else m for m in messages
         )
     return lines
+
+
+# What the gate page needs to open without a network, kept by the field pages' service worker.
+FIELD_ASSETS = (
+    "css/app.css",
+    "favicon.svg",
+    "vendor/htmx/htmx.min.js",
+    "js/app.js",
+    "js/gate.js",
+    "js/field.js",
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _field_assets() -> tuple[list[str], str]:
+    """The assets' URLs and a version made from their contents: a deployment that changes any of them
+    gives the service worker new bytes, which the browser installs in place of the old."""
+    digest = hashlib.sha256()
+    urls = []
+    for name in FIELD_ASSETS:
+        urls.append(static(name))
+        path = finders.find(name) or staticfiles_storage.path(name)
+        with open(path, "rb") as handle:
+            digest.update(name.encode() + b"\0" + handle.read())
+    return urls, digest.hexdigest()[:16]
+
+
+def field_service_worker(request):
+    """The field pages' service worker (scope /checkpoints/, the script's own folder). Public: it
+    holds no data, only the assets' names; the pages it keeps are the guard's own, in their browser."""
+    urls, version = _field_assets()
+    body = render_to_string(
+        "checkpoints/field-sw.js",
+        {
+            "version_json": json.dumps(version),
+            "assets_json": json.dumps(urls),
+            "page_pattern_json": json.dumps(r"^/checkpoints/\d+/gate/$"),
+        },
+    )
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required

@@ -5,8 +5,6 @@ forged one refused, online and offline — the signature is verified with @noble
 ``localhost`` and every 127.0.0.0/8 address count as secure, so the browser reaches the live server
 under the name ``cordon.test``, mapped to the loopback address by Chromium's host resolver rules."""
 
-import os
-
 import pytest
 from django.test.utils import modify_settings, override_settings
 from playwright.sync_api import expect
@@ -18,10 +16,7 @@ from tests.browser.conftest import CHROMIUM, fits_width, log_in, screenshot
 
 
 @pytest.fixture(scope="module")
-def plain_http_browser(server):
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
+def plain_http_browser(chromium, server):
 
     # The intranet's settings (CORDON_HTTPS=0): cookies without the Secure flag, no HSTS.
     hosts = modify_settings(ALLOWED_HOSTS={"append": "cordon.test"})
@@ -33,19 +28,19 @@ def plain_http_browser(server):
     )
     hosts.enable()
     plain.enable()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--host-resolver-rules=MAP cordon.test 127.0.0.1",
-            ],
-        )
-        yield browser
-        browser.close()
+    # One Playwright per process: the session's, through its browser type.
+    browser = chromium.browser_type.launch(
+        executable_path=CHROMIUM,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--host-resolver-rules=MAP cordon.test 127.0.0.1",
+        ],
+    )
+    yield browser
+    browser.close()
     plain.disable()
     hosts.disable()
 
@@ -116,6 +111,14 @@ def test_plain_http_gate_accepts_a_genuine_card_and_refuses_a_forged_one(live_wo
     # (On an untrustworthy origin the browser ignores the Cross-Origin-Opener-Policy header, and says so.)
     noise = ("ERR_INTERNET_DISCONNECTED", "Cross-Origin-Opener-Policy")
     assert [e for e in page.console_errors if not any(n in e for n in noise)] == []
+
+
+def test_the_gate_says_plainly_it_cannot_open_offline_on_plain_http(live_world, plain_page):
+    page = plain_page
+    log_in(page, "guard", PASSWORD)
+    page.goto(page.base + f"/checkpoints/{live_world.sjf_gate.pk}/gate/")
+    expect(page.locator("#field-offline")).to_contain_text("无法保存本页面供离线打开")
+    expect(page.locator("#gate-form")).to_be_visible()  # today's behaviour: entries kept on the phone
 
 
 def test_the_cards_link_opens_the_check_with_the_token_kept_off_the_server(live_world, plain_page):
