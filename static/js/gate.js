@@ -129,7 +129,8 @@
   function addOccupantRow() {
     var rows = form.querySelectorAll(".occupant-row");
     var row = rows[rows.length - 1].cloneNode(true);
-    row.querySelectorAll("input").forEach(function (input) { input.value = ""; });
+    row.querySelectorAll("input").forEach(function (input) { input.value = ""; delete input.dataset.idPad; });
+    row.querySelectorAll(".id-x").forEach(function (key) { key.remove(); }); // the page's script adds live ones
     rows[rows.length - 1].after(row);
     return row;
   }
