@@ -20,7 +20,7 @@ from cordon.checkpoints.models import Checkpoint
 from cordon.checkpoints.services_passages import GUARDS
 from cordon.core import codes
 from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
-from cordon.core.privacy import mask_document, mask_phone
+from cordon.core.privacy import card_name, mask_document, mask_phone
 from cordon.core.qr import qr_svg
 from cordon.lockdowns import services, services_supplies, tokens
 from cordon.lockdowns.models import ExitPass, Lockdown, Rotation, SupplyDelivery
@@ -273,7 +273,11 @@ def pass_card(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("lockdowns:pass", exit_pass.pk)
-    hints = [services.identity_hint(p) for p in exit_pass.people.order_by("id")]
+    # Printed for the holder to carry: the name as documented in core.privacy.card_name.
+    hints = [
+        f"{card_name(p.name)}{' ·' + p.document_number[-4:] if p.document_number else ''}"
+        for p in exit_pass.people.order_by("id")
+    ]
     return render(
         request,
         "lockdowns/pass_card.html",
