@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -353,6 +354,17 @@ def gate_pass(request, pk: int):
             "client_id": request.POST.get("client_id") or _new_id(),
         },
     )
+
+
+@login_required
+def gate_revoked(request, pk: int):
+    """The revocation list of a gate, for its phone to keep (the check page downloads it when online)."""
+    checkpoint = get_visible_or_404(Checkpoint.objects.select_related("area"), request.user, pk=pk)
+    if not has_role(request.user, checkpoint.area_id, *GUARDS):
+        raise PermissionDenied
+    response = JsonResponse(passes.revocation_list(actor=request.user, checkpoint=checkpoint))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _new_id() -> str:

@@ -15,6 +15,38 @@
   var video = document.getElementById("scanner");
   var canvas = document.getElementById("frame");
   var stream = null;
+  var LIST_KEY = "cordon.passes.revoked." + form.dataset.revokedUrl;
+
+  // The gate's revocation list, kept on the phone with the time it was fetched, so that a revoked or
+  // replaced card is refused without a network too; the page says how old the copy is.
+  function savedList() {
+    try { return JSON.parse(window.localStorage.getItem(LIST_KEY) || "null"); } catch (e) { return null; }
+  }
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+  function listAge() {
+    var list = savedList();
+    if (!list) return form.dataset.msgListNone;
+    var at = new Date(list.fetched_at);
+    var minutes = Math.max(0, Math.round((Date.now() - list.fetched_at) / 60000));
+    return form.dataset.msgListAge.replace("{time}", two(at.getMonth() + 1) + "-" + two(at.getDate()) + " " +
+      two(at.getHours()) + ":" + two(at.getMinutes())).replace("{minutes}", minutes);
+  }
+  function showListAge() {
+    var box = document.getElementById("revocation-age");
+    if (box) box.textContent = listAge();
+  }
+  function refreshList() {
+    if (!navigator.onLine) { showListAge(); return Promise.resolve(); }
+    return window.fetch(form.dataset.revokedUrl, { credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.json() : null;
+    }).then(function (data) {
+      if (data) {
+        data.fetched_at = Date.now();
+        try { window.localStorage.setItem(LIST_KEY, JSON.stringify(data)); } catch (e) { /* private mode */ }
+      }
+      showListAge();
+    }).catch(showListAge);
+  }
 
   function b64(text) {
     var s = text.replace(/-/g, "+").replace(/_/g, "/");
@@ -79,7 +111,10 @@
         var payload = JSON.parse(new TextDecoder().decode(b64(parts[1])));
         var now = Date.now() / 1000;
         var state = "valid";
-        if (form.dataset.area.indexOf(payload.a) !== 0) state = "wrong_checkpoint";
+        var list = savedList();
+        if (list && list.revoked.indexOf(payload.p) >= 0) state = "revoked";
+        else if (list && list.versions[String(payload.p)] && list.versions[String(payload.p)] !== payload.v) state = "replaced";
+        else if (form.dataset.area.indexOf(payload.a) !== 0) state = "wrong_checkpoint";
         else if (now < payload.f) state = "not_yet_valid";
         else if (now > payload.u) state = "expired";
         return { state: state, hints: payload.h };
@@ -96,7 +131,7 @@
   function found(token) {
     stop();
     verify(token).then(function (local) {
-      show(local.state, local.hints, navigator.onLine ? form.dataset.msgAsking : form.dataset.msgOffline);
+      show(local.state, local.hints, navigator.onLine ? form.dataset.msgAsking : form.dataset.msgOffline + " " + listAge());
       if (navigator.onLine) {
         // The server's answer is the one that counts: it adds revocation, and offers to record the use.
         document.getElementById("token").value = token;
@@ -152,5 +187,8 @@
     window.history.replaceState(null, "", window.location.pathname + window.location.search);
     found(fromLink);
   }
-  window.cordonVerifyPass = verify; // for the browser test: the same check a scan makes
+  window.addEventListener("online", refreshList);
+  refreshList();
+  window.cordonVerifyPass = verify;
+  window.cordonRefreshRevocations = refreshList; // for the browser test // for the browser test: the same check a scan makes
 })();

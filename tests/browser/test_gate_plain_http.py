@@ -132,3 +132,20 @@ def test_the_cards_link_opens_the_check_with_the_token_kept_off_the_server(live_
     page.get_by_role("link", name=live_world.grid_gate.name).click()
     expect(page.get_by_role("button", name="外出：登记")).to_be_visible()
     assert all("CDP1" not in url for url in requested)
+
+
+def test_a_revoked_card_is_refused_offline_from_the_list_kept_on_the_phone(live_world, plain_page):
+    # Last in this module: it revokes the world's pass.
+    page = plain_page
+    token = services.pass_token(live_world.exit_pass)
+    log_in(page, "guard", PASSWORD)
+    page.goto(page.base + f"/lockdowns/gate/{live_world.grid_gate.pk}/")
+    expect(page.locator("#revocation-age")).to_contain_text("分钟前")  # fetched on opening
+    services.pass_revoke(actor=live_world.commander, exit_pass=live_world.exit_pass, reason="测试吊销")
+    page.evaluate("window.cordonRefreshRevocations()")
+    page.context.set_offline(True)
+    page.fill("#short_code", token)
+    page.locator("#short_code").dispatch_event("change")
+    expect(page.locator("#pass-result h2")).to_have_text("已吊销")
+    expect(page.locator("#pass-result")).to_contain_text("吊销名单更新于")
+    page.context.set_offline(False)

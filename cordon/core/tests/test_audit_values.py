@@ -11,8 +11,8 @@ def entry(target_type, changes):
 
 
 def test_choice_lists_timestamps_and_areas_read_as_on_the_pages(world):
-    rows = dict(
-        (label, (before, after))
+    rows = {
+        label: (before, after)
         for label, before, after in change_rows(
             entry(
                 "operations.notice",
@@ -23,7 +23,7 @@ def test_choice_lists_timestamps_and_areas_read_as_on_the_pages(world):
                 },
             )
         )
-    )
+    }
     assert rows["渠道"] == ("微信群", "大喇叭、宣传车") or "大喇叭" in rows["渠道"][1]
     assert "loudspeaker" not in rows["渠道"][1]
     assert rows["发布时间"] == ("—", "2020-02-25 10:30")
