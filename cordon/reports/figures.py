@@ -9,7 +9,7 @@ date never changes an earlier day. Everything is counted through the viewer's sc
 number of aggregate queries (``QUERIES``) however large the area.
 
 Each section is written once, in two halves: ``_<section>_counts`` says what to count at a moment
-(queries described, run by ``figures_parts.count``), ``_<section>`` makes an area's figures (labels,
+(queries described, run by ``core.tallies.count``), ``_<section>`` makes an area's figures (labels,
 units, links) from those counts. So the same queries count a county's towns side by side and the
 county itself (``figures_with_parts``, the report's columns), or one area at two moments
 (``figures_at``, the dashboard's now and yesterday), and every answer is the area's ``area_figures``.
@@ -81,12 +81,15 @@ from cordon.accounts.models import Area
 from cordon.accounts.permissions import CASE_WORKERS
 from cordon.accounts.scope import has_role
 from cordon.cases.models import Case, ClassificationChange, ContactLink, Placement
+from cordon.checkpoints import figures as checkpoint_figures
 from cordon.core import codes
+from cordon.core.tallies import Listing, Parts, Tally, count, list_url, make_fig, make_section, number, whole
+from cordon.enterprises import figures as enterprise_figures
+from cordon.forces import figures as forces_figures
+from cordon.lockdowns import figures as lockdown_figures
 from cordon.observation.models import Alert, LabTest, Period
+from cordon.operations import figures as operations_figures
 from cordon.people.models import Arrival, RiskCategory
-from cordon.reports import figures_field as field
-from cordon.reports.figures_field import list_url, make_fig, make_section, number
-from cordon.reports.figures_parts import Listing, Parts, Tally, count, whole
 
 # The ledger categories that make up "湖北旅居史" (the default ledgers' codes; a deployment that
 # renames its categories keeps these two codes for Wuhan and the rest of Hubei).
@@ -170,12 +173,12 @@ def _compute(viewer, area: Area, moments, parts: Sequence[Area], grouping: Parts
         "alerts": _alerts_counts,
         "cases": _cases_counts,
         "contacts": _contacts_counts,
-        "lockdowns": field.lockdowns_counts,
-        "checkpoints": field.checkpoints_counts,
-        "teams": field.teams_counts,
-        "disinfection": field.disinfection_counts,
-        "forces": field.forces_counts,
-        "enterprises": field.enterprises_counts,
+        "lockdowns": lockdown_figures.counts,
+        "checkpoints": checkpoint_figures.counts,
+        "teams": forces_figures.team_counts,
+        "disinfection": operations_figures.counts,
+        "forces": forces_figures.counts,
+        "enterprises": enterprise_figures.counts,
     }
     # {section: [{part: counts} per moment]}
     counts = {
@@ -199,7 +202,7 @@ def _figures(viewer, area: Area, m: Moment, raw: dict[str, dict], names: dict) -
     """One area's figures (the report's shape, see the module docstring) from its raw counts."""
     code = area.code
     people, places = _("unit: people"), _("unit: areas")
-    lockdowns, sealed = field.lockdowns(raw["lockdowns"], code, places)
+    lockdowns, sealed = lockdown_figures.section(raw["lockdowns"], code, places)
     sections = {
         "screening": _screening(raw["screening"], names, code, people),
         "observation": _observation(raw["observation"], code, people),
@@ -207,10 +210,10 @@ def _figures(viewer, area: Area, m: Moment, raw: dict[str, dict], names: dict) -
         "cases": _cases(raw["cases"], viewer, code, people),
         "contacts": _contacts(raw["contacts"], people),
         "lockdowns": lockdowns,
-        "checkpoints": field.checkpoints(raw["checkpoints"], people),
-        "disinfection": field.disinfection(raw["disinfection"], raw["teams"], code),
-        "forces": field.forces(raw["forces"], raw["teams"], code, people),
-        "enterprises": field.enterprises(raw["enterprises"], code),
+        "checkpoints": checkpoint_figures.section(raw["checkpoints"], people),
+        "disinfection": operations_figures.section(raw["disinfection"], raw["teams"], code),
+        "forces": forces_figures.section(raw["forces"], raw["teams"], code, people),
+        "enterprises": enterprise_figures.section(raw["enterprises"], code),
     }
     release_dates = Counter()
     for end, n in raw["contacts"].get("release", []):
