@@ -30,11 +30,17 @@ node_modules/.installed: package.json package-lock.json | check-python
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# ECDSA P-256 from @noble/curves for the gate's pass check where WebCrypto is missing (a plain-HTTP
+# page): bundled into one classic script by esbuild (both from npm), built here, not committed.
+build/vendor-noble/p256.js: frontend/p256.js node_modules/.installed
+	node_modules/.bin/esbuild frontend/p256.js --bundle --format=iife --minify --target=es2020 \
+	  --legal-comments=eof --log-level=warning --outfile=$@
+
 # Compiled translations (.mo) are built, not committed.
 locale/zh_Hans/LC_MESSAGES/django.mo: locale/zh_Hans/LC_MESSAGES/django.po $(BIN)/.installed-run
 	$(BIN)/pybabel compile --statistics -d locale -D django -l zh_Hans
 
-deps: $(BIN)/.installed-run node_modules/.installed locale/zh_Hans/LC_MESSAGES/django.mo
+deps: $(BIN)/.installed-run node_modules/.installed build/vendor-noble/p256.js locale/zh_Hans/LC_MESSAGES/django.mo
 
 run: deps
 	CORDON_DEBUG=1 $(BIN)/cordon migrate

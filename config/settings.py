@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cordon.core.middleware.language_middleware",
+    "cordon.core.middleware.debug_not_found_middleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -216,6 +217,8 @@ STATICFILES_DIRS = [
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
     ("vendor/jsqr", BASE_DIR / "node_modules" / "jsqr" / "dist"),
+    # Built from node_modules by `make deps` (esbuild bundles @noble/curves into one script).
+    ("vendor/noble", BASE_DIR / "build" / "vendor-noble"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

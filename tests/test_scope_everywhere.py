@@ -135,6 +135,7 @@ def _pages(world):
         **{f"lockdowns:{n}": ("get", {"pk": world.exit_pass.pk}) for n in ("pass", "card")},
         **{f"lockdowns:{n}": ("post", {"pk": world.exit_pass.pk}) for n in ("decide", "revoke")},
         "lockdowns:gate_pass": ("get", {"pk": world.sjf_gate.pk}),
+        "lockdowns:gate_revoked": ("get", {"pk": world.sjf_gate.pk}),
         "people:detail": ("get", yin),
         "people:edit": ("get", yin),
         "people:household": ("post", yin),

@@ -203,10 +203,15 @@ def mermaid(arrows: Counter) -> str:
     """The arrows as a Mermaid graph, bottom layer at the bottom: a rule's import a solid arrow, an
     entry point's a dotted one, an arrow running the wrong way red."""
     lines = ["```mermaid", "flowchart BT"]
-    names = sorted({app for source, target, _entry in arrows for app in (source, target)}, key=layer)
+    names = sorted(
+        {app for source, target, _entry in arrows for app in (source, target)},
+        key=lambda app: (layer(app), app),
+    )
     lines += [f"  {name}" for name in names]
     wrong = []
-    ordered = sorted(arrows.items(), key=lambda kv: (layer(kv[0][0]), layer(kv[0][1]), kv[0][2]))
+    ordered = sorted(
+        arrows.items(), key=lambda kv: (layer(kv[0][0]), kv[0][0], layer(kv[0][1]), kv[0][1], kv[0][2])
+    )
     for number, ((source, target, entry), count) in enumerate(ordered):
         lines.append(f"  {source} {'-.->' if entry else '-->'}|{count}| {target}")
         if source == "core" or (not entry and layer(target) > layer(source)):

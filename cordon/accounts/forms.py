@@ -67,12 +67,16 @@ class UserEditForm(forms.Form):
 
 
 class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    """Granting a role starts empty: a preset (指挥长 @ the town) is one careless tap from giving
+    someone everything."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "—"), *Role.choices])
     area = ManagedAreaField(label=_("Held at"))
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         _with_managed_areas(self, user, "area")
+        self.fields["area"].choices = [("", "—"), *self.fields["area"].choices]
 
 
 class ReasonForm(forms.Form):

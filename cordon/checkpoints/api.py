@@ -152,7 +152,8 @@ class BatchResultOut(Schema):
     client_id: str
     status: str
     id: int | None
-    errors: list[str]
+    errors: list[str]  # each led by its field's label, in the user's language
+    fields: dict[str, list[str]] = {}  # a refusal's messages by field key
 
 
 class CheckIn(Schema):

@@ -79,6 +79,9 @@ def shift_delete(*, actor: User, shift: DutyShift) -> None:
     shift.delete()
 
 
+MIN_GAP = timedelta(minutes=1)
+
+
 @dataclass
 class Gap:
     starts_at: datetime
@@ -93,10 +96,12 @@ def gaps(checkpoint: Checkpoint, start: datetime, end: datetime, shifts=None) ->
         shifts = DutyShift.objects.filter(checkpoint=checkpoint, ends_at__gt=start, starts_at__lt=end)
     covered = sorted((max(s.starts_at, start), min(s.ends_at, end)) for s in shifts)
     found, cursor = [], start
+    # A stretch shorter than a minute is no gap: shown to the minute it read "空岗 11:44–11:44" (a
+    # window starting "now", in the middle of a minute, before a shift starting on the minute).
     for begin, finish in covered:
-        if begin > cursor:
+        if begin - cursor >= MIN_GAP:
             found.append(Gap(cursor, begin))
         cursor = max(cursor, finish)
-    if cursor < end:
+    if end - cursor >= MIN_GAP:
         found.append(Gap(cursor, end))
     return found

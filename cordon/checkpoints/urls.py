@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.checkpoint_list, name="list"),
     path("new/", views.checkpoint_create, name="create"),
     path("passages/", views_gate.town_counts, name="counts"),
+    path("field-sw.js", views_gate.field_service_worker, name="field_sw"),
     path("on-duty/", views_duty.on_duty, name="on_duty"),
     path("shifts/<int:pk>/delete/", views_duty.shift_delete, name="shift_delete"),
     path("<int:pk>/roster/", views_duty.roster, name="roster"),

@@ -5,15 +5,21 @@ stored once; with its script, the page sends entries as JSON and keeps them on t
 network is away, then sends them as a batch.
 """
 
+import functools
+import hashlib
 import json
 import uuid
 from datetime import date, timedelta
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -90,6 +96,7 @@ def gate(request, pk: int):
             "values": values,
             "check": check.as_dict() if check else None,
             "errors": errors,
+            "error_lines": _lines(errors),
             "saved": saved,
             # A new id for each form drawn; the same form sent twice keeps it.
             "client_id": request.POST.get("client_id") if errors else uuid.uuid4().hex,
@@ -137,6 +144,59 @@ def _errors(exc: ValidationError) -> dict:
             messages = [f"{who} {message}" for message in messages]
         errors[field] = messages
     return errors
+
+
+def _lines(errors: dict) -> list[str]:
+    """The messages to list above the form, each led by its field's Chinese label."""
+    lines = []
+    for key, messages in errors.items():
+        label = passages.FIELD_LABELS.get(key.partition(".")[0]) if key != "__all__" else None
+        lines.extend(
+            f"{label}：{m}" if label and key.partition(".")[0] != "occupants" else m for m in messages
+        )
+    return lines
+
+
+# What the gate page needs to open without a network, kept by the field pages' service worker.
+FIELD_ASSETS = (
+    "css/app.css",
+    "favicon.svg",
+    "vendor/htmx/htmx.min.js",
+    "js/app.js",
+    "js/gate.js",
+    "js/field.js",
+)
+
+
+@functools.lru_cache(maxsize=1)
+def _field_assets() -> tuple[list[str], str]:
+    """The assets' URLs and a version made from their contents: a deployment that changes any of them
+    gives the service worker new bytes, which the browser installs in place of the old."""
+    digest = hashlib.sha256()
+    urls = []
+    for name in FIELD_ASSETS:
+        urls.append(static(name))
+        path = finders.find(name) or staticfiles_storage.path(name)
+        with open(path, "rb") as handle:
+            digest.update(name.encode() + b"\0" + handle.read())
+    return urls, digest.hexdigest()[:16]
+
+
+def field_service_worker(request):
+    """The field pages' service worker (scope /checkpoints/, the script's own folder). Public: it
+    holds no data, only the assets' names; the pages it keeps are the guard's own, in their browser."""
+    urls, version = _field_assets()
+    body = render_to_string(
+        "checkpoints/field-sw.js",
+        {
+            "version_json": json.dumps(version),
+            "assets_json": json.dumps(urls),
+            "page_pattern_json": json.dumps(r"^/checkpoints/\d+/gate/$"),
+        },
+    )
+    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_required

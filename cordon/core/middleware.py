@@ -83,3 +83,25 @@ def no_store_middleware(get_response):
         return response
 
     return middleware
+
+
+def debug_not_found_middleware(get_response):
+    """With ``CORDON_DEBUG=1`` (as `make run` sets) Django answers a missing page with its English
+    debug page, which is not what a person trying the demo should see: the app's own Chinese 404 is
+    shown instead. Outside debug, ``handler404`` does the same; the API answers JSON either way."""
+
+    def middleware(request):
+        response = get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and not getattr(response, "cordon_page", False)
+            and not request.path.startswith("/api/")
+            and response.get("Content-Type", "").startswith("text/html")
+        ):
+            from cordon.core.views import page_not_found
+
+            return page_not_found(request)
+        return response
+
+    return middleware

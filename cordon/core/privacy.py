@@ -19,6 +19,15 @@ def mask_document(number: str) -> str:
     return "*" * len(number)
 
 
+def card_name(name: str) -> str:
+    """尹某* : the surname and the given name's first character, the rest masked — what a guard needs to
+    match a printed exit-pass card to the ID card in the holder's hand. A two-character name (surname
+    and a one-character given name) is printed whole: the holder carries the card, and the guard reads
+    the same name off the ID card; the card's QR code still carries only ``mask_name``."""
+    name = name or ""
+    return name if len(name) <= 2 else f"{name[:2]}{'*' * (len(name) - 2)}"
+
+
 def mask_name(name: str) -> str:
     """尹** : a name's first character, for pages shown without a login."""
     name = name or ""

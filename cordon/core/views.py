@@ -18,7 +18,9 @@ def _wants_json(request) -> bool:
 def _error(request, status: int, code: str, title: str, message: str):
     if _wants_json(request):
         return JsonResponse({"code": code, "message": message, "errors": []}, status=status)
-    return render(request, "error.html", {"title": title, "message": message}, status=status)
+    response = render(request, "error.html", {"title": title, "message": message}, status=status)
+    response.cordon_page = True  # the app's own page (debug_not_found_middleware leaves it be)
+    return response
 
 
 def bad_request(request, exception=None):

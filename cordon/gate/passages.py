@@ -52,6 +52,46 @@ FLAG_LABELS = {
     "sealed_no_pass": gettext_lazy("From a sealed area, no valid pass"),
 }
 
+# The gate form's fields as the guard reads them, so a refusal names the field in Chinese, never its
+# key. A field not listed here (one added later) is answered by its message alone.
+FIELD_LABELS = {
+    "direction": gettext_lazy("direction"),
+    "subject": gettext_lazy("who or what"),
+    "document_number": gettext_lazy("ID number"),
+    "name": gettext_lazy("Full name"),
+    "phone": gettext_lazy("Phone"),
+    "plate": gettext_lazy("Plate"),
+    "vehicle_type": gettext_lazy("Vehicle type"),
+    "passengers": gettext_lazy("People on board"),
+    "origin": gettext_lazy("Coming from"),
+    "destination": gettext_lazy("Going to"),
+    "purpose": gettext_lazy("Purpose"),
+    "temperature": gettext_lazy("Temperature (℃)"),
+    "decision": gettext_lazy("Decision at the gate"),
+    "reason": gettext_lazy("Reason"),
+    "occurred_at": gettext_lazy("Time of passage"),
+    "client_id": gettext_lazy("Entry id"),
+    "occupants": gettext_lazy("People on board"),
+}
+
+
+def labelled_messages(exc: ValidationError) -> list[str]:
+    """A refusal's messages, each led by its field's Chinese label ("原因：请写明原因。")."""
+    if not hasattr(exc, "error_dict"):
+        return list(exc.messages)
+    out = []
+    for key, messages in exc.message_dict.items():
+        label = FIELD_LABELS.get(key.partition(".")[0]) if key != "__all__" else None
+        out.extend(f"{label}：{m}" if label else m for m in messages)
+    return out
+
+
+def field_messages(exc: ValidationError) -> dict[str, list[str]]:
+    """A refusal's messages by field key, for the page to show next to each field."""
+    if not hasattr(exc, "error_dict"):
+        return {"__all__": list(exc.messages)}
+    return {key: list(messages) for key, messages in exc.message_dict.items()}
+
 
 @dataclass
 class GateCheck:
@@ -439,7 +479,9 @@ def _same_entry(existing: Passage, checkpoint: Checkpoint) -> Passage:
 
 def passages_record_batch(*, actor: User, checkpoint: Checkpoint, entries: list[dict]) -> list[dict]:
     """Record a phone's offline entries, each on its own: [{"client_id", "status": created | duplicate
-    | refused, "id", "errors"}] in the order sent. A refused entry stops nothing else."""
+    | refused, "id", "errors"}] in the order sent; a refused one also carries "fields", its messages by
+    field. Every message is the guard's language, a field named by its label. A refused entry stops
+    nothing else."""
     require_role(actor, checkpoint.area_id, *GUARDS)
     if len(entries) > MAX_BATCH:
         raise ValidationError(_("At most %(n)s entries at a time.") % {"n": MAX_BATCH})
@@ -462,12 +504,13 @@ def _batch_entry(actor: User, checkpoint: Checkpoint, entry: dict) -> dict:
     try:
         passage, created = passage_record(actor=actor, checkpoint=checkpoint, data=entry, client_id=client_id)
     except ValidationError as exc:
-        messages = (
-            [f"{k}: {m}" for k, ms in exc.message_dict.items() for m in ms]
-            if hasattr(exc, "error_dict")
-            else exc.messages
-        )
-        return {"client_id": client_id, "status": "refused", "id": None, "errors": messages}
+        return {
+            "client_id": client_id,
+            "status": "refused",
+            "id": None,
+            "errors": labelled_messages(exc),
+            "fields": field_messages(exc),
+        }
     return {
         "client_id": client_id,
         "status": "created" if created else "duplicate",

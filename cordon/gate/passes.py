@@ -5,9 +5,10 @@ neither of those imports the other.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -115,3 +116,31 @@ def pass_use(
         )
         first = first or passage
     return first
+
+
+# A pass that ended this long ago is refused by its window anyway: the list the phone keeps leaves it out.
+REVOCATION_KEEP = timedelta(days=1)
+
+
+def revocation_list(*, actor: User, checkpoint: Checkpoint, now: datetime | None = None) -> dict:
+    """What a gate's phone needs to refuse, without a network, a card whose signature still holds: the
+    passes of the sealed areas around this checkpoint that were revoked, and those whose card was
+    replaced (the current token version), for passes still in or near their window. Ids and versions
+    only — no names. ``generated_at`` lets the page say how old its copy is."""
+    require_role(actor, checkpoint.area_id, *GUARDS)
+    now = now or timezone.now()
+    rows = (
+        ExitPass.objects.filter(valid_until__gte=now - REVOCATION_KEEP)
+        .filter(Q(status=ExitPass.Status.REVOKED) | Q(status=ExitPass.Status.APPROVED, token_version__gt=1))
+        .order_by()
+        .values_list("pk", "status", "token_version", "lockdown__area_id")
+    )
+    revoked, versions = [], {}
+    for pk, status, version, area in rows:
+        if not codes.covers(codes.prefix_of(area), checkpoint.area_id):
+            continue
+        if status == ExitPass.Status.REVOKED:
+            revoked.append(pk)
+        else:
+            versions[str(pk)] = version
+    return {"generated_at": now.isoformat(), "revoked": sorted(revoked), "versions": versions}

@@ -18,4 +18,6 @@ urlpatterns = [
     path("passes/<int:pk>/revoke/", views.pass_revoke, name="revoke"),
     path("passes/<int:pk>/card/", views.pass_card, name="card"),
     path("gate/<int:pk>/", views.gate_pass, name="gate_pass"),
+    path("gate/scan/", views.gate_scan, name="gate_scan"),
+    path("gate/<int:pk>/revoked.json", views.gate_revoked, name="gate_revoked"),
 ]

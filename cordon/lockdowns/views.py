@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +28,7 @@ from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywher
 from cordon.checkpoints.models import Checkpoint
 from cordon.core import codes
 from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
-from cordon.core.privacy import mask_document, mask_phone
+from cordon.core.privacy import card_name, mask_document, mask_phone
 from cordon.core.qr import qr_svg
 from cordon.gate import passes
 from cordon.lockdowns import services, services_supplies, tokens
@@ -279,12 +280,37 @@ def pass_card(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("lockdowns:pass", exit_pass.pk)
-    hints = [services.identity_hint(p) for p in exit_pass.people.order_by("id")]
+    # Printed for the holder to carry: the name as documented in core.privacy.card_name.
+    hints = [
+        f"{card_name(p.name)}{' ·' + p.document_number[-4:] if p.document_number else ''}"
+        for p in exit_pass.people.order_by("id")
+    ]
     return render(
         request,
         "lockdowns/pass_card.html",
-        {"exit_pass": exit_pass, "qr": qr_svg(token, scale=4), "hints": hints},
+        # The QR code is a link to the check page with the token after "#": a guard whose browser has no
+        # camera access (plain HTTP) opens it with the phone's own camera app, and the fragment never
+        # reaches a server or its logs. The gate's scanner reads the token out of the link.
+        {"exit_pass": exit_pass, "qr": qr_svg(_scan_link(request, token), scale=3), "hints": hints},
     )
+
+
+def _scan_link(request, token: str) -> str:
+    return request.build_absolute_uri(reverse("lockdowns:gate_scan")) + "#" + token
+
+
+@login_required
+def gate_scan(request):
+    """Where a card's QR code leads: the check page of the guard's gate (the token rides along after
+    "#", which the browser keeps through the redirect), or a choice when the guard keeps several."""
+    gates = [
+        c
+        for c in Checkpoint.objects.visible_to(request.user).select_related("area").order_by("name")
+        if has_role(request.user, c.area_id, *GUARDS)
+    ]
+    if len(gates) == 1:
+        return redirect("lockdowns:gate_pass", gates[0].pk)
+    return render(request, "lockdowns/gate_scan.html", {"gates": gates})
 
 
 @login_required
@@ -298,6 +324,8 @@ def gate_pass(request, pk: int):
     if request.method == "POST":
         token = request.POST.get("token", "").strip()
         code = request.POST.get("short_code", "").strip()
+        if not token and "#CDP1." in code:  # the card's link, typed or pasted by a scanner
+            token, code = code.split("#", 1)[1], ""
         check = passes.pass_check(actor=request.user, checkpoint=checkpoint, token=token, short_code=code)
         if request.POST.get("use") and check.state == "valid":
             try:
@@ -326,6 +354,17 @@ def gate_pass(request, pk: int):
             "client_id": request.POST.get("client_id") or _new_id(),
         },
     )
+
+
+@login_required
+def gate_revoked(request, pk: int):
+    """The revocation list of a gate, for its phone to keep (the check page downloads it when online)."""
+    checkpoint = get_visible_or_404(Checkpoint.objects.select_related("area"), request.user, pk=pk)
+    if not has_role(request.user, checkpoint.area_id, *GUARDS):
+        raise PermissionDenied
+    response = JsonResponse(passes.revocation_list(actor=request.user, checkpoint=checkpoint))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _new_id() -> str:

@@ -30,6 +30,35 @@
     }
   });
 
+  // ID numbers: a phone's number pad (what guards and clerks need) has no X, the check character of
+  // some numbers, so the field gets a number pad and an X key beside it. Without this script the field
+  // stays a plain text field, where X can be typed.
+  function idNumberPad(input) {
+    if (input.dataset.idPad) return;
+    input.dataset.idPad = "1";
+    input.setAttribute("inputmode", "numeric");
+    var key = document.createElement("button");
+    key.type = "button";
+    key.className = "secondary id-x";
+    key.textContent = "X";
+    key.setAttribute("aria-label", input.getAttribute("data-x-label") || "X");
+    key.addEventListener("mousedown", function (event) { event.preventDefault(); }); // keep the keyboard up
+    key.addEventListener("click", function () {
+      var start = input.selectionStart == null ? input.value.length : input.selectionStart;
+      var end = input.selectionEnd == null ? input.value.length : input.selectionEnd;
+      input.value = input.value.slice(0, start) + "X" + input.value.slice(end);
+      input.focus();
+      if (input.setSelectionRange) input.setSelectionRange(start + 1, start + 1);
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    input.after(key);
+  }
+  document.querySelectorAll("input[data-id-number]").forEach(idNumberPad);
+  // Rows copied by a page's script (a vehicle's people on board) get theirs too.
+  new MutationObserver(function () {
+    document.querySelectorAll("input[data-id-number]:not([data-id-pad])").forEach(idNumberPad);
+  }).observe(document.body, { childList: true, subtree: true });
+
   // Pages restored from the back/forward cache get their buttons back.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("button[data-auto-disabled]").forEach(function (button) { button.disabled = false; delete button.dataset.autoDisabled; });

@@ -51,3 +51,31 @@ def test_the_card_prints_on_a_desktop(live_world, page_at):
     page.goto(page.base + "/lockdowns/passes/")
     screenshot(page, "passes-1280")
     assert page.console_errors == []
+
+
+def test_the_printed_card_has_no_menu_and_fits_one_a6_page(live_world, page_at, tmp_path):
+    import re
+    import shutil
+    import subprocess
+
+    page = page_at(1280)
+    log_in(page, "commander", PASSWORD)
+    page.goto(page.base + f"/lockdowns/passes/{live_world.exit_pass.pk}/card/")
+    expect(page.locator(".pass-card")).to_contain_text(
+        "网格**"
+    )  # 网格居民: surname and the given name's first character
+    pdf = tmp_path / "card.pdf"
+    page.emulate_media(media="print")
+    assert page.locator(".topbar").is_hidden() and page.locator("nav.nav").count() in (0, 1)
+    assert page.locator("nav.nav").count() == 0 or page.locator("nav.nav").is_hidden()
+    assert page.locator("footer").is_hidden() and page.locator(".print-bar").is_hidden()
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    raw = pdf.read_bytes()
+    # One page, A6 (105 × 148 mm = 297.6 × 419.5 pt): Chromium writes each page's box uncompressed.
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", raw)
+    assert len(re.findall(rb"/Type\s*/Page\b", raw)) == 1, boxes
+    assert [(round(float(w)), round(float(h))) for w, h in boxes] == [(298, 420)]
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext:  # poppler-utils, where installed: what the paper says
+        text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True).stdout  # noqa: S603
+        assert "退出登录" not in text and live_world.exit_pass.short_code in text

@@ -16,6 +16,11 @@ def test_a_guard_logs_passages_online_and_offline(live_world, page_at):
     page = page_at(390)
     log_in(page, "guard", PASSWORD)
     page.goto(page.base + f"/checkpoints/{gate.pk}/gate/")
+    # A number pad with an X key beside it (the check character of some ID numbers).
+    assert page.get_attribute("#document_number", "inputmode") == "numeric"
+    page.fill("#document_number", "13108")
+    page.locator(".field:has(#document_number) .id-x").click()
+    expect(page.locator("#document_number")).to_have_value("13108X")
     page.fill("#document_number", live_world.yin.document_number)  # 18 characters: checked at once
     expect(page.locator("#gate-flags")).to_contain_text("医学观察中")
     expect(page.locator("#gate-flags")).to_contain_text("尹某某")
@@ -53,6 +58,10 @@ def test_a_guard_logs_passages_online_and_offline(live_world, page_at):
     page.get_by_role("button", name="再加一人").click()
     rows = page.locator(".occupant-row")
     expect(rows).to_have_count(4)
+    expect(rows.nth(3).locator(".id-x")).to_have_count(1)  # the new row's X key works too
+    rows.nth(3).locator(".id-x").click()
+    expect(rows.nth(3).locator("[name=occupant_document_number]")).to_have_value("X")
+    rows.nth(3).locator("[name=occupant_document_number]").fill("")
     rows.nth(0).locator("[name=occupant_name]").fill("司机王某")
     rows.nth(0).locator("[name=occupant_temperature]").fill("36.6")
     rows.nth(3).locator("[name=occupant_name]").fill("乘客李某")

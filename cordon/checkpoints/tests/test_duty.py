@@ -1,5 +1,6 @@
 """The duty roster: shifts, who may be put on duty, and the gaps in round-the-clock cover."""
 
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -83,3 +84,20 @@ def test_the_roster_pages(world, client):
     assert rows["四间房村东口卡点"]["gaps"]  # 8 hours of 24 covered
     client.force_login(world.other_clerk)
     assert client.get(f"/checkpoints/{world.sjf_gate.pk}/roster/").status_code == 404
+
+
+def test_a_stretch_under_a_minute_is_no_gap_and_a_days_gap_shows_both_dates(world, client):
+    gate = world.sjf_gate  # open 24 h
+    services_duty.shift_save(
+        actor=world.head, checkpoint=gate, starts_at=at(10, 0), ends_at=at(10, 8), people=[world.guard]
+    )
+    start = at(10, 0) - timedelta(seconds=20)
+    gaps = services_duty.gaps(gate, start, at(10, 8) + timedelta(seconds=30))
+    assert gaps == []
+    # Nobody on duty for the next 24 hours reads as a day, not "11:44–11:44".
+    client.force_login(world.commander)
+    page = client.get("/checkpoints/on-duty/").content.decode()
+
+    assert re.search(r"\d\d-\d\d \d\d:\d\d–\d\d-\d\d \d\d:\d\d", page)
+    for begin, end in re.findall(r"(\d\d-\d\d \d\d:\d\d)–(\d\d:\d\d)(?!\d)", page):
+        assert begin[-5:] != end

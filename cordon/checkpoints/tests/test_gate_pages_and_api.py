@@ -84,7 +84,10 @@ def test_the_batch_endpoint_absorbs_a_resend_and_names_a_refused_entry(world, ap
         },
     ]
     first = post_json(api, url, batch).json()
-    assert [r["status"] for r in first] == ["created", "refused"] and "plate" in first[1]["errors"][0]
+    assert [r["status"] for r in first] == ["created", "refused"] and first[1]["errors"][0].startswith(
+        "车牌号："
+    )
+    assert "plate" in first[1]["fields"]
     assert [r["status"] for r in post_json(api, url, batch).json()] == ["duplicate", "refused"]
     assert Passage.objects.count() == 1
 
@@ -245,3 +248,21 @@ def test_the_passages_csv_writes_a_formula_as_text(world, client, api_client):
     export = client.get(f"/checkpoints/{world.sjf_gate.pk}/passages/?format=csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in export and "'@SUM" in export
     assert ",=HYPERLINK" not in export and '"=HYPERLINK' not in export
+
+
+def test_a_refusal_names_its_field_in_chinese_on_the_page_and_in_the_batch(world, client):
+    client.force_login(world.guard)
+    base = f"/checkpoints/{world.sjf_gate.pk}/gate/"
+    page = client.post(
+        base, {"client_id": "r1", "direction": "in", "name": "路人", "decision": "referred"}
+    ).content.decode()
+    assert "原因：请写明原因。" in page and "reason:" not in page
+    assert 'value="路人"' in page  # the form keeps what was typed
+    answer = client.post(
+        base + "batch/",
+        data=json.dumps([{"client_id": "r2", "direction": "in", "name": "路人", "decision": "turned_back"}]),
+        content_type="application/json",
+    ).json()["results"][0]
+    assert answer["status"] == "refused" and answer["errors"] == ["原因：请写明原因。"]
+    assert answer["fields"] == {"reason": ["请写明原因。"]}
+    assert not Passage.objects.filter(client_id__in=["r1", "r2"]).exists()

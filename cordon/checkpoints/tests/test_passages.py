@@ -91,7 +91,9 @@ def test_an_offline_batch_sent_twice_and_out_of_order_stores_each_entry_once(wor
     ]
     results = passages.passages_record_batch(actor=world.guard, checkpoint=world.sjf_gate, entries=batch)
     assert [r["status"] for r in results] == ["created", "created", "refused", "duplicate"]
-    assert "temperature" in results[2]["errors"][0]
+    # Named by the field's Chinese label, never its key; by key in "fields" for the page.
+    assert results[2]["errors"][0].startswith("体温（℃）：") and "temperature" not in results[2]["errors"][0]
+    assert list(results[2]["fields"]) == ["temperature"]
     again = passages.passages_record_batch(actor=world.guard, checkpoint=world.sjf_gate, entries=batch[:2])
     assert [r["status"] for r in again] == ["duplicate", "duplicate"]
     assert Passage.objects.count() == 2

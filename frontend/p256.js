@@ -1,0 +1,17 @@
+// The one third-party piece the gate needs where WebCrypto is missing (a plain-HTTP page is not a
+// secure context, so `crypto.subtle` is undefined there): ECDSA P-256 verification from
+// @noble/curves, bundled by esbuild into one classic script (`make deps`) that sets
+// `window.cordonP256`. Cheap phones' browsers need no module or import-map support to run it.
+import { p256 } from "@noble/curves/nist.js";
+
+window.cordonP256 = {
+  // signature: 64 bytes r‖s (IEEE P1363, as the server signs); message: the signed bytes;
+  // publicKey: 65 bytes 04‖x‖y. The server's signatures are not normalised to low S.
+  verify(signature, message, publicKey) {
+    try {
+      return p256.verify(signature, message, publicKey, { lowS: false, prehash: true });
+    } catch (error) {
+      return false;
+    }
+  },
+};
