@@ -16,6 +16,7 @@ from cordon.core.errors import ApiError, schema_error_message
 from cordon.enterprises.api import router as enterprises_router
 from cordon.forces.api import router as forces_router
 from cordon.lockdowns.api import router as lockdowns_router
+from cordon.notifications.api import router as notifications_router
 from cordon.observation.api import router as observation_router
 from cordon.operations.api import router as operations_router
 from cordon.people.api import router as people_router
@@ -46,6 +47,7 @@ api.add_router("/operations/", operations_router)
 api.add_router("/enterprises/", enterprises_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/audit/", core_router)
+api.add_router("/notifications/", notifications_router)
 
 
 def error_response(request, status: int, code: str, message, errors=None):

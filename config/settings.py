@@ -9,6 +9,15 @@ CORDON_SESSION_HOURS absolute session lifetime in hours (default 12: one shift).
 CORDON_SESSION_IDLE_MINUTES  log out after this much inactivity (default 120).
 CORDON_PASS_SIGNING_KEY  the PEM key that signs exit-pass cards; without it one is made in var/.
 CORDON_VAR_DIR       where the SQLite file, the secret key and collected static files live (default var/).
+CORDON_BASE_URL      the address links in SMS, e-mail and WeCom messages start with (e.g. https://cordon.example).
+CORDON_EMAIL_HOST, CORDON_EMAIL_PORT, CORDON_EMAIL_USER, CORDON_EMAIL_PASSWORD, CORDON_EMAIL_TLS,
+CORDON_EMAIL_FROM    the SMTP server notifications are mailed through (default: none, 127.0.0.1:25).
+CORDON_SMS_URL       the SMS gateway's HTTP endpoint (no SMS without it); CORDON_SMS_TEMPLATE the JSON
+                     body with {phone} {text} {signature} {timestamp} {nonce}; CORDON_SMS_SIGNATURE
+                     (e.g. 【堂二里镇】); CORDON_SMS_SECRET signs the body (HMAC-SHA256) into the header
+                     CORDON_SMS_SIGN_HEADER; CORDON_SMS_OK_FIELD / CORDON_SMS_OK_VALUE the answer that
+                     means sent (default code = OK); CORDON_SMS_PERMANENT_CODES codes never retried;
+                     CORDON_SMS_RATE_PER_MINUTE at most that many a minute (0: no limit).
 """
 
 import os
@@ -76,6 +85,7 @@ INSTALLED_APPS = [
     "cordon.operations",
     "cordon.enterprises",
     "cordon.reports",
+    "cordon.notifications",
 ]
 
 MIDDLEWARE = [
@@ -244,6 +254,32 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Notifications (cordon.notifications): where links point, the SMTP server, the SMS gateway.
+CORDON_BASE_URL = os.environ.get("CORDON_BASE_URL", "").rstrip("/")
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("CORDON_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("CORDON_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("CORDON_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CORDON_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("CORDON_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 15
+DEFAULT_FROM_EMAIL = os.environ.get("CORDON_EMAIL_FROM", "cordon@localhost")
+CORDON_SMS = {
+    "url": os.environ.get("CORDON_SMS_URL", ""),
+    "template": os.environ.get(
+        "CORDON_SMS_TEMPLATE", '{"mobile": "{phone}", "content": "{text}", "timestamp": "{timestamp}"}'
+    ),
+    "signature": os.environ.get("CORDON_SMS_SIGNATURE", ""),
+    "secret": os.environ.get("CORDON_SMS_SECRET", ""),
+    "sign_header": os.environ.get("CORDON_SMS_SIGN_HEADER", "X-Signature"),
+    "ok_field": os.environ.get("CORDON_SMS_OK_FIELD", "code"),
+    "ok_value": os.environ.get("CORDON_SMS_OK_VALUE", "OK"),
+    "message_field": os.environ.get("CORDON_SMS_MESSAGE_FIELD", "message"),
+    "permanent_codes": env_list("CORDON_SMS_PERMANENT_CODES", ""),
+    "rate_per_minute": int(os.environ.get("CORDON_SMS_RATE_PER_MINUTE", "60")),
+    "timeout": float(os.environ.get("CORDON_SMS_TIMEOUT", "10")),
+}
 
 LOGGING = {
     "version": 1,

@@ -34,6 +34,9 @@ def navigation(request):
         ("operations", reverse("operations:index"), _("Field operations")),
         ("enterprises", reverse("enterprises:index"), _("Reopening")),
     ]
+    items.append(("inbox", reverse("notifications:inbox"), _("Inbox")))
+    if has_role_anywhere(user, Role.COMMANDER, Role.COMMAND_STAFF):
+        items.append(("outbox", reverse("notifications:outbox"), _("Outbox")))
     if has_role_anywhere(user, Role.COMMANDER):
         items.append(("users", reverse("accounts:user_list"), _("Accounts")))
         items.append(("audit", reverse("audit_log"), _("Audit log")))
@@ -61,6 +64,9 @@ def _section_of(path: str) -> str:
         ("/dashboard/", "dashboard"),
         ("/reports/", "daily"),
         ("/audit/", "audit"),
+        ("/inbox/outbox/", "outbox"),
+        ("/inbox/switches/", "outbox"),
+        ("/inbox/", "inbox"),
     ):
         if path.startswith(prefix):
             return section

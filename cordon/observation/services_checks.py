@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from cordon.accounts.models import User
 from cordon.accounts.scope import has_role, require_role
 from cordon.core import audit
-from cordon.observation import protocol
+from cordon.observation import events, protocol
 from cordon.observation.models import Alert, HealthCheck, LabTest, Period, SelfReportLink
 from cordon.observation.services import CLINICIANS, OBSERVERS, _reason_text, _require_active
 from cordon.people import validation
@@ -195,6 +195,7 @@ def _after_check(period: Period, check: HealthCheck, rules: protocol.Rules, acto
             )
             period.alert_open = True
             fields.append("alert_open")
+            events.alert_opened(alert=alert, period=period)
             audit.record(
                 actor=actor,
                 action="observation.alert_open",
@@ -352,6 +353,7 @@ def alert_close(
         },
         reason=note,
     )
+    events.alert_closed(alert=alert)
     if outcome == Alert.Outcome.REMEASURED_NORMAL:
         check_record(actor=actor, period=period, temperature=value, slot="extra")
     return alert
@@ -364,7 +366,7 @@ def _open_positive_alert(period: Period, test: LabTest, actor) -> None:
     period = Period.objects.select_for_update().get(pk=period.pk)
     alert = Alert.objects.select_for_update().filter(period=period, closed_at__isnull=True).first()
     if alert is None:
-        Alert.objects.create(
+        alert = Alert.objects.create(
             period=period,
             area_id=period.area_id,
             kind=Alert.Kind.POSITIVE_TEST,
@@ -375,6 +377,7 @@ def _open_positive_alert(period: Period, test: LabTest, actor) -> None:
     else:
         alert.kind, alert.lab_test = Alert.Kind.POSITIVE_TEST, test
         alert.save(update_fields=["kind", "lab_test"])
+    events.alert_opened(alert=alert, period=period)
     audit.record(
         actor=actor,
         action="observation.alert_open",
