@@ -45,7 +45,7 @@ def run() -> dict:
     _setup_django()
     from django.db import connection
 
-    from cordon.accounts import codes
+    from cordon.core import codes
     from cordon.accounts.models import Area, Role, RoleAssignment, User
     from cordon.core.models import AuditEntry
 

@@ -3,9 +3,9 @@
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Substr
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area, Role, RoleAssignment, User
 from cordon.accounts.scope import visible_prefixes
+from cordon.core import codes
 
 
 def roles_of(user):

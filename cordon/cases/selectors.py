@@ -377,8 +377,8 @@ def household_candidates(case: Case, viewer) -> list:
 
 def village_choices(viewer) -> list[tuple[str, str]]:
     """(code, name) of the villages (and grids) where the viewer may register people."""
-    from cordon.accounts import codes
     from cordon.accounts.models import Area
+    from cordon.core import codes
     from cordon.people.services import REGISTRARS
 
     areas = Area.objects.visible_to(viewer, REGISTRARS).filter(level=codes.VILLAGE).order_by("code")

@@ -12,12 +12,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area, Role, User
 from cordon.accounts.scope import require_role
 from cordon.cases import chain
 from cordon.cases.models import Case, ClassificationChange, ContactLink
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.observation import protocol
 from cordon.observation import services as observation
 from cordon.observation.models import Alert, Period

@@ -109,9 +109,9 @@ def counts_by_day_and_checkpoint(viewer, area: str, start: date, end: date) -> C
 def guards_for(checkpoint: Checkpoint, viewer) -> list:
     """Accounts the viewer sees that can log passages at the checkpoint (a guarding role held at its
     area or above it), for the roster form: one query, not a role lookup per account."""
-    from cordon.accounts import codes
     from cordon.accounts.models import RoleAssignment, User
     from cordon.checkpoints.services_passages import GUARDS
+    from cordon.core import codes
 
     above, code = [], checkpoint.area_id
     while code:

@@ -18,10 +18,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area, Role, User
 from cordon.accounts.scope import require_role
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.enterprises import checklist
 from cordon.enterprises.models import Enterprise, Finding, ReopeningApplication, StatusChange
 from cordon.enterprises.validation import parse_uscc

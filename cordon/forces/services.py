@@ -14,10 +14,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area, Role, User
 from cordon.accounts.scope import require_role
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.core.privacy import mask_phone
 from cordon.forces.models import Personnel, Team, TeamMember
 from cordon.people import services as people_services

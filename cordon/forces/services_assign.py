@@ -11,11 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area, User
 from cordon.accounts.scope import require_role
 from cordon.checkpoints.models import Checkpoint, DutyShift
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.forces.models import Assignment, Commendation, Personnel, Team
 from cordon.forces.services import COMMAND, MANAGERS
 from cordon.people import validation

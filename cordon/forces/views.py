@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cordon.accounts import codes
 from cordon.accounts.models import User
 from cordon.accounts.scope import (
     get_visible_or_404,
@@ -22,7 +21,7 @@ from cordon.accounts.scope import (
     visible_prefixes,
 )
 from cordon.accounts.selectors import area_choices
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
 from cordon.core.privacy import mask_document, mask_phone
 from cordon.forces import exports, selectors, services, services_assign

@@ -12,11 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area, Role, User
 from cordon.accounts.scope import require_role
 from cordon.checkpoints.models import Checkpoint, Passage
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.core.privacy import mask_name
 from cordon.lockdowns import events, tokens
 from cordon.lockdowns.models import ExitPass, Lockdown, PassDecision

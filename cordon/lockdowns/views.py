@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.checkpoints.models import Checkpoint
 from cordon.checkpoints.services_passages import GUARDS
+from cordon.core import codes
 from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
 from cordon.core.privacy import mask_document, mask_phone
 from cordon.core.qr import qr_svg

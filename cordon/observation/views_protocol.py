@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from cordon.accounts import codes
 from cordon.accounts.scope import has_role, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices
+from cordon.core import codes
 from cordon.core.forms import add_service_errors
 from cordon.observation import protocol, selectors, services, services_protocol
 from cordon.observation.models import ProtocolEdition

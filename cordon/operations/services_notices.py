@@ -15,10 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area, Role, User
 from cordon.accounts.scope import has_role, require_role
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.operations import services_common as check
 from cordon.operations.models import Notice, Rumour
 

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices
+from cordon.core import codes
 from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
 from cordon.operations import exports
 from cordon.operations import services_notices as services

@@ -20,9 +20,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area
 from cordon.accounts.scope import has_role
+from cordon.core import codes
 from cordon.core.privacy import mask_document, mask_name
 from cordon.people import validation
 from cordon.people.roles import FULL_DATA_ROLES

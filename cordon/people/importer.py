@@ -23,9 +23,9 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area
 from cordon.accounts.scope import require_role, visible_prefixes
+from cordon.core import codes
 from cordon.core.spreadsheets import SpreadsheetError, normalize_header, read_table
 from cordon.people import services
 from cordon.people.classify import load_categories

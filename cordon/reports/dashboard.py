@@ -17,13 +17,13 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area, Role
 from cordon.accounts.scope import has_role, visible_prefixes
 from cordon.cases.models import Case
 from cordon.cases.selectors import epidemic_curve
 from cordon.cases.services import CASE_ROLES
 from cordon.checkpoints.models import Checkpoint, PassageDayCount
+from cordon.core import codes
 from cordon.lockdowns.models import Lockdown
 from cordon.observation.models import Alert, Period
 from cordon.people.models import Arrival

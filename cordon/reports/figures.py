@@ -77,11 +77,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Whe
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area
 from cordon.accounts.scope import has_role
 from cordon.cases.models import Case, ClassificationChange, ContactLink, Placement
 from cordon.cases.services import CASE_ROLES
+from cordon.core import codes
 from cordon.observation.models import Alert, LabTest, Period
 from cordon.people.models import Arrival, RiskCategory
 from cordon.reports import figures_field as field

@@ -17,10 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area, Role, User
 from cordon.accounts.scope import has_role, require_role, visible_area
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.enterprises.models import Finding
 from cordon.lockdowns.models import ExitPass
 from cordon.observation.models import Alert, LabTest
