@@ -25,6 +25,7 @@ PACKAGE = ROOT / "cordon"
 LAYERS = [
     "core",  # audit trail, jobs, spreadsheets, the area scope's query mechanics, errors, privacy
     "accounts",  # areas, users, roles, tokens; who may see and do what
+    "notifications",  # events to messages and tasks, the outbox and its channels: any app raises them
     "people",  # the registry: people, households, arrivals, ledgers
     "observation",  # medical observation: protocol editions, periods, checks, alerts, tests
     "cases",  # cases, contacts, the chain, quarantine sites

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from cordon.accounts.models import Role
-from cordon.accounts.scope import prefixes_q, visible_prefixes
+from cordon.core.scope import prefixes_q, viewer_prefixes
 from cordon.notifications.models import Channel, Message, Task
 
 OUTBOX_READERS = (Role.COMMANDER, Role.COMMAND_STAFF)
@@ -22,7 +22,7 @@ def todo_for(user):
         return Task.objects.none()
     query = Q(assignee=user)
     for role in _roles_of(user):
-        area_q = prefixes_q("area_id", visible_prefixes(user, roles=[role]))
+        area_q = prefixes_q("area_id", viewer_prefixes(user, roles=[role]))
         if area_q is not None:
             query |= Q(role=role) & area_q
     # One task per event for the user, even when two of their roles each hold it: the lowest id.

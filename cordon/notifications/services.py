@@ -16,10 +16,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
 from cordon.accounts.models import Role, RoleAssignment, User
 from cordon.accounts.scope import has_role_anywhere, require_role, roles_at
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.core.privacy import mask_name
 from cordon.notifications.models import (
     URGENT_KINDS,

@@ -142,6 +142,16 @@ class Period(models.Model):
     last_temperature = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     alert_open = models.BooleanField(default=False)
+    # Follow-up: the team member of the village who visits and measures this person (SORMAS's contact
+    # officer); set by ``services_followup.period_assign``.
+    follow_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followed_periods",
+        verbose_name=_("followed up by"),
+    )
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
