@@ -11,6 +11,7 @@ from cordon.accounts.api import router as accounts_router
 from cordon.accounts.auth import ActiveSessionAuth, TokenAuth
 from cordon.cases.api import router as cases_router
 from cordon.checkpoints.api import router as checkpoints_router
+from cordon.colours.api import router as colours_router
 from cordon.core.api import router as core_router
 from cordon.core.errors import ApiError, schema_error_message
 from cordon.enterprises.api import router as enterprises_router
@@ -48,6 +49,7 @@ api.add_router("/enterprises/", enterprises_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/audit/", core_router)
 api.add_router("/notifications/", notifications_router)
+api.add_router("/colours/", colours_router)
 
 
 def error_response(request, status: int, code: str, message, errors=None):

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "cordon.enterprises",
     "cordon.reports",
     "cordon.notifications",
+    "cordon.colours",
 ]
 
 MIDDLEWARE = [

@@ -31,6 +31,7 @@ LAYERS = [
     "cases",  # cases, contacts, the chain, quarantine sites
     "checkpoints",  # checkpoints, passages, duty shifts
     "lockdowns",  # sealed areas, exit passes, supplies and rotation
+    "colours",  # a person's status colour from cases, observation and seals, by the town's rules
     "gate",  # what a guard checks at the gate: flags, passes, their use — over checkpoints and lockdowns
     "enterprises",  # reopening applications and inspections
     "forces",  # personnel and teams

@@ -40,6 +40,7 @@ def navigation(request):
     if has_role_anywhere(user, Role.COMMANDER):
         items.append(("users", reverse("accounts:user_list"), _("Accounts")))
         items.append(("audit", reverse("audit_log"), _("Audit log")))
+        items.append(("colours", reverse("colours:rules"), _("Status colour rules")))
     items.append(("profile", reverse("accounts:profile"), _("Me")))
     current = request.resolver_match.url_name if request.resolver_match else ""
     section = _section_of(request.path)
@@ -67,6 +68,7 @@ def _section_of(path: str) -> str:
         ("/inbox/outbox/", "outbox"),
         ("/inbox/switches/", "outbox"),
         ("/inbox/", "inbox"),
+        ("/colours/", "colours"),
     ):
         if path.startswith(prefix):
             return section

@@ -23,6 +23,7 @@ from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywher
 from cordon.accounts.selectors import area_choices
 from cordon.checkpoints import selectors, services_passages
 from cordon.checkpoints.models import Checkpoint, Passage
+from cordon.colours.selectors import colour_dict
 from cordon.core.access import log_access
 
 FIELDS = (
@@ -40,6 +41,7 @@ FIELDS = (
     "temperature",
     "decision",
     "reason",
+    "shown_code",
 )
 
 
@@ -86,7 +88,7 @@ def gate(request, pk: int):
         {
             "checkpoint": checkpoint,
             "values": values,
-            "check": check.as_dict() if check else None,
+            "check": {**check.as_dict(), **colour_dict(check.person)} if check else None,
             "errors": errors,
             "saved": saved,
             # A new id for each form drawn; the same form sent twice keeps it.
@@ -148,7 +150,7 @@ def gate_check(request, pk: int):
         )
     except ValidationError as exc:
         return JsonResponse({"errors": _errors(exc)}, status=422)
-    return JsonResponse(check.as_dict())
+    return JsonResponse({**check.as_dict(), **colour_dict(check.person)})
 
 
 @login_required

@@ -42,7 +42,7 @@ def test_a_user_without_roles_is_told_whom_to_ask(world, client, login):
 def test_home_queries_are_pinned(world, client, login, django_assert_num_queries):
     login(world.commander)
     client.get("/")
-    with django_assert_num_queries(15):  # the observation counts are one query
+    with django_assert_num_queries(16):  # the observation counts are one query; the to-do list one
         client.get("/")
 
 
