@@ -31,6 +31,9 @@ from django.utils.translation import gettext as _
 
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from config.environment import keep_installation_files
+
+    keep_installation_files()  # var/ and the secret key, before the settings read them
     import django
     from django.conf import settings
     from django.utils import translation

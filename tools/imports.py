@@ -129,16 +129,17 @@ def layer(app: str) -> int:
     return LAYERS.index(app) if app in LAYERS else len(LAYERS)
 
 
-def wrong_way(found: list[Import] | None = None) -> list[str]:
-    """Imports that break the layers, each as ``file:line imports target (why)``."""
+def wrong_way(found: list[Import] | None = None, known: dict[str, Path] | None = None) -> list[str]:
+    """Imports that break the layers, each as ``module:line imports target (why)``."""
     found = imports() if found is None else found
+    known = modules() if known is None else known
     problems = []
     for item in found:
         source_app, target_app = item.source_app, item.target_app
         if source_app == target_app or not target_app:
             continue
         where = f"{item.source}:{item.line} imports {item.target}"
-        if item.target in TOP or resolve(item.target, modules()) in TOP:
+        if item.target in TOP or resolve(item.target, known) in TOP:
             if item.source not in TOP:
                 problems.append(f"{where} (the CLI and the test world stand above every app)")
         elif source_app == "core":
@@ -148,10 +149,10 @@ def wrong_way(found: list[Import] | None = None) -> list[str]:
     return problems
 
 
-def cycles(found: list[Import] | None = None) -> list[list[str]]:
+def cycles(found: list[Import] | None = None, known: dict[str, Path] | None = None) -> list[list[str]]:
     """Loops of modules importing each other, deferred imports included (they only hide a loop)."""
     found = imports() if found is None else found
-    known = modules()
+    known = modules() if known is None else known
     graph: dict[str, set[str]] = {name: set() for name in known}
     for item in found:
         target = resolve(item.target, known)
@@ -190,26 +191,27 @@ def cycles(found: list[Import] | None = None) -> list[list[str]]:
 
 
 def app_arrows(found: list[Import] | None = None) -> Counter:
-    """How many imports run from each app to each other app: the picture of the house."""
+    """How many imports run from each app to each other app — (source, target, by an entry point) —
+    the picture of the house."""
     found = imports() if found is None else found
     return Counter(
-        (item.source_app, item.target_app)
+        (item.source_app, item.target_app, is_entry(item.source))
         for item in found
         if item.source_app != item.target_app and item.target_app
     )
 
 
 def mermaid(arrows: Counter) -> str:
-    """The arrows as a Mermaid graph, bottom layer at the bottom; an arrow running up drawn red."""
+    """The arrows as a Mermaid graph, bottom layer at the bottom: a rule's import a solid arrow, an
+    entry point's a dotted one, an arrow running the wrong way red."""
     lines = ["```mermaid", "flowchart BT"]
-    names = sorted({app for pair in arrows for app in pair}, key=layer)
+    names = sorted({app for source, target, _entry in arrows for app in (source, target)}, key=layer)
     lines += [f"  {name}" for name in names]
     wrong = []
-    for number, ((source, target), count) in enumerate(
-        sorted(arrows.items(), key=lambda kv: (layer(kv[0][0]), kv[0][1]))
-    ):
-        lines.append(f"  {source} -->|{count}| {target}")
-        if layer(target) > layer(source) or source == "core":
+    ordered = sorted(arrows.items(), key=lambda kv: (layer(kv[0][0]), layer(kv[0][1]), kv[0][2]))
+    for number, ((source, target, entry), count) in enumerate(ordered):
+        lines.append(f"  {source} {'-.->' if entry else '-->'}|{count}| {target}")
+        if source == "core" or (not entry and layer(target) > layer(source)):
             wrong.append(number)
     if wrong:
         lines.append(f"  linkStyle {','.join(map(str, wrong))} stroke:#c00,stroke-width:2px")

@@ -10,19 +10,20 @@ from datetime import date, timedelta
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
+from cordon.accounts.permissions import CASE_WORKERS
 from cordon.cases import chain
 from cordon.cases.models import Case, ContactLink, Placement, QuarantineSite
-from cordon.cases.services import CASE_ROLES, lookback_start
+from cordon.cases.services import lookback_start
 from cordon.observation.models import Period
 
 
 def cases_visible(viewer):
     """Cases in the viewer's areas, for health workers and the command centre only."""
-    return Case.objects.visible_to(viewer, CASE_ROLES)
+    return Case.objects.visible_to(viewer, CASE_WORKERS)
 
 
 def sites_visible(viewer):
-    return QuarantineSite.objects.visible_to(viewer, CASE_ROLES)
+    return QuarantineSite.objects.visible_to(viewer, CASE_WORKERS)
 
 
 def placements_visible(viewer):

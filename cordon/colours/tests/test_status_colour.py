@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cordon.cases import services as cases
-from cordon.checkpoints import services_passages
+from cordon.gate import passages as services_passages
 from cordon.colours import rules as colour_rules
 from cordon.colours import selectors, services
 from cordon.core.testing import id_number
