@@ -26,7 +26,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from config import environment
-from config.environment import BASE_DIR, flag, integer, items
+from config.environment import BASE_DIR, flag, integer, items, text
 
 VAR_DIR = environment.var_dir()
 
@@ -227,29 +227,29 @@ WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Notifications (cordon.notifications): where links point, the SMTP server, the SMS gateway.
-CORDON_BASE_URL = os.environ.get("CORDON_BASE_URL", "").rstrip("/")
+CORDON_BASE_URL = text("CORDON_BASE_URL").rstrip("/")
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-EMAIL_HOST = os.environ.get("CORDON_EMAIL_HOST", "127.0.0.1")
-EMAIL_PORT = int(os.environ.get("CORDON_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("CORDON_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("CORDON_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = env_flag("CORDON_EMAIL_TLS", False)
+EMAIL_HOST = text("CORDON_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = integer("CORDON_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = text("CORDON_EMAIL_USER")
+EMAIL_HOST_PASSWORD = text("CORDON_EMAIL_PASSWORD")
+EMAIL_USE_TLS = flag("CORDON_EMAIL_TLS", False)
 EMAIL_TIMEOUT = 15
-DEFAULT_FROM_EMAIL = os.environ.get("CORDON_EMAIL_FROM", "cordon@localhost")
+DEFAULT_FROM_EMAIL = text("CORDON_EMAIL_FROM", "cordon@localhost")
 CORDON_SMS = {
-    "url": os.environ.get("CORDON_SMS_URL", ""),
-    "template": os.environ.get(
+    "url": text("CORDON_SMS_URL"),
+    "template": environment.json_object(
         "CORDON_SMS_TEMPLATE", '{"mobile": "{phone}", "content": "{text}", "timestamp": "{timestamp}"}'
     ),
-    "signature": os.environ.get("CORDON_SMS_SIGNATURE", ""),
-    "secret": os.environ.get("CORDON_SMS_SECRET", ""),
-    "sign_header": os.environ.get("CORDON_SMS_SIGN_HEADER", "X-Signature"),
-    "ok_field": os.environ.get("CORDON_SMS_OK_FIELD", "code"),
-    "ok_value": os.environ.get("CORDON_SMS_OK_VALUE", "OK"),
-    "message_field": os.environ.get("CORDON_SMS_MESSAGE_FIELD", "message"),
-    "permanent_codes": env_list("CORDON_SMS_PERMANENT_CODES", ""),
-    "rate_per_minute": int(os.environ.get("CORDON_SMS_RATE_PER_MINUTE", "60")),
-    "timeout": float(os.environ.get("CORDON_SMS_TIMEOUT", "10")),
+    "signature": text("CORDON_SMS_SIGNATURE"),
+    "secret": text("CORDON_SMS_SECRET"),
+    "sign_header": text("CORDON_SMS_SIGN_HEADER", "X-Signature"),
+    "ok_field": text("CORDON_SMS_OK_FIELD", "code"),
+    "ok_value": text("CORDON_SMS_OK_VALUE", "OK"),
+    "message_field": text("CORDON_SMS_MESSAGE_FIELD", "message"),
+    "permanent_codes": items("CORDON_SMS_PERMANENT_CODES", ""),
+    "rate_per_minute": integer("CORDON_SMS_RATE_PER_MINUTE", 60),
+    "timeout": integer("CORDON_SMS_TIMEOUT", 10, minimum=1),
 }
 
 LOGGING = {

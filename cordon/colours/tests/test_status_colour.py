@@ -8,13 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cordon.cases import services as cases
-from cordon.gate import passages as services_passages
 from cordon.colours import rules as colour_rules
 from cordon.colours import selectors, services
-from cordon.core.testing import id_number
+from cordon.gate import passages as services_passages
 from cordon.observation import services as observation
 from cordon.observation import services_checks as checks
 from cordon.people import services as people_services
+from cordon.people.testing import id_number
 
 
 @pytest.fixture

@@ -3,11 +3,11 @@
 import datetime as dt
 
 from cordon.accounts.models import Role
-from cordon.core.testing import id_number
 from cordon.notifications import selectors
 from cordon.notifications import services as notifications
 from cordon.notifications.models import Channel, Kind, Message, Task
 from cordon.observation import services_checks as checks
+from cordon.people.testing import id_number
 
 
 def fever_messages(world, alert_pk=None):
