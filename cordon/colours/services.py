@@ -7,13 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts.models import Area, Role, User
+from cordon.accounts.models import Area, User
+from cordon.accounts.permissions import COLOUR_RULE_EDITORS
 from cordon.accounts.scope import require_role
 from cordon.colours import rules as colour_rules
 from cordon.colours.models import ColourRules
 from cordon.core import audit, codes
 
-EDITORS = (Role.COMMANDER,)
+EDITORS = COLOUR_RULE_EDITORS
 
 
 @transaction.atomic

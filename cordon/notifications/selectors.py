@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from cordon.accounts.models import Role, held_roles
+from cordon.accounts.models import held_roles
+from cordon.accounts.permissions import OUTBOX_READERS
 from cordon.core.scope import prefixes_q, viewer_prefixes
 from cordon.notifications.models import Channel, Message, Task
-
-OUTBOX_READERS = (Role.COMMANDER, Role.COMMAND_STAFF)
 
 
 def _roles_of(user) -> set[str]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordon.accounts.models import Role, RoleAssignment, User
+from cordon.accounts.permissions import NOTIFICATION_SETTERS
 from cordon.accounts.scope import has_role_anywhere, require_role, roles_at
 from cordon.core import audit, codes
 from cordon.core.privacy import mask_name
@@ -39,7 +40,7 @@ FULL_NAME_ROLES = frozenset(
     {Role.COMMANDER, Role.VILLAGE_HEAD, Role.VILLAGE_CLERK, Role.HEALTH_WORKER, Role.CHECKPOINT_GUARD}
 )
 PRIVATE_CHANNELS = frozenset({Channel.INBOX, Channel.EMAIL})
-SETTERS = (Role.COMMANDER, Role.COMMAND_STAFF)
+SETTERS = NOTIFICATION_SETTERS
 
 
 def ancestors(code: str) -> list[str]:

@@ -7,14 +7,22 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from cordon.accounts.permissions import OBSERVERS
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
 from cordon.core.errors import ApiError
 from cordon.core.pagination import Pages
-from cordon.observation import selectors, services, services_checks, services_followup, services_protocol
+from cordon.core.spreadsheets import SpreadsheetError
+from cordon.observation import (
+    lab_import,
+    selectors,
+    services,
+    services_checks,
+    services_followup,
+    services_protocol,
+)
 from cordon.observation.models import Alert, HealthCheck, LabTest, Period, ProtocolEdition, SelfReportLink
 from cordon.people.models import Person
 
@@ -75,6 +83,23 @@ class PeriodOut(Schema):
 
 class AssignIn(Schema):
     worker: int | None = None
+
+
+class LabErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class LabImportOut(Schema):
+    dry_run: bool
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    positives: int
+    retests: int
+    errors: list[LabErrorOut]
 
 
 class FollowUpLoadOut(Schema):
@@ -298,6 +323,21 @@ def period_assign(request, period_id: int, payload: AssignIn):
             raise ApiError(422, "invalid", _("Choose a member of this village's team."))
     services_followup.period_assign(actor=request.user, period=period, worker=worker)
     return _period(request, period_id)
+
+
+@router.post("/lab-results", response=LabImportOut, summary="Import (or preview) a lab's result list")
+def lab_results(request, file: File[UploadedFile], area: Form[str], dry_run: Form[bool] = False):
+    try:
+        report = lab_import.import_lab_results(
+            actor=request.user,
+            area=visible_area(request.user, area),
+            path_or_file=file,
+            filename=file.name,
+            dry_run=dry_run,
+        )
+    except SpreadsheetError as exc:
+        raise ApiError(422, exc.code, exc.message) from None
+    return report.as_dict()
 
 
 @router.get("/follow-up/mine", response=list[PeriodOut], summary="The periods assigned to me")

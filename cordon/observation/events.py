@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cordon.accounts.models import Role
+from cordon.accounts.permissions import ALERT_RESPONDERS
 from cordon.notifications import services as notifications
 from cordon.notifications.models import Kind
 
 # Who acts on an alert: the town's health worker (referral, case) and the village's clerk (re-measure).
-ALERT_ROLES = (Role.HEALTH_WORKER, Role.VILLAGE_CLERK)
+ALERT_ROLES = ALERT_RESPONDERS
 
 
 def alert_key(alert, kind: str = Kind.FEVER_ALERT) -> str:

@@ -334,6 +334,8 @@ class LabTest(models.Model):
         NEGATIVE = "negative", _("Negative")
         POSITIVE = "positive", _("Positive")
         INVALID = "invalid", _("Invalid (test again)")
+        # A pooled sample (混检) tested positive: everyone in the tube is tested again singly.
+        RETEST = "retest", _("Pool positive: retest singly")
 
     class Sample(models.TextChoices):
         THROAT = "throat", _("Throat swab")
@@ -352,6 +354,7 @@ class LabTest(models.Model):
     lab = models.CharField(_("laboratory"), max_length=100, blank=True)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, default=Result.PENDING)
     result_date = models.DateField(_("result date"), null=True, blank=True)
+    tube = models.CharField(_("pooled tube"), max_length=40, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -9,7 +9,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts.models import Role, RoleAssignment, User
+from cordon.accounts.models import RoleAssignment, User
+from cordon.accounts.permissions import FOLLOW_UP_ASSIGNERS, FOLLOW_UP_WORKERS
 from cordon.accounts.scope import require_role
 from cordon.core import audit, codes
 from cordon.observation.models import Period
@@ -17,8 +18,8 @@ from cordon.observation.services import _locked, _require_active
 
 # Who assigns: the village's head, the command centre, the health worker. Who can be assigned: the
 # people who measure and visit — clerks (grid workers), field team members, health workers.
-ASSIGNERS = (Role.VILLAGE_HEAD, Role.COMMANDER, Role.COMMAND_STAFF, Role.HEALTH_WORKER)
-FOLLOWERS = (Role.VILLAGE_CLERK, Role.FIELD_TEAM, Role.HEALTH_WORKER)
+ASSIGNERS = FOLLOW_UP_ASSIGNERS
+FOLLOWERS = FOLLOW_UP_WORKERS
 
 
 def followers_for(area_code: str):
