@@ -221,6 +221,13 @@ def tasks_close(*, key: str, roles: Iterable[str] | None = None) -> int:
     return tasks.update(closed_at=timezone.now())
 
 
+def tasks_close_prefix(*, prefix: str) -> int:
+    """Close the open tasks whose key starts with ``prefix`` (every missed-checks task of a period)."""
+    return Task.objects.filter(key__startswith=prefix, closed_at__isnull=True).update(
+        closed_at=timezone.now()
+    )
+
+
 def inbox_mark_read(*, user: User, message_ids: Iterable[int] | None = None) -> int:
     """Mark the user's own inbox messages read (all of them when no ids are given)."""
     messages = Message.objects.filter(recipient=user, channel=Channel.INBOX, read_at__isnull=True)

@@ -218,6 +218,8 @@ def _after_check(period: Period, check: HealthCheck, rules: protocol.Rules, acto
                 alert.temperature = check.temperature
             alert.symptoms = [s for s in rules.symptoms if s in set(alert.symptoms) | set(check.symptoms)]
             alert.save(update_fields=["readings", "temperature", "symptoms"])
+    if check.status == HealthCheck.Status.MEASURED:
+        events.check_entered(period=period)
     period.updated_at = timezone.now()
     period.save(update_fields=fields)
 
@@ -438,6 +440,7 @@ def lab_test_record(
         area=period.area_id,
         changes={"test": [None, f"{sample_date:%Y-%m-%d} {test.get_result_display()}"]},
     )
+    events.test_recorded(period=period, sample_date=sample_date)
     if result == LabTest.Result.POSITIVE:
         _open_positive_alert(period, test, actor)
     return test
