@@ -87,6 +87,14 @@ def test_lab_result_positive_outside_observation_asks_the_health_worker_to_confi
     titles = [t.title for t in notification_selectors.todo_rows(world.health, limit=500)]
     assert "核酸阳性：周某" in titles
     assert "核酸阳性：周某" not in [t.title for t in notification_selectors.todo_rows(world.neighbour)]
+    # registering the case is what the task asked: it closes
+    from cordon.cases import services as cases
+
+    cases.case_register(
+        actor=world.health, person=world.zhou, classification="confirmed", classified_on=dt.date(2020, 1, 31)
+    )
+    titles = [t.title for t in notification_selectors.todo_rows(world.health, limit=500)]
+    assert "核酸阳性：周某" not in titles
 
 
 def test_lab_result_positive_during_observation_opens_the_alert(world, tmp_path):
