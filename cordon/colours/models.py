@@ -3,6 +3,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cordon.core.scope import AreaScopedQuerySet
+
+
+class ColourRulesQuerySet(AreaScopedQuerySet):
+    scope_field = "area_id"
+
 
 class ColourRules(models.Model):
     """A town's own rules for the status colour (see ``colours.rules``); a town without a row uses
@@ -14,6 +20,8 @@ class ColourRules(models.Model):
     rules = models.JSONField(_("rules"))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ColourRulesQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("status colour rules")

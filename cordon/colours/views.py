@@ -30,7 +30,7 @@ def rules_page(request):
             messages.success(request, _("Saved."))
             return redirect("colours:rules")
     towns = Area.objects.visible_to(request.user).filter(level=codes.TOWN).order_by("code")[:20]
-    custom = set(ColourRules.objects.filter(area__in=towns).values_list("area_id", flat=True))
+    custom = set(ColourRules.objects.visible_to(request.user).values_list("area_id", flat=True))
     rows = []
     for town in towns:
         rules = selectors.rules_for(town.code)
