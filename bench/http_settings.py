@@ -1,4 +1,4 @@
-"""Settings for bench/passages_http.py: Cordon's own, with the floor endpoint's URLs added."""
+"""Settings for bench/passages_http.py: Cordon's own, with the authenticated no-op's URL added."""
 
 from config.settings import *  # noqa: F403 — the same settings, one change
 

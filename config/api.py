@@ -12,7 +12,11 @@ from cordon.accounts.api_audit import router as audit_router
 from cordon.accounts.auth import ActiveSessionAuth, TokenAuth
 from cordon.cases.api import router as cases_router
 from cordon.checkpoints.api import router as checkpoints_router
+<<<<<<< HEAD
 from cordon.colours.api import router as colours_router
+=======
+from cordon.core.edge import EdgeParser
+>>>>>>> main
 from cordon.core.errors import ApiError, schema_error_message
 from cordon.enterprises.api import router as enterprises_router
 from cordon.forces.api import router as forces_router
@@ -36,6 +40,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    parser=EdgeParser(),
 )
 api.add_router("/accounts/", accounts_router)
 api.add_router("/checkpoints/", checkpoints_router)
@@ -105,6 +110,9 @@ def on_http_error(request, exc: HttpError):
         return error_response(
             request, 403, "csrf_failed", _("The request was refused: reload the page and try again.")
         )
+    if exc.status_code == 400 and isinstance(exc.__cause__, ApiError):  # refused by the EdgeParser
+        cause = exc.__cause__
+        return error_response(request, cause.status, cause.code, cause.message, cause.errors)
     if exc.status_code == 400:
         return error_response(request, 400, "bad_request", _("The request body could not be read."))
     return error_response(request, exc.status_code, "http_error", str(exc))

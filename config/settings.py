@@ -8,6 +8,7 @@ CORDON_HTTPS         "1" when served over HTTPS: secure cookies, HSTS. Default: 
 CORDON_SESSION_HOURS absolute session lifetime in hours (default 12: one shift).
 CORDON_SESSION_IDLE_MINUTES  log out after this much inactivity (default 120).
 CORDON_PASS_SIGNING_KEY  the PEM key that signs exit-pass cards; without it one is made in var/.
+CORDON_DB_CONN_MAX_AGE  seconds a server thread keeps its database connection (default 60; 0: per request).
 CORDON_VAR_DIR       where the SQLite file, the secret key and collected static files live (default var/).
 CORDON_BASE_URL      the address links in SMS, e-mail and WeCom messages start with (e.g. https://cordon.example).
 CORDON_EMAIL_HOST, CORDON_EMAIL_PORT, CORDON_EMAIL_USER, CORDON_EMAIL_PASSWORD, CORDON_EMAIL_TLS,
@@ -69,10 +70,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cordon.accounts.middleware.session_expiry_middleware",
+    # NUL and other control characters, impossible time-zone offsets: refused here for every field.
+    "cordon.core.edge.edge_middleware",
+    "cordon.core.middleware.no_store_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cordon.accounts.middleware.password_change_middleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "cordon.core.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "cordon.core.middleware.request_source_middleware",
     # Last, as django-axes asks: it turns a lockout raised by authentication into the lockout page.
@@ -118,7 +122,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept (CONN_MAX_AGE, as on PostgreSQL): a new one per request ran the PRAGMAs,
+    # re-read the schema, started with an empty page cache, and closing the last one checkpointed the
+    # WAL; together several times the cost of the request itself (bench/README.md).
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -145,7 +151,13 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # commander unlocks it).
 AXES_FAILURE_LIMIT = integer("CORDON_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=integer("CORDON_LOGIN_LOCK_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["username"]  # per account: a new address gets no fresh guesses
+# Per account *and* client: a stranger typing wrong passwords locks out only their own address for
+# that account, never the commander at her own desk (issue 21). An administrator still unlocks.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The child process that reads an uploaded ledger (cordon.core.sandbox).
+IMPORT_CHILD_MEMORY_MB = integer("CORDON_IMPORT_MEMORY_MB", 1536, minimum=128)
+IMPORT_CHILD_CPU_SECONDS = integer("CORDON_IMPORT_CPU_SECONDS", 600, minimum=10)
+IMPORT_CHILD_WALL_SECONDS = IMPORT_CHILD_CPU_SECONDS + 300
 AXES_LOCKOUT_CALLABLE = "cordon.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -157,6 +169,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # Sessions end after one shift, or after a long idle spell (cordon.accounts.middleware).
 SESSION_COOKIE_AGE = integer("CORDON_SESSION_HOURS", 12, minimum=1) * 3600
 SESSION_IDLE_SECONDS = integer("CORDON_SESSION_IDLE_MINUTES", 120, minimum=1) * 60
+# A browser-session cookie: closing the browser of a shared office PC ends the session; the 12-hour
+# limit from login is kept on the server (cordon.accounts.middleware).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "cordon_session"
@@ -256,7 +271,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_traceback_for_refusals": {"()": "cordon.core.logs.NoTracebackForRefusals"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_traceback_for_refusals"],
+        }
+    },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         # axes logs the user name and address of every failed login; our own audit keeps what matters.

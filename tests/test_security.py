@@ -103,3 +103,13 @@ def test_errors_are_json_under_the_api_and_chinese_pages_elsewhere(world, client
 
 def test_session_and_csrf_cookie_names_are_the_apps_own():
     assert settings.SESSION_COOKIE_NAME == "cordon_session" and settings.CSRF_COOKIE_NAME == "cordon_csrf"
+
+
+def test_the_policy_written_once_is_django_csps_and_follows_the_settings(world, api_client, settings):
+    from csp.utils import build_policy
+
+    response = api_client(world.clerk).get("/api/v1/accounts/me")
+    assert response["Content-Security-Policy"] == build_policy()
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    response = api_client(world.clerk).get("/api/v1/accounts/me")
+    assert response["Content-Security-Policy"] == "default-src 'none'"

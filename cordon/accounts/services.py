@@ -289,7 +289,10 @@ def user_unlock(*, actor: User, user: User) -> int:
 
 @transaction.atomic
 def password_change(*, actor: User, old_password: str, new_password: str) -> User:
-    """A user changes their own password; the old one must be right and the new one strong."""
+    """A user changes their own password; the old one must be right and the new one strong.
+
+    Their API tokens are revoked with it: a password is changed when it may have been seen, and a
+    token made by whoever saw it must not outlive the change (the page says so)."""
     user = User.objects.select_for_update().get(pk=actor.pk)
     if not user.check_password(old_password or ""):
         raise ValidationError({"old_password": _("The current password is wrong.")})
@@ -299,7 +302,14 @@ def password_change(*, actor: User, old_password: str, new_password: str) -> Use
     user.set_password(new_password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
-    audit.record(actor=user, action="user.change_password", target=user, area=user.area)
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit.record(
+        actor=user,
+        action="user.change_password",
+        target=user,
+        area=user.area,
+        changes={"tokens_revoked": revoked},
+    )
     return user
 
 

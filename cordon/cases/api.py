@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from cordon.accounts.permissions import CASE_WORKERS
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
-from cordon.cases import chain, selectors, services, services_quarantine
+from cordon.cases import chain, selectors, services, services_quarantine, services_register
 from cordon.cases.models import Case, ContactLink, Placement, QuarantineSite
 from cordon.core.errors import ApiError
 from cordon.core.pagination import Pages
@@ -62,6 +62,11 @@ class CaseIn(Schema):
     external_name: str = Field("", max_length=40)
     external_note: str = Field("", max_length=200)
     note: str = Field("", max_length=300)
+    source_authority: str = Field("", max_length=40, description="the source case's authority, e.g. 廊坊市")
+    source_number: str = Field("", max_length=20, description="the source case's number, here or elsewhere")
+    source_setting: str = Field("", max_length=20, description="where the person met the source case")
+    source_first_exposure: date | None = None
+    source_last_exposure: date | None = None
 
 
 class CasePatch(Schema):
@@ -248,19 +253,23 @@ def case_list(request, classification: str = "", area: str = "", q: str = ""):
 @router.post("/cases", response={201: CaseOut}, summary="Register a case (or one known only by its number)")
 def case_create(request, payload: CaseIn):
     _require_case_role(request)
-    data = payload.dict(exclude={"person", "area", "classification", "classified_on"})
+    fields = payload.dict(exclude={"person", "area", "classification", "classified_on"})
+    keys = [key for key in fields if key.startswith("source_")]
+    source = {key.removeprefix("source_"): fields.pop(key) for key in keys}
+    data = fields
     person = _person(request, payload.person) if payload.person else None
     area = None
     if person is None:
         code = payload.area or selectors.home_town(request.user, CASE_WORKERS)
         area = visible_area(request.user, code)
-    case = services.case_register(
+    case = services_register.case_register_with_source(
         actor=request.user,
         person=person,
         area=area,
         classification=payload.classification,
         classified_on=payload.classified_on,
         data=data,
+        source=source,
     )
     return Status(201, case)
 

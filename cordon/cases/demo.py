@@ -50,6 +50,7 @@ def load_cases(operator, data, log) -> None:
         setting="social",
         last_exposure=EXPOSED,
         observe=False,
+        traced_on=CONFIRMED,
     )
     case23 = services.case_register(
         actor=operator,

@@ -7,6 +7,11 @@ from cordon.cases.models import Case, ContactLink, Placement
 from cordon.observation.forms import _date
 
 
+def _classification(label):
+    """A classification with no default: a case starts as what the health worker chose."""
+    return forms.ChoiceField(label=label, choices=[("", "—"), *Case.Classification.choices])
+
+
 class CaseForm(forms.Form):
     document_number = forms.CharField(
         label=_("ID number of the person"),
@@ -22,7 +27,7 @@ class CaseForm(forms.Form):
         label=_("Numbering authority"), max_length=40, required=False, help_text=_("e.g. 廊坊市")
     )
     number = forms.CharField(label=_("Case number"), max_length=20, required=False, help_text=_("e.g. 23"))
-    classification = forms.ChoiceField(label=_("Classification"), choices=Case.Classification.choices)
+    classification = _classification(_("Classification"))
     classified_on = _date(_("Classified on"))
     onset_date = _date(_("Onset"), required=False)
     confirmed_on = _date(_("Confirmed on"), required=False)
@@ -41,7 +46,7 @@ class CaseForm(forms.Form):
 
 
 class ClassifyForm(forms.Form):
-    classification = forms.ChoiceField(label=_("New classification"), choices=Case.Classification.choices)
+    classification = _classification(_("New classification"))
     on = _date(_("Date"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
@@ -69,7 +74,7 @@ class ContactsForm(forms.Form):
     """What a night's tracing shares: the exposure. The people come as rows (see the view)."""
 
     degree = forms.ChoiceField(label=_("Degree"), choices=ContactLink.Degree.choices, initial="close")
-    setting = forms.ChoiceField(label=_("Setting"), choices=ContactLink.Setting.choices)
+    setting = forms.ChoiceField(label=_("Setting"), choices=[("", "—"), *ContactLink.Setting.choices])
     first_exposure = _date(_("First exposure"), required=False)
     last_exposure = _date(_("Last exposure"))
     via = forms.TypedChoiceField(
@@ -83,7 +88,7 @@ class ContactsForm(forms.Form):
 
 
 class ToCaseForm(forms.Form):
-    classification = forms.ChoiceField(label=_("Classification"), choices=Case.Classification.choices)
+    classification = _classification(_("Classification"))
     classified_on = _date(_("Classified on"))
     authority = forms.CharField(label=_("Numbering authority"), max_length=40, required=False)
     number = forms.CharField(label=_("Case number"), max_length=20, required=False)

@@ -177,7 +177,10 @@ class ContactLink(models.Model):
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
     traced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    traced_at = models.DateTimeField(default=timezone.now)
+    traced_at = models.DateTimeField(default=timezone.now)  # when it was entered
+    # When the tracing happened (a night's tracing typed in the next morning, or on paper days
+    # before): the day the daily figures count it on.
+    traced_on = models.DateField(_("traced on"), default=timezone.localdate)
 
     objects = ScopedQuerySet.as_manager()
 

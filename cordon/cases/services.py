@@ -27,6 +27,7 @@ from cordon.observation.models import Alert, Period
 from cordon.observation.selectors import rules_in_force
 from cordon.observation.services_checks import alert_close
 from cordon.people import validation
+from cordon.people.identity import refuse_name_conflict
 from cordon.people.models import Person
 from cordon.people.services import person_save
 
@@ -450,14 +451,16 @@ def _messages(error: ValidationError) -> list[str]:
 
 def _contact_person(actor: User, entry: dict) -> Person:
     area = entry.get("area")
-    if area is None:
-        raise ValidationError(_("Choose the village the person lives in."))
     data = {key: value for key, value in entry.items() if key != "area"}
     known = _known_holder(data)
     if known is not None and Person.objects.visible_to(actor).filter(pk=known.pk).exists():
-        # A known number links that person as they are: a name typed differently at night does not
-        # rename them (their page is where a correction is made).
+        # A known number links that person as they are, never renamed nor moved; a name typed that is
+        # not theirs is a conflict to resolve (a wrong digit, or a wrong name), not silently replaced.
+        if (data.get("name") or "").strip():
+            refuse_name_conflict(holder=known, given_name=data["name"], viewer=actor)
         return known
+    if area is None:
+        raise ValidationError(_("Choose the village the person lives in."))
     person, _created = person_save(actor=actor, area=area, data=data, partial=True)
     return person
 
@@ -498,6 +501,7 @@ def _link(actor, case, person, degree, setting, first, last, via, note, traced_o
         contact_case=contact_case,
         note=note,
         traced_by=actor,
+        traced_on=traced_on,
     )
     if observe and contact_case is None and degree != ContactLink.Degree.GENERAL:
         link.period = _observe(actor, case, person, degree, last, traced_on)

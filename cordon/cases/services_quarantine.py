@@ -156,6 +156,7 @@ def placement_create(
             mode=Period.Mode.CENTRALISED,
             place=site.name,
             reason=_("Quarantine placement"),
+            on=_move_day(period, placed_on),
         )
     audit.record(
         actor=actor,
@@ -165,6 +166,14 @@ def placement_create(
         changes={"site": [None, site.name], "placed_on": [None, placed_on.isoformat()]},
     )
     return placement
+
+
+def _move_day(period: Period, placed_on: date) -> date:
+    """The day a placement moves the period to centralised observation: the day of the placement
+    (a backdated one included), within the period and after its last move."""
+    transfers = period.plan.get("transfers", [])
+    last = date.fromisoformat(transfers[-1]["on"]) if transfers else period.opened_on
+    return max(placed_on, last)
 
 
 def _locked_open(placement: Placement) -> Placement:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from cordon.accounts.permissions import CASE_WORKERS
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices, audit_history
-from cordon.cases import chain, selectors, services
+from cordon.cases import chain, selectors, services, services_register
 from cordon.cases.forms import (
     CaseForm,
     CaseUpdateForm,
@@ -93,7 +93,7 @@ def case_new(request):
     person = None
     if request.GET.get("person", "").isdigit():
         person = get_visible_or_404(Person.objects, request.user, pk=int(request.GET["person"]))
-    form = CaseForm(request.POST or None, initial={"classified_on": today, "classification": "confirmed"})
+    form = CaseForm(request.POST or None, initial={"classified_on": today})
     if request.method == "POST" and form.is_valid():
         try:
             case = _register(request, form.cleaned_data, person)
@@ -106,56 +106,27 @@ def case_new(request):
 
 
 def _register(request, data: dict, person: Person | None) -> Case:
-    from django.db import transaction
-
-    user = request.user
     details = {field: data[field] for field in CASE_FIELDS}
     details |= {"authority": data["authority"], "number": data["number"]}
-    with transaction.atomic():
-        if person is None and data["document_number"]:
-            person = selectors.person_by_document(user, data["document_number"])
-            if person is None:
-                raise ValidationError(
-                    {"document_number": [_("No person with this ID number in your areas.")]}
-                )
-        if person is None:
-            details |= {"external_name": data["external_name"], "external_note": data["external_note"]}
-            area = visible_area(user, selectors.home_town(user, CASE_WORKERS))
-            case = services.case_register(
-                actor=user,
-                area=area,
-                classification=data["classification"],
-                classified_on=data["classified_on"],
-                data=details,
-            )
-        else:
-            if data["source_number"]:
-                source = services.external_case(
-                    actor=user,
-                    area=person.area,
-                    authority=data["source_authority"],
-                    number=data["source_number"],
-                )
-                if not data["source_setting"] or not data["source_last_exposure"]:
-                    raise ValidationError(
-                        {"source_last_exposure": [_("Give how and when the person met the source case.")]}
-                    )
-                services.contact_add(
-                    actor=user,
-                    case=source,
-                    people=[{"person": person}],
-                    setting=data["source_setting"],
-                    last_exposure=data["source_last_exposure"],
-                    observe=False,
-                )
-            case = services.case_register(
-                actor=user,
-                person=person,
-                classification=data["classification"],
-                classified_on=data["classified_on"],
-                data=details,
-            )
-    return case
+    area = None
+    if person is None and not data["document_number"]:
+        details |= {"external_name": data["external_name"], "external_note": data["external_note"]}
+        area = visible_area(request.user, selectors.home_town(request.user, CASE_WORKERS))
+    return services_register.case_register_with_source(
+        actor=request.user,
+        classification=data["classification"],
+        person=person,
+        document_number=data["document_number"],
+        area=area,
+        classified_on=data["classified_on"],
+        data=details,
+        source={
+            "authority": data["source_authority"],
+            "number": data["source_number"],
+            "setting": data["source_setting"],
+            "last_exposure": data["source_last_exposure"],
+        },
+    )
 
 
 @login_required
@@ -180,7 +151,7 @@ def case_detail(request, pk: int):
                 initial={field: getattr(case, field) for field in CaseUpdateForm.base_fields}
             ),
             "identify_form": IdentifyForm() if case.is_external else None,
-            "to_case_form": ToCaseForm(initial={"classified_on": today, "classification": "suspected"}),
+            "to_case_form": ToCaseForm(initial={"classified_on": today}),
             "place_form": PlaceForm(
                 site_choices=selectors.site_choices(request.user), initial={"placed_on": today}
             ),
@@ -303,10 +274,20 @@ def contacts_add(request, pk: int):
             "villages": villages,
             "household": household,
             "household_errors": entry_errors,
-            "default_village": case.area_id,
+            "default_village": _village_of(case, villages),
             "lookback_start": services.lookback_start(case),
         },
     )
+
+
+def _village_of(case: Case, villages: list[tuple[str, str]]) -> str:
+    """The village a new contact row starts in: the case's own (the village of its grid), or none to
+    make the health worker choose — never the first village of the list."""
+    codes = {code for code, _name in villages}
+    for code in (case.area_id, case.area_id[:12]):
+        if code in codes:
+            return code
+    return ""
 
 
 ROW_FIELDS = ("name", "document_number", "phone", "area")

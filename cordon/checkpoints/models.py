@@ -129,6 +129,9 @@ class Passage(models.Model):
         db_index=False,
     )
     fever = models.BooleanField(_("fever"), default=False)  # among the flags; a column to count on
+    # Let through though flagged (sealed area without a pass, under observation, in quarantine): the
+    # guard's reason is in ``reason``; counted in the day's figures.
+    override = models.BooleanField(_("override"), default=False)
     client_id = models.CharField(max_length=40, null=True, blank=True, unique=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
@@ -224,10 +227,11 @@ class PassageDayCount(models.Model):
     referred = models.PositiveIntegerField(default=0)
     fever = models.PositiveIntegerField(default=0)
     vehicles = models.PositiveIntegerField(default=0)  # the rest of the total are people on foot
+    overrides = models.PositiveIntegerField(default=0)  # flagged people let through, with a reason
 
     objects = PassageQuerySet.as_manager()
 
-    FIGURES = ("total", "came_in", "went_out", "turned_back", "referred", "fever", "vehicles")
+    FIGURES = ("total", "came_in", "went_out", "turned_back", "referred", "fever", "vehicles", "overrides")
 
     class Meta:
         constraints = [

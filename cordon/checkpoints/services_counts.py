@@ -39,6 +39,7 @@ def count_params(passage: Passage) -> list:
         int(passage.decision == Passage.Decision.REFERRED),
         int(passage.fever),
         int(passage.subject == Passage.Subject.VEHICLE),
+        int(passage.override),
     )
     day = connection.ops.adapt_datefield_value(passage.day)
     return [passage.checkpoint_id, passage.area_id, day, *figures]
@@ -86,6 +87,7 @@ def passage_counts_rebuild(*, start: date | None = None, end: date | None = None
             f"SUM(CASE WHEN {_q('decision')} = 'referred' THEN 1 ELSE 0 END)",
             f"SUM(CASE WHEN {_q('fever')} THEN 1 ELSE 0 END)",
             f"SUM(CASE WHEN {_q('subject')} = 'vehicle' THEN 1 ELSE 0 END)",
+            f"SUM(CASE WHEN {_q('override')} THEN 1 ELSE 0 END)",
         )
     )
     columns = ", ".join(_q(c) for c in ("checkpoint_id", "area_id", "day", *_FIGURES))

@@ -5,7 +5,6 @@ stored once; with its script, the page sends entries as JSON and keeps them on t
 network is away, then sends them as a batch.
 """
 
-import csv
 import json
 import uuid
 from datetime import date, timedelta
@@ -26,6 +25,7 @@ from cordon.checkpoints import selectors
 from cordon.checkpoints.models import Checkpoint, Passage
 from cordon.colours.selectors import colour_dict
 from cordon.core.access import log_access
+from cordon.core.spreadsheet_writers import write_csv
 from cordon.gate import passages
 
 FIELDS = (
@@ -215,34 +215,35 @@ def day_list(request, pk: int):
     )
 
 
-def _csv(checkpoint: Checkpoint, day: date, rows) -> HttpResponse:
+def _csv(checkpoint: Checkpoint, day: date, day_passages) -> HttpResponse:
     from cordon.core.privacy import mask_name, mask_phone
 
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="passages-{checkpoint.pk}-{day}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
     header = ("time", "direction", "name", "phone", "plate", "people on board", "from", "to", "purpose")
-    writer.writerow([_(h) for h in header] + [_("temperature"), _("decision"), _("reason"), _("flags")])
+    header = [_(h) for h in header] + [_("temperature"), _("decision"), _("reason"), _("flags")]
     labels = {k: str(v) for k, v in passages.FLAG_LABELS.items()}
-    for p in rows.iterator():
-        writer.writerow(
-            [
-                timezone.localtime(p.occurred_at).strftime("%H:%M"),
-                p.get_direction_display(),
-                mask_name(p.name),
-                mask_phone(p.phone),
-                p.plate,
-                "" if p.passengers is None else p.passengers,
-                p.origin,
-                p.destination,
-                p.purpose,
-                "" if p.temperature is None else p.temperature,
-                p.get_decision_display(),
-                p.reason,
-                "、".join(labels.get(f, f) for f in p.flags),
-            ]
-        )
+    rows = (
+        [
+            timezone.localtime(p.occurred_at).strftime("%H:%M"),
+            p.get_direction_display(),
+            mask_name(p.name),
+            mask_phone(p.phone),
+            p.plate,
+            p.passengers,
+            p.origin,
+            p.destination,
+            p.purpose,
+            p.temperature,
+            p.get_decision_display(),
+            p.reason,
+            "、".join(labels.get(f, f) for f in p.flags),
+        ]
+        for p in day_passages.iterator()
+    )
+    # The one CSV writer of every export: BOM for Chinese Excel, and text that Excel would run as a
+    # formula (=HYPERLINK(...) typed as a destination) written as text.
+    write_csv(response, header, rows)
     return response
 
 

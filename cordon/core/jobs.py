@@ -3,18 +3,25 @@
 A handler is registered by the app that owns the kind (``@handler("people.import")``) and receives the
 job; it reports progress with ``progress(job, done, total)``. A claim is one conditional UPDATE, so two
 workers never run the same job, on SQLite or PostgreSQL. A job left "running" by a worker that died is
-put back in the queue when its heartbeat is older than ``STALE_AFTER``.
+put back in the queue when its heartbeat is older than ``STALE_AFTER``, or at once when the worker
+that claimed it ran on this host and is gone; after ``MAX_ATTEMPTS`` runs that ended so, it is marked
+failed with the reason instead (a file that crashes the worker every time must not crash it forever).
+Progress is what the job committed: an import's rows are written in whole chunks, so a rerun finds
+the rows already stored and changes nothing for them.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import time
 import traceback
 from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import close_old_connections
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +37,7 @@ FINISHED_HOOKS: list[Callable[[Job], None]] = []
 # Duties the worker runs every so often between jobs (the outbox's delivery): name -> (function, every).
 PERIODIC: dict[str, tuple[Callable[[], object], timedelta]] = {}
 STALE_AFTER = timedelta(minutes=5)
+MAX_ATTEMPTS = 3
 _HEARTBEAT_EVERY = timedelta(seconds=5)
 
 
@@ -105,6 +113,10 @@ def progress(job: Job, done: int, total: int | None = None) -> None:
     Job.objects.filter(pk=job.pk).update(**fields)
 
 
+def _worker_id() -> str:
+    return f"{socket.gethostname()[:80]}:{os.getpid()}"
+
+
 def claim_next() -> Job | None:
     """Take the oldest queued job, or None. Safe with several workers."""
     _requeue_stale()
@@ -113,16 +125,54 @@ def claim_next() -> Job | None:
     ):
         now = timezone.now()
         claimed = Job.objects.filter(pk=candidate, status=Job.Status.QUEUED).update(
-            status=Job.Status.RUNNING, started_at=now, heartbeat_at=now
+            status=Job.Status.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+            claimed_by=_worker_id(),
         )
         if claimed:
             return Job.objects.get(pk=candidate)
     return None
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _requeue_stale() -> None:
+    """Jobs whose worker died: queued again, or failed with the reason after MAX_ATTEMPTS runs."""
     cutoff = timezone.now() - STALE_AFTER
-    Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff).update(status=Job.Status.QUEUED)
+    host = socket.gethostname()[:80] + ":"
+    orphans = []
+    for pk, claimed_by in Job.objects.filter(status=Job.Status.RUNNING).values_list("pk", "claimed_by"):
+        pid = claimed_by[len(host) :]
+        if claimed_by.startswith(host) and pid.isdigit() and not _alive(int(pid)):
+            orphans.append(pk)
+    dead = Job.objects.filter(status=Job.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(pk__in=orphans)
+    )
+    for job in dead.only("pk", "attempts", "kind"):
+        if job.attempts >= MAX_ATTEMPTS:
+            log.error("job %s (%s) failed: its worker stopped %s times", job.pk, job.kind, job.attempts)
+            Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+                status=Job.Status.FAILED,
+                finished_at=timezone.now(),
+                message=_(
+                    "The worker stopped while running this job %(count)s times (the server ran out of "
+                    "memory or was restarted); it was not tried again. What was saved before stays saved."
+                )
+                % {"count": job.attempts},
+            )
+        else:
+            log.warning("job %s (%s): its worker stopped; queued again", job.pk, job.kind)
+            Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(status=Job.Status.QUEUED)
 
 
 def run(job: Job) -> Job:

@@ -118,6 +118,10 @@ class Job(models.Model):
     params = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict, blank=True)
     message = models.CharField(max_length=500, blank=True)
+    # Runs started: a job whose worker died is run again until MAX_ATTEMPTS (cordon.core.jobs).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # "host:pid" of the worker running it, so a restarted worker knows a dead one's job at once.
+    claimed_by = models.CharField(max_length=100, blank=True)
 
     objects = JobQuerySet.as_manager()
 

@@ -55,3 +55,40 @@ def _plan(model, columns: tuple[str, ...], vendor: str):
     if len(fields) != len(by_column):
         raise ValueError(f"the statement does not read every field of {meta.label}")
     return tuple(fields), tuple(extras)
+
+
+def first_instances(models: tuple, sql: str, params: list) -> tuple | None:
+    """The first row of ``sql`` as one instance of each of ``models``, or None when there is none.
+    The row holds each model's concrete fields in their order, one model after the other (what a
+    ``select_related`` query reads); the caller links the instances."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances, start = [], 0
+    for model, converters in _joined_plan(models, connection.vendor):
+        values = list(row[start : start + len(converters)])
+        for position, field_converters in enumerate(converters):
+            for converter in field_converters:
+                values[position] = converter(values[position], None, connection)
+        instances.append(model.from_db(connection.alias, None, values))
+        start += len(converters)
+    if start != len(row):
+        raise ValueError("the statement does not read exactly the models' fields")
+    return tuple(instances)
+
+
+@functools.cache
+def _joined_plan(models: tuple, vendor: str):
+    plan = []
+    for model in models:
+        meta = model._meta
+        converters = []
+        for field in meta.concrete_fields:
+            expression = field.get_col(meta.db_table)
+            converters.append(
+                (*connection.ops.get_db_converters(expression), *expression.get_db_converters(connection))
+            )
+        plan.append((model, tuple(converters)))
+    return tuple(plan)

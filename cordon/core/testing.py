@@ -116,7 +116,7 @@ def shared_world(request, key: str, build):
     return world
 
 
-SHARED = ("world", "seed_town")
+SHARED = ("world", "seed_town", "generated_town")
 
 
 def _shared_fixture(item) -> str | None:
@@ -151,9 +151,9 @@ def order_items(items) -> None:
                 # the shared fixtures ask for ``db`` only once built: say it here, so that the test
                 # database is set up even when no other test of the run asks for it
                 item.add_marker(pytest.mark.django_db)
-        if name == "seed_town":
-            # one test process loads the seed town, for all of them (with ``--dist loadgroup``)
-            item.add_marker(pytest.mark.xdist_group("seed town"))
+        if name in ("seed_town", "generated_town"):
+            # one test process loads the town, for all of them (with ``--dist loadgroup``)
+            item.add_marker(pytest.mark.xdist_group(name))
 
 
 @pytest.hookimpl(trylast=True)
@@ -177,3 +177,40 @@ def login(client):
         return client
 
     return _login
+
+
+def form_field_names(html: str) -> list[list[str]]:
+    """The names each <form> of a page posts, in order (a checkbox or radio group counted once): a
+    name twice in one form is a field whose second copy overwrites the first."""
+    from html.parser import HTMLParser
+
+    class Forms(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.forms: list[list[str]] = []
+            self.groups: set = set()
+            self.open = False
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "form":
+                self.forms.append([])
+                self.groups = set()
+                self.open = True
+            elif self.open and tag in ("input", "select", "textarea") and attrs.get("name"):
+                name = attrs["name"]
+                if attrs.get("type") in ("checkbox", "radio"):
+                    if name in self.groups:
+                        return
+                    self.groups.add(name)
+                if attrs.get("type") in ("submit", "button"):
+                    return
+                self.forms[-1].append(name)
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.open = False
+
+    parser = Forms()
+    parser.feed(html)
+    return parser.forms

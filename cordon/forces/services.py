@@ -22,6 +22,7 @@ from cordon.core.privacy import mask_phone
 from cordon.forces.models import Personnel, Team, TeamMember
 from cordon.people import services as people_services
 from cordon.people import validation
+from cordon.people.identity import refuse_name_conflict
 from cordon.people.models import Person
 
 PERSONNEL_FIELDS = ("kind", "unit", "phone", "skills", "availability", "account", "area", "note", "active")
@@ -56,7 +57,7 @@ def clean_personnel(data: dict) -> dict:
     cleaned["availability"] = availability
     raw_phone = str(data.get("phone") or "")
     try:
-        cleaned["phone"] = validation.parse_phone(raw_phone) if raw_phone.strip() else ""
+        cleaned["phone"] = validation.parse_optional_phone(raw_phone)
     except ValidationError as exc:
         errors["phone"] = exc.messages
     for field, limit in (("unit", 60), ("skills", 200), ("note", 200)):
@@ -91,6 +92,9 @@ def _find_or_register_person(*, actor: User, area: Area, person_data: dict) -> P
         if holder is not None:
             if not Person.objects.visible_to(actor).filter(pk=holder.pk).exists():
                 raise ValidationError({"document_number": [people_services.REGISTERED_ELSEWHERE]})
+            # The holder as registered: a name typed otherwise is a conflict, never a silent rename.
+            if cleaned.get("name"):
+                refuse_name_conflict(holder=holder, given_name=cleaned["name"], viewer=actor)
             return holder
     person, _created = people_services.person_save(actor=actor, area=area, data=person_data, partial=True)
     return person

@@ -106,6 +106,9 @@ def pass_use(
                 "destination": exit_pass.destination,
                 "purpose": exit_pass.get_reason_display(),
                 "decision": Passage.Decision.ALLOWED,
+                # The pass's two approvals are why someone flagged (under observation) goes through.
+                "reason": _("Exit pass %(code)s (%(reason)s)")
+                % {"code": exit_pass.short_code, "reason": exit_pass.get_reason_display()},
                 "exit_pass": exit_pass,
             },
             client_id=f"{client_id}-{index}" if client_id else None,

@@ -45,7 +45,7 @@ class EndForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    mode = forms.ChoiceField(label=_("New mode"), choices=Period.Mode.choices)
+    mode = forms.ChoiceField(label=_("New mode"), choices=[("", "—"), *Period.Mode.choices])
     place = forms.CharField(label=_("Place of observation"), max_length=200, required=False)
     reason = _reason()
 
@@ -53,7 +53,7 @@ class TransferForm(forms.Form):
 class CloseForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Why it ends early"),
-        choices=[(k, v) for k, v in Period.Outcome.choices if k != Period.Outcome.COMPLETED],
+        choices=[("", "—"), *((k, v) for k, v in Period.Outcome.choices if k != Period.Outcome.COMPLETED)],
     )
     note = forms.CharField(
         label=_("Details"),
@@ -87,7 +87,7 @@ class CheckForm(forms.Form):
 
 
 class AlertCloseForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Alert.Outcome.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *Alert.Outcome.choices])
     temperature = forms.CharField(
         label=_("Re-measured temperature (°C)"),
         max_length=8,
@@ -113,7 +113,7 @@ class TestForm(forms.Form):
 
 
 class ResultForm(forms.Form):
-    result = forms.ChoiceField(label=_("Result"), choices=LabTest.Result.choices)
+    result = forms.ChoiceField(label=_("Result"), choices=[("", "—"), *LabTest.Result.choices])
     result_date = _date(_("Result date"), required=False)
 
 

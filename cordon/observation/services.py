@@ -323,8 +323,12 @@ def period_set_end(*, actor: User, period: Period, planned_end: date, reason: st
 
 
 @transaction.atomic
-def period_transfer(*, actor: User, period: Period, mode: str, reason: str, place: str = "") -> Period:
-    """Move a period to another mode (home, centralised, monitoring) from today; its dates stay."""
+def period_transfer(
+    *, actor: User, period: Period, mode: str, reason: str, place: str = "", on: date | None = None
+) -> Period:
+    """Move a period to another mode (home, centralised, monitoring) from ``on`` (today unless a
+    backdated placement says when); its dates stay. The move is dated within the period, never before
+    its last move."""
     require_role(actor, period.area_id, *OBSERVATION_MANAGERS)
     if mode not in protocol.MODES:
         raise ValidationError({"mode": [_("Unknown observation mode.")]})
@@ -333,11 +337,17 @@ def period_transfer(*, actor: User, period: Period, mode: str, reason: str, plac
     _require_active(period)
     if mode == period.mode and validation.normalize(place or "") == period.place:
         raise ValidationError({"mode": [_("The period is already in that mode.")]})
+    today = timezone.localdate()
+    on = on or today
+    transfers = period.plan.get("transfers", [])
+    last = date.fromisoformat(transfers[-1]["on"]) if transfers else period.opened_on
+    if on > today or on < period.opened_on or on < last:
+        raise ValidationError({"on": [_("The move lies between %(first)s and today.") % {"first": last}]})
     before = _snapshot(period)
     plan = dict(period.plan)
     plan["transfers"] = [
-        *plan.get("transfers", []),
-        {"on": timezone.localdate().isoformat(), "from": period.mode, "to": mode, "reason": reason},
+        *transfers,
+        {"on": on.isoformat(), "from": period.mode, "to": mode, "reason": reason},
     ]
     period.plan = plan
     period.mode = mode

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -16,20 +17,21 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cordon.accounts.models import Area
-from cordon.core.spreadsheets import LostPrecision, SpreadsheetError
+from cordon.core import sandbox
+from cordon.core.spreadsheet_types import LostPrecision, SpreadsheetError
 from cordon.people import services, validation
 from cordon.people.identity import file_name_conflict_message, same_name
 from cordon.people.import_cells import floated, not_a_person, read_phone_cell
-from cordon.people.importer import (
-    _DOCUMENTS,
-    _MEANS,
-    _SEX,
-    _STATUSES,
-    _TABLES,
+from cordon.people.import_types import (
     ARRIVAL_KEYS,
+    DOCUMENTS,
     FIELDS,
+    MEANS,
     PERSON_KEYS,
     REQUIRED,
+    SEX,
+    STATUSES,
+    TABLES,
     CheckedRow,
     Report,
     field_for,
@@ -50,7 +52,7 @@ def _choice(value, table: dict, default=""):
 @lru_cache(maxsize=4096)
 def _choice_of_text(text: str, table_id: int, default: str):
     # Ledgers repeat a handful of words (自驾, 火车, 身份证): each is matched once per process.
-    return _choice_uncached(text, _TABLES[table_id], default)
+    return _choice_uncached(text, TABLES[table_id], default)
 
 
 def _choice_uncached(value, table: dict, default=""):
@@ -113,7 +115,7 @@ class Checker:
         if errors:
             return {}, {}, "", errors, notes
         person_data = {k: values.get(k) for k in PERSON_KEYS}
-        kind = _choice(values.get("document_type"), _DOCUMENTS, default="mainland_id")
+        kind = _choice(values.get("document_type"), DOCUMENTS, default="mainland_id")
         if kind is None:
             errors["document_type"] = [
                 _("Unknown kind of document: %(value)s")
@@ -123,19 +125,19 @@ class Checker:
         if not values.get("document_number") and not values.get("document_type"):
             person_data["document_type"] = "none"
         sex = validation.normalize(values.get("sex") or "").lower()
-        person_data["sex"] = _SEX.get(sex, "")
+        person_data["sex"] = SEX.get(sex, "")
         person_data["phone"], person_data["phone_other"] = self.phones(values, errors, notes)
         if isinstance(values.get("document_number"), int | float):
             person_data["document_number"] = str(int(values["document_number"]))
         arrival_data = {k: values.get(k) for k in ARRIVAL_KEYS}
         arrival_data["arrival_date"] = self.arrival_date(arrival_data["arrival_date"])
-        means = _choice(values.get("means"), _MEANS)
+        means = _choice(values.get("means"), MEANS)
         arrival_data["means"] = means if means is not None else "other"
         for key in ("origin_text", "plate", "transport_number", "route", "screening_team", "note"):
             if arrival_data[key] is not None and not isinstance(arrival_data[key], str):
                 arrival_data[key] = str(arrival_data[key])
         self.plate_or_number(values.get("plate_or_number"), arrival_data)
-        status = _choice(values.get("status"), _STATUSES)
+        status = _choice(values.get("status"), STATUSES)
         if status is None:
             self.unknown_statuses.setdefault(validation.normalize(values.get("status"))[:20], None)
         area_code = ""
@@ -235,6 +237,41 @@ def person_key(area_code: str, person: dict, arrival: dict) -> tuple:
     if person["address"]:
         return ("address", area_code, person["name"], person["address"])
     return ("arrival", area_code, person["name"], arrival["arrival_date"], arrival["origin_text"])
+
+
+# What a clerk writes for "the same as the row above" (同上, a ditto mark).
+DITTO = frozenset({"同上", "同上。", "同前", "〃", "”", "''", '""'})
+
+
+def _ditto(values, above: list | None, labels: list, identity: tuple) -> tuple[list, list, list]:
+    """The row with each 同上 (ditto) cell taking the value of the cell above, and (column, note) for
+    each; a ditto in the name or ID number column, or with nothing above, is a problem to report:
+    each person has their own name and number."""
+    row = list(values)
+    notes, problems = [], []
+    for index, value in enumerate(row):
+        if not isinstance(value, str) or validation.compact(value) not in DITTO:
+            continue
+        label = labels[index] if index < len(labels) else ""
+        if index in identity:
+            problems.append((label, _("“%(text)s” here: each person needs their own.") % {"text": value}))
+            continue
+        previous = above[index] if above is not None and index < len(above) else None
+        if previous in (None, ""):
+            problems.append((label, _("“%(text)s”, but the row above has nothing here.") % {"text": value}))
+            continue
+        row[index] = previous
+        notes.append(
+            (
+                label,
+                _("“%(text)s”: the value of the row above, “%(value)s”, was taken.")
+                % {
+                    "text": value,
+                    "value": str(previous)[:30],
+                },
+            )
+        )
+    return row, notes, problems
 
 
 def _by_field(fields: list, labels: list, values: list) -> tuple[dict, list]:
@@ -362,23 +399,39 @@ class _ToParent:
         self._event("progress", done, total)
 
 
-def check_in_a_second_process(run: Run, table, remembered: dict) -> tuple[int, str]:
-    """Check the rows in a forked process while this one writes what it has checked.
+def check_in_a_second_process(run: Run, read, remembered: dict) -> tuple[int, str, bool]:
+    """Read the file and check its rows in a forked child while this process writes what is checked.
 
-    The child only reads the file and checks rows (plain functions; no database: everything it needs
-    from the database was read before the fork) and sends them back in batches; the queue is bounded,
-    so it runs at most a couple of chunks ahead. Returns (rows read, the file's problem or "").
+    The file is untrusted: the child reads it (``read()`` returns the cordon.core.spreadsheets.Table)
+    under memory and CPU limits and dies with this process (cordon.core.sandbox), so a hostile or
+    broken workbook costs the child, never the worker or the web server. It checks rows with plain
+    functions and no database (everything it needs from the database was read before the fork; the
+    connections it inherited raise if touched) and sends them back in batches; the queue is bounded,
+    so it runs at most a couple of chunks ahead. Returns (rows read, the file's problem or "", whether
+    the file could be read at all).
     """
     context = multiprocessing.get_context("fork")
     queue = context.Queue(maxsize=200)
     direct = run.sink
+    limits = sandbox.import_limits()
+    parent = os.getpid()
 
     def child() -> None:
         try:
+            sandbox.limit_this_process(limits, parent)
+            try:
+                table = read()
+            except SpreadsheetError as exc:
+                queue.put(pickle.dumps([("unreadable", str(exc), sandbox.peak_rss_kb())]))
+                return
+            run.total = sum(sheet.row_count_hint for sheet in table.sheets)
             run.sink = _ToParent(queue)
+            run.sink._event("total", run.total)
             message = run.all_sheets(table, remembered)
             run.sink.send()
-            queue.put(pickle.dumps([("end", run.done, message)]))
+            queue.put(pickle.dumps([("end", run.done, message, sandbox.peak_rss_kb())]))
+        except MemoryError:
+            queue.put(pickle.dumps([("memory",)]))
         except BaseException as exc:
             queue.put(pickle.dumps([("crash", f"{exc.__class__.__name__}: {exc}")]))
         finally:
@@ -388,12 +441,22 @@ def check_in_a_second_process(run: Run, table, remembered: dict) -> tuple[int, s
 
     process = context.Process(target=child, daemon=True)
     process.start()
+    deadline = time.monotonic() + limits.wall_seconds
     try:
         while True:
             try:
-                events = pickle.loads(queue.get(timeout=300))  # noqa: S301 — our own child's rows
+                events = pickle.loads(queue.get(timeout=0.5))  # noqa: S301 — our own child's rows
             except Empty:
-                raise RuntimeError("the checking process stopped answering") from None
+                if time.monotonic() > deadline:
+                    return 0, sandbox.death_message(None, limits, timed_out=True), False
+                if not process.is_alive():
+                    try:  # what it sent just before it ended
+                        events = pickle.loads(queue.get(timeout=0.5))  # noqa: S301
+                    except Empty:
+                        process.join(timeout=1)
+                        return 0, sandbox.death_message(process.exitcode, limits), False
+                else:
+                    continue
             for kind, *args in events:
                 if kind == "add":
                     direct.add(*args)
@@ -407,14 +470,27 @@ def check_in_a_second_process(run: Run, table, remembered: dict) -> tuple[int, s
                     direct.sheet(*args)
                 elif kind == "progress":
                     direct.progress(*args)
+                elif kind == "total":
+                    run.total = args[0]
                 elif kind == "end":
-                    return args[0], args[1]
+                    LAST_CHILD_PEAK_RSS_KB[0] = args[2]
+                    return args[0], args[1], True
+                elif kind == "unreadable":
+                    LAST_CHILD_PEAK_RSS_KB[0] = args[1]
+                    return 0, args[0], False
+                elif kind == "memory":
+                    return 0, sandbox.death_message(None, limits), False
                 else:
                     raise RuntimeError(f"checking the rows failed: {args[0]}")
     finally:
         process.join(timeout=10)
         if process.is_alive():
             process.kill()
+            process.join(timeout=5)
+
+
+# The peak resident memory of the last checking child (KB), as it measured itself: for tests and logs.
+LAST_CHILD_PEAK_RSS_KB = [0]
 
 
 @dataclass
@@ -477,6 +553,7 @@ class Run:
         name_at = fields.index("name") if "name" in fields else None
         document_at = fields.index("document_number") if "document_number" in fields else None
         unread = []  # rows that fill only columns Cordon does not read (numbered in advance)
+        above: list | None = None  # the last person's row, for its 同上 (ditto) cells
         for row_number, values in sheet.rows():
             self.done += 1
             if self.done % 1000 == 0:
@@ -484,6 +561,11 @@ class Run:
             why = not_a_person(values, labels, name_at=name_at, document_at=document_at)
             if why:
                 sink.skip(sheet.name, row_number, why)
+                continue
+            values, ditto_notes, ditto_errors = _ditto(values, above, labels, (name_at, document_at))
+            above = values
+            if ditto_errors:
+                sink.reject(sheet.name, row_number, labels, values, ditto_errors)
                 continue
             by_field, conflicts = _by_field(fields, labels, values)
             if not any(v not in (None, "") for v in by_field.values()):
@@ -534,7 +616,7 @@ class Run:
                 arrival=arrival,
                 present=frozenset(present),
                 key=key,
-                notes=tuple((column_of.get(f, str(FIELDS[f][0])), m) for f, m in notes),
+                notes=tuple((column_of.get(f, str(FIELDS[f][0])), m) for f, m in notes) + tuple(ditto_notes),
                 same_trip_as=same_trip_as if same_trip_as != row_number else None,
             )
             sink.add(checked, labels, values)

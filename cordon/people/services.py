@@ -127,7 +127,7 @@ def clean_person(data: dict, *, today: date) -> dict:
         errors.setdefault("sex", []).append(_("Unknown sex."))
     for field in ("phone", "phone_other"):
         raw = data.get(field) or ""
-        cleaned[field] = attempt(field, validation.parse_phone, raw) if raw.strip() else ""
+        cleaned[field] = attempt(field, validation.parse_optional_phone, raw) or ""
     for field, limit in (("address", 200), ("registered_address", 200), ("note", 500)):
         value = validation.normalize(data.get(field) or "")
         if len(value) > limit:
@@ -558,7 +558,7 @@ def household_assign(*, actor: User, person: Person, address: str, contact_phone
         raise ValidationError({"address": [_("Enter the household's address.")]})
     if len(address) > 200:
         raise ValidationError({"address": [_("Too long: at most %(max)s characters.") % {"max": 200}]})
-    phone = validation.parse_phone(contact_phone) if (contact_phone or "").strip() else ""
+    phone = validation.parse_optional_phone(contact_phone)
     household, _created = Household.objects.get_or_create(
         area_id=person.area_id, address=address, defaults={"contact_phone": phone}
     )

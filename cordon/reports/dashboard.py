@@ -274,7 +274,10 @@ def figure_groups() -> list[tuple[str, list[tuple[str, tuple[str, ...]]]]]:
         ),
         (
             _("Sealed areas, passes and checkpoints"),
-            [("lockdowns", ("sealed", "passes_pending")), ("checkpoints", ("passages", "turned_back"))],
+            [
+                ("lockdowns", ("sealed", "passes_pending")),
+                ("checkpoints", ("passages", "turned_back", "overrides")),
+            ],
         ),
         (
             _("Disinfection and enterprises"),
@@ -290,6 +293,7 @@ def figure_groups() -> list[tuple[str, list[tuple[str, tuple[str, ...]]]]]:
 HOT = {
     "alerts.open",
     "lockdowns.passes_pending",
+    "checkpoints.overrides",
     "disinfection.rounds_overdue",
     "disinfection.tasks_overdue",
     "enterprises.open_findings",

@@ -9,7 +9,7 @@ date never changes an earlier day. Everything is counted through the viewer's sc
 number of aggregate queries (``QUERIES``) however large the area.
 
 Each section is written once, in two halves: ``_<section>_counts`` says what to count at a moment
-(queries described, run by ``figures_parts.count``), ``_<section>`` makes an area's figures (labels,
+(queries described, run by ``core.tallies.count``), ``_<section>`` makes an area's figures (labels,
 units, links) from those counts. So the same queries count a county's towns side by side and the
 county itself (``figures_with_parts``, the report's columns), or one area at two moments
 (``figures_at``, the dashboard's now and yesterday), and every answer is the area's ``area_figures``.
@@ -58,7 +58,7 @@ Sections and figures:
 - ``lockdowns``: ``sealed``, ``passes_pending``, ``passes_applied_today``, ``deliveries_today``.
 - ``checkpoints``: ``gates``, ``gates_24h``, ``gates_ordinary``, ``stations``, ``staff_on_duty``,
   ``passages``, ``people``, ``vehicles``, ``came_in``, ``went_out``, ``turned_back``, ``referred``,
-  ``fever``, ``passages_total``.
+  ``fever``, ``overrides``, ``passages_total``.
 - ``disinfection``: ``teams``, ``rounds_done``, ``area_m2``, ``rounds_overdue``, ``tasks_overdue``.
 - ``forces``: ``screening_teams``, ``teams``, ``personnel`` and one ``kind_<kind>`` per kind.
 - ``enterprises``: ``registered``, ``open``, ``open_findings``, ``applied``, ``closed``,
@@ -74,6 +74,7 @@ from dataclasses import dataclass
 
 from django.db.models import Case as CaseWhen
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,12 +82,17 @@ from cordon.accounts.models import Area
 from cordon.accounts.permissions import CASE_WORKERS
 from cordon.accounts.scope import has_role
 from cordon.cases.models import Case, ClassificationChange, ContactLink, Placement
+from cordon.checkpoints import figures as checkpoint_figures
 from cordon.core import codes
+from cordon.core.privacy import mask_name
+from cordon.core.tallies import Listing, Parts, Tally, count, list_url, make_fig, make_section, number, whole
+from cordon.enterprises import figures as enterprise_figures
+from cordon.forces import figures as forces_figures
+from cordon.lockdowns import figures as lockdown_figures
+from cordon.observation import stays
 from cordon.observation.models import Alert, LabTest, Period
+from cordon.operations import figures as operations_figures
 from cordon.people.models import Arrival, RiskCategory
-from cordon.reports import figures_field as field
-from cordon.reports.figures_field import list_url, make_fig, make_section, number
-from cordon.reports.figures_parts import Listing, Parts, Tally, count, whole
 
 # The ledger categories that make up "湖北旅居史" (the default ledgers' codes; a deployment that
 # renames its categories keeps these two codes for Wuhan and the rest of Hubei).
@@ -96,7 +102,7 @@ HUBEI = (WUHAN, HUBEI_OTHER)
 # A test whose result has not come back this many days after the sample counts as overdue.
 TEST_RESULT_DAYS = 2
 # The number of queries ``area_figures`` makes, whatever the size of the area (pinned in tests).
-QUERIES = 22  # once the viewer's roles are cached (the first read of a request fetches them)
+QUERIES = 23  # once the viewer's roles are cached (the first read of a request fetches them)
 # ``figures_with_parts`` for an area and the areas below it: the same queries grouped by part, and
 # those whose counts do not add up over the parts (distinct people) once more over the whole.
 QUERIES_WITH_PARTS = QUERIES + 4
@@ -170,12 +176,12 @@ def _compute(viewer, area: Area, moments, parts: Sequence[Area], grouping: Parts
         "alerts": _alerts_counts,
         "cases": _cases_counts,
         "contacts": _contacts_counts,
-        "lockdowns": field.lockdowns_counts,
-        "checkpoints": field.checkpoints_counts,
-        "teams": field.teams_counts,
-        "disinfection": field.disinfection_counts,
-        "forces": field.forces_counts,
-        "enterprises": field.enterprises_counts,
+        "lockdowns": lockdown_figures.counts,
+        "checkpoints": checkpoint_figures.counts,
+        "teams": forces_figures.team_counts,
+        "disinfection": operations_figures.counts,
+        "forces": forces_figures.counts,
+        "enterprises": enterprise_figures.counts,
     }
     # {section: [{part: counts} per moment]}
     counts = {
@@ -199,7 +205,7 @@ def _figures(viewer, area: Area, m: Moment, raw: dict[str, dict], names: dict) -
     """One area's figures (the report's shape, see the module docstring) from its raw counts."""
     code = area.code
     people, places = _("unit: people"), _("unit: areas")
-    lockdowns, sealed = field.lockdowns(raw["lockdowns"], code, places)
+    lockdowns, sealed = lockdown_figures.section(raw["lockdowns"], code, places)
     sections = {
         "screening": _screening(raw["screening"], names, code, people),
         "observation": _observation(raw["observation"], code, people),
@@ -207,10 +213,10 @@ def _figures(viewer, area: Area, m: Moment, raw: dict[str, dict], names: dict) -
         "cases": _cases(raw["cases"], viewer, code, people),
         "contacts": _contacts(raw["contacts"], people),
         "lockdowns": lockdowns,
-        "checkpoints": field.checkpoints(raw["checkpoints"], people),
-        "disinfection": field.disinfection(raw["disinfection"], raw["teams"], code),
-        "forces": field.forces(raw["forces"], raw["teams"], code, people),
-        "enterprises": field.enterprises(raw["enterprises"], code),
+        "checkpoints": checkpoint_figures.section(raw["checkpoints"], people),
+        "disinfection": operations_figures.section(raw["disinfection"], raw["teams"], code),
+        "forces": forces_figures.section(raw["forces"], raw["teams"], code, people),
+        "enterprises": enterprise_figures.section(raw["enterprises"], code),
     }
     release_dates = Counter()
     for end, n in raw["contacts"].get("release", []):
@@ -223,7 +229,21 @@ def _figures(viewer, area: Area, m: Moment, raw: dict[str, dict], names: dict) -
         "sections": sections,
         "release_dates": [{"date": end.isoformat(), "count": n} for end, n in sorted(release_dates.items())],
         "sealed_areas": sealed,
+        "unresolved": _unresolved(raw["screening"]),
     }
+
+
+def _unresolved(raw: dict) -> list[dict]:
+    """The items a figure leaves open, each named (masked): Hubei arrivals never observed."""
+    return [
+        {
+            "kind": "hubei_never_observed",
+            "name": mask_name(name or ""),
+            "arrival_date": arrived.isoformat(),
+            "url": reverse("people:detail", args=[person]),
+        }
+        for arrived, person, name in sorted(raw.get("never_list", []), key=lambda item: (item[0], item[1]))
+    ]
 
 
 # Figures that, when all zero, make the day's report a zero report (零报告): nothing new happened.
@@ -250,8 +270,14 @@ def _fold_categories(counts: dict, row: dict) -> None:
     counts[f"today:{row['category_id']}"] = row["today"]
 
 
+def _fold_never_observed(counts: dict, row: dict) -> None:
+    counts["never"] = counts.get("never", 0) + 1
+    counts.setdefault("never_list", []).append((row["arrival_date"], row["person_id"], row["person_name"]))
+
+
 def _screening_counts(viewer, code, m: Moment) -> list:
     ended = ended_q(m.day, m.release_day)
+    observed = Period.objects.filter(reason=Period.Reason.ARRIVAL, arrival=OuterRef("pk"))
     return [
         Tally(
             Arrival.objects.visible_to(viewer).within(code),
@@ -273,7 +299,16 @@ def _screening_counts(viewer, code, m: Moment) -> list:
             aggregates={
                 "observing": Count("id", filter=~ended),
                 "released": Count("id", filter=ended & Q(status=Period.Status.COMPLETED)),
+                "closed": Count("id", filter=ended & ~Q(status=Period.Status.COMPLETED)),
             },
+        ),
+        # Hubei arrivals never put under observation by then: unresolved items, each named.
+        Listing(
+            Arrival.objects.visible_to(viewer).within(code).filter(category_id__in=HUBEI),
+            where=Q(arrival_date__lte=m.day) & ~Q(Exists(observed.filter(opened_on__lte=m.day))),
+            fields=("id", "person_id", "arrival_date"),
+            annotations={"person_name": F("person__name")},
+            fold=_fold_never_observed,
         ),
         # The Hubei arrivals who had a fever, counted from their fever alerts (a few per thousand
         # periods) rather than from every period: an alert is in its period's area, so the rows the
@@ -313,6 +348,12 @@ def _screening(raw, names, code, people) -> dict:
         "hubei_fever": make_fig(_("Of whom had a fever"), number(raw, "fever"), people),
         "hubei_observing": make_fig(_("Of whom still under observation"), number(raw, "observing"), people),
         "hubei_released": make_fig(_("Of whom completed observation"), number(raw, "released"), people),
+        "hubei_closed": make_fig(
+            _("Of whom ended observation otherwise (became a case, left)"), number(raw, "closed"), people
+        ),
+        "hubei_never_observed": make_fig(
+            _("Of whom never under observation (to resolve)"), number(raw, "never"), people
+        ),
         "others": make_fig(_("From places other than Hubei"), total(others), people),
     }
     for category in others:
@@ -325,13 +366,20 @@ def _screening(raw, names, code, people) -> dict:
     return make_section(_("Incoming people screened"), figures)
 
 
+PERIOD_COMPLETED = Q(status=Period.Status.COMPLETED)
+PLACEMENT_RELEASED = Q(outcome=Placement.Outcome.RELEASED)
+
+
 def ended_q(day: dt.date, release_day: dt.date) -> Q:
-    """Periods over by the moment reported. A completed period ends at 00:00 of its release day (the
-    release day owes no check), so at "24:00 on the 21st" one released on the 22nd is over; a period
-    closed early ends during the day it was closed."""
-    return Q(status=Period.Status.COMPLETED, actual_end__lte=release_day) | (
-        ~Q(status=Period.Status.COMPLETED) & Q(actual_end__lte=day)
-    )
+    """Periods over by the moment reported, by the one rule of ``observation.stays``: a completed
+    period is over at 00:00 of its release day, one closed early at the end of the day it closed."""
+    return stays.over_q(end="actual_end", completed=PERIOD_COMPLETED, day=day, released_by=release_day)
+
+
+def placement_over_q(day: dt.date, release_day: dt.date) -> Q:
+    """Placements over by the moment reported: the same rule as the periods (``observation.stays``),
+    so a contact released with their period leaves both figures at the same moment."""
+    return stays.over_q(end="left_on", completed=PLACEMENT_RELEASED, day=day, released_by=release_day)
 
 
 # A period's state at a moment (``period_state``): under observation, over by completing it, over
@@ -368,10 +416,8 @@ def _fold_states(counts: dict, row: dict) -> None:
 
 def _observation_counts(viewer, code, m: Moment) -> list:
     day, release_day = m.day, m.release_day
-    released_today = (
-        Q(status=Period.Status.COMPLETED, actual_end=release_day)
-        if release_day > day
-        else Q(status=Period.Status.COMPLETED, actual_end=day)
+    released_today = stays.ended_that_day_q(
+        end="actual_end", completed=PERIOD_COMPLETED, day=day, released_by=release_day
     )
     return [
         Tally(
@@ -519,20 +565,27 @@ def _contacts_counts(viewer, code, m: Moment) -> list:
     day = m.day
     placements = Placement.objects.visible_to(viewer).within(code)
     placed = Q(placed_on__lte=day)
-    inside = Q(left_on__isnull=True) | Q(left_on__gt=day)
+    over = placement_over_q(day, m.release_day)
+    inside = Q(left_on__isnull=True) | ~over
     return [
         Tally(
             ContactLink.objects.visible_to(viewer).within(code),
-            # A contact traced before the tracing was typed in: its observation period says since when.
-            where=Q(traced_at__lt=m.as_of) | Q(period__opened_on__lte=day),
+            # Counted by the day the tracing happened, not the day it was typed in.
+            where=Q(traced_on__lte=day),
             exact=("close", "secondary", "became_case"),  # people, who may be contacts in two towns
             aggregates={
                 "close": Count("person", distinct=True, filter=Q(degree=ContactLink.Degree.CLOSE)),
                 "secondary": Count("person", distinct=True, filter=Q(degree=ContactLink.Degree.SECONDARY)),
-                "became_case": Count("person", distinct=True, filter=Q(contact_case__confirmed_on__lte=day)),
-                "traced_today": Count(
-                    "id", filter=Q(traced_at__date=day) | Q(period__opened_on=day, traced_at__gte=m.as_of)
+                # Confirmed on a later day than traced: a case registered with its source (the link
+                # recorded that day) is that case's source, not a contact who became a case.
+                "became_case": Count(
+                    "person",
+                    distinct=True,
+                    filter=Q(
+                        contact_case__confirmed_on__lte=day, contact_case__confirmed_on__gt=F("traced_on")
+                    ),
                 ),
+                "traced_today": Count("id", filter=Q(traced_on=day)),
             },
         ),
         Tally(
@@ -542,8 +595,13 @@ def _contacts_counts(viewer, code, m: Moment) -> list:
             aggregates={
                 "placed": Count("person", distinct=True),
                 "in_quarantine": Count("id", filter=inside),
-                "released": Count("id", filter=Q(outcome=Placement.Outcome.RELEASED, left_on__lte=day)),
-                "released_today": Count("id", filter=Q(outcome=Placement.Outcome.RELEASED, left_on=day)),
+                "released": Count("id", filter=PLACEMENT_RELEASED & over),
+                "released_today": Count(
+                    "id",
+                    filter=stays.ended_that_day_q(
+                        end="left_on", completed=PLACEMENT_RELEASED, day=day, released_by=m.release_day
+                    ),
+                ),
             },
         ),
         # Contacts in quarantine by planned end: (date, count) pairs, summed by date over the parts.

@@ -51,13 +51,24 @@ def _sentences(f: dict) -> list[str]:
             _("not one had a fever") if fever == 0 else _("%(n)s of them had a fever") % {"n": fever}
         )
         observing = v("screening.hubei_observing")
-        if observing == 0:
+        never = v("screening.hubei_never_observed")
+        otherwise = v("screening.hubei_closed")
+        if observing == 0 and never == 0 and otherwise == 0:
+            # Only when true: every Hubei arrival counted was observed and released.
             parts.append(_("all have now completed observation"))
         else:
             parts.append(
                 _("%(done)s have completed observation and %(left)s are still under observation")
                 % {"done": v("screening.hubei_released"), "left": observing}
             )
+            if otherwise:
+                parts.append(_("%(n)s ended observation otherwise") % {"n": otherwise})
+            if never:
+                names = "、".join(item["name"] for item in f.get("unresolved", [])[:10])
+                parts.append(
+                    _("%(n)s were never under observation and are to be resolved (%(names)s)")
+                    % {"n": never, "names": names}
+                )
     out.append(
         "，".join(parts)
         + "；"
@@ -154,15 +165,16 @@ def _sentences(f: dict) -> list[str]:
     )
     out.append(
         _(
-            "That day %(people)s people and %(vehicles)s vehicles were checked, %(back)s turned back and "
-            "%(referred)s "
-            "referred to the fever clinic."
+            "That day %(people)s people and %(vehicles)s vehicles were checked, %(back)s turned back, "
+            "%(referred)s referred to the fever clinic and %(overrides)s flagged people let through "
+            "with a reason."
         )
         % {
             "people": v("checkpoints.people"),
             "vehicles": v("checkpoints.vehicles"),
             "back": v("checkpoints.turned_back"),
             "referred": v("checkpoints.referred"),
+            "overrides": v("checkpoints.overrides"),
         }
     )
     out.append(

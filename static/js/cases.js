@@ -8,6 +8,11 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
+  var HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+  function escapeHtml(text) {
+    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) { return HTML_ESCAPES[c]; });
+  }
+
   function chart(id) {
     var node = document.getElementById(id);
     if (!node || !window.echarts) return null;
@@ -56,7 +61,9 @@
       nodes.forEach(function (n) { if (n.root || n.kind === "case") keep[n.id] = true; });
       graph.setOption({
         color: statuses.map(function (s) { return colours[s]; }),
-        tooltip: { formatter: function (p) { return p.data.tip; } },
+        // ECharts renders a formatter's string as HTML: record text (a case's authority, a name) is
+        // escaped so that it is shown as text, never run.
+        tooltip: { formatter: function (p) { return escapeHtml(p.data.tip); } },
         legend: { top: 0, data: statuses.map(function (s) { return labels[s] || s; }) },
         series: [{
           type: "graph", layout: "force", roam: true, draggable: true, top: 40,
@@ -94,7 +101,7 @@
       var confirmed = nodes.filter(function (n) { return n.confirmed; }).map(function (n) { return [n.confirmed, names[n.id]]; });
       var people = Object.keys(names).map(function (k) { return names[k]; });
       timeline.setOption({
-        tooltip: { trigger: "item", formatter: function (p) { return p.seriesName + "：" + p.data[1] + " " + p.data[0]; } },
+        tooltip: { trigger: "item", formatter: function (p) { return escapeHtml(p.seriesName + "：" + p.data[1] + " " + p.data[0]); } },
         legend: { top: 0 }, grid: { left: 90, right: 16, top: 36, bottom: 28 },
         xAxis: { type: "time" }, yAxis: { type: "category", data: people, axisLabel: { fontSize: 11 } },
         series: [

@@ -61,3 +61,19 @@ def test_case_list_and_site_pages_on_a_desktop(live_world, page_at):
     page.locator("#chain-timeline canvas").wait_for(state="attached")
     screenshot(page, "chain-1280")
     assert page.console_errors == []
+
+
+def test_the_chain_graph_tooltip_shows_record_text_as_text(live_world, page_at):
+    """Issue 21: the tooltip rendered a case's text as HTML (only the CSP stopped an <img onerror>)."""
+    case = live_world.case
+    type(case).objects.filter(pk=case.pk).update(authority='<img id="pwned" src="x">廊坊市')
+    page = page_at(1280)
+    log_in(page, "health", PASSWORD)
+    page.goto(page.base + f"/cases/{case.pk}/chain/")
+    page.locator("#chain-graph canvas").wait_for(state="attached")
+    page.evaluate(
+        "() => window.echarts.getInstanceByDom(document.getElementById('chain-graph'))"
+        ".dispatchAction({type: 'showTip', seriesIndex: 0, dataIndex: 0})"
+    )
+    expect(page.locator("#chain-graph")).to_contain_text('<img id="pwned"')
+    assert page.locator("#pwned").count() == 0

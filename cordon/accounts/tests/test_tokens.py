@@ -103,3 +103,31 @@ def test_csrf_is_checked_for_session_calls_to_the_api(world):
     response = client.post("/api/v1/accounts/tokens", {"name": "x"}, content_type="application/json")
     assert response.status_code == 403 and response.json()["code"] == "csrf_failed"
     assert not ApiToken.objects.exists()
+
+
+def test_the_token_its_user_and_their_area_are_read_in_one_query(world, django_assert_num_queries):
+    from cordon.accounts.auth import _token_with_user
+
+    token, secret = services.token_create(actor=world.clerk, name="a")
+    with django_assert_num_queries(1):
+        found = _token_with_user(ApiToken.hash_key(secret))
+        assert found.user.area.name == world.clerk.area.name
+    expected = ApiToken.objects.select_related("user", "user__area").get(pk=token.pk)
+    for model_instance, read in (
+        (expected, found),
+        (expected.user, found.user),
+        (expected.user.area, found.user.area),
+    ):
+        for field in type(read)._meta.concrete_fields:
+            assert getattr(read, field.attname) == getattr(model_instance, field.attname), field.name
+    assert _token_with_user(ApiToken.hash_key("cdn_forged")) is None
+
+
+def test_a_token_of_an_account_without_an_area_reads_none_for_it(world, django_assert_num_queries):
+    from cordon.accounts.auth import _token_with_user
+
+    world.clerk.area = None
+    world.clerk.save(update_fields=["area"])
+    _token, secret = services.token_create(actor=world.clerk, name="a")
+    with django_assert_num_queries(1):
+        assert _token_with_user(ApiToken.hash_key(secret)).user.area is None

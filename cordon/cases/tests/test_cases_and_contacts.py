@@ -363,14 +363,30 @@ def test_a_discharged_case_is_observed_at_home_for_14_days(world, case23, clock)
     assert Period.objects.filter(person=world.yin, status="active").count() == 1
 
 
-def test_a_known_number_typed_with_another_name_links_without_renaming(world, case23):
-    (link,) = services.contact_add(
+def test_a_known_number_typed_with_another_name_is_a_conflict_not_a_silent_link(world, case23):
+    with pytest.raises(services.EntryErrors) as refused:
+        services.contact_add(
+            actor=world.health,
+            case=case23,
+            people=[{"name": "周某某", "document_number": world.zhou.document_number, "area": world.sjf}],
+            setting="meal",
+            last_exposure=date(2020, 2, 8),
+        )
+    (message,) = refused.value.entries[0]
+    assert "周某某" in message and "周某" in message.replace("周某某", "")
+    assert not ContactLink.objects.filter(case=case23, person=world.zhou).exists()
+    world.zhou.refresh_from_db()
+    assert world.zhou.name == "周某"
+
+
+def test_a_known_number_with_its_name_or_none_links_the_holder_where_they_live(world, case23):
+    links = services.contact_add(
         actor=world.health,
         case=case23,
-        people=[{"name": "周某某", "document_number": world.zhou.document_number.lower(), "area": world.sjf}],
+        people=[{"name": "周 某", "document_number": world.zhou.document_number.lower(), "area": world.sjf}],
         setting="meal",
         last_exposure=date(2020, 2, 8),
     )
-    assert link.person == world.zhou
+    assert [link.person for link in links] == [world.zhou]
     world.zhou.refresh_from_db()
     assert world.zhou.name == "周某" and world.zhou.area_id == world.xw.code

@@ -151,6 +151,7 @@ def test_logging_a_passage_is_a_handful_of_queries(world, api_client, django_ass
         "document_number": world.yin.document_number,
         "temperature": "36.5",
         "decision": "allowed",
+        "reason": "返家居家观察，已告知村医",
     }
     post_json(api, url, {**body, "client_id": "warm"})
     # … and the day's roll-up row, one upsert (on PostgreSQL one statement with the insert). In a test
@@ -224,3 +225,23 @@ def test_a_bad_row_for_someone_on_board_is_named_and_nothing_is_stored(world, cl
     assert "第 2 位乘车人" in text and not Passage.objects.exists()
     # what was typed is still there to correct
     assert [row["name"] for row in page.context["occupant_rows"][:2]] == ["甲", "乙"]
+
+
+def test_the_passages_csv_writes_a_formula_as_text(world, client, api_client):
+    """Issue 21: the passages CSV went through its own csv.writer and exported =HYPERLINK(...) live;
+    it now uses the one CSV writer of every export."""
+    api = api_client(world.guard)
+    url = f"/api/v1/checkpoints/{world.sjf_gate.pk}/passages"
+    body = {
+        "client_id": "f1",
+        "direction": "out",
+        "name": "张三",
+        "destination": '=HYPERLINK("http://example.invalid","点击")',
+        "purpose": "@SUM(1+1)",
+        "decision": "allowed",
+    }
+    assert post_json(api, url, body).status_code == 201
+    client.force_login(world.clerk)
+    export = client.get(f"/checkpoints/{world.sjf_gate.pk}/passages/?format=csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in export and "'@SUM" in export
+    assert ",=HYPERLINK" not in export and '"=HYPERLINK' not in export

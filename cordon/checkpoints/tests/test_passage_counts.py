@@ -34,6 +34,7 @@ def counted_from_passages():
         referred=Count("pk", filter=Q(decision="referred")),
         fever=Count("pk", filter=Q(fever=True)),
         vehicles=Count("pk", filter=Q(subject="vehicle")),
+        overrides=Count("pk", filter=Q(override=True)),
     )
     return sorted((r["checkpoint_id"], r["day"], *(r[f] for f in PassageDayCount.FIGURES)) for r in rows)
 
@@ -59,6 +60,7 @@ def test_each_passage_is_counted_on_its_checkpoints_day(world):
         "referred": 1,
         "fever": 2,
         "vehicles": 0,
+        "overrides": 0,
     }
     assert selectors.day_counts(world.grid_gate, timezone.localdate()) | {} == {
         "total": 2,
@@ -68,6 +70,7 @@ def test_each_passage_is_counted_on_its_checkpoints_day(world):
         "referred": 0,
         "fever": 0,
         "vehicles": 1,
+        "overrides": 0,
     }
     assert the_roll_up() == counted_from_passages()
 
@@ -144,4 +147,4 @@ def test_outside_a_transaction_a_passage_and_its_count_commit_together_and_a_ret
     log(world, client_id="auto-2", direction="out")
     counts = PassageDayCount.objects.get(checkpoint=world.sjf_gate, day=first.day)
     assert (counts.total, counts.came_in, counts.went_out, counts.fever) == (2, 1, 1, 1)
-    assert counted_from_passages() == [(world.sjf_gate.pk, first.day, 2, 1, 1, 0, 0, 1, 0)]
+    assert counted_from_passages() == [(world.sjf_gate.pk, first.day, 2, 1, 1, 0, 0, 1, 0, 0)]

@@ -22,7 +22,12 @@ def test_a_known_id_number_links_the_person_and_flags_observation(world):
     passage, created = passages.passage_record(
         actor=world.guard,
         checkpoint=world.sjf_gate,
-        data=entry(document_number=world.yin.document_number.lower(), temperature="36.6", origin="霸州市区"),
+        data=entry(
+            document_number=world.yin.document_number.lower(),
+            temperature="36.6",
+            origin="霸州市区",
+            reason="返家居家观察",
+        ),
         client_id="a1",
     )
     assert created and passage.person == world.yin and passage.name == "尹某某"
@@ -125,6 +130,7 @@ def test_a_vehicle_with_its_people_on_board(world):
             plate="冀R·12345",
             vehicle_type="小型客车",
             passengers=2,
+            reason="送医",
             occupants=[
                 {"name": "司机", "temperature": "36.5"},
                 {"document_number": world.yin.document_number, "temperature": "38.0"},
@@ -150,7 +156,12 @@ def test_an_entry_received_in_the_past_is_checked_and_flagged_as_of_then(world):
         passage, _created = passages.passage_record(
             actor=world.guard,
             checkpoint=world.sjf_gate,
-            data=entry(direction="out", document_number=number, occurred_at=received - timedelta(minutes=2)),
+            data=entry(
+                direction="out",
+                document_number=number,
+                occurred_at=received - timedelta(minutes=2),
+                reason="就医",
+            ),
             received_at=received,
         )
         assert passage.occurred_at == received - timedelta(minutes=2)

@@ -25,3 +25,17 @@ def test_no_row_is_none_and_a_statement_missing_a_field_is_refused(world):
     partial = f'SELECT "id", "name" FROM "{CHECKPOINTS}" WHERE "id" = %s'  # noqa: S608
     with pytest.raises(ValueError, match="every field"):
         first_instance(Checkpoint, partial, [world.sjf_gate.pk])
+
+
+def test_a_joined_row_is_one_instance_per_model_as_select_related_reads_it(world):
+    from cordon.accounts.models import Area
+    from cordon.core.statements import first_instances
+
+    queryset = Checkpoint.objects.select_related("area").filter(pk=world.sjf_gate.pk)
+    sql, params = queryset.query.sql_with_params()
+    checkpoint, area = first_instances((Checkpoint, Area), sql, list(params))
+    assert checkpoint.pk == world.sjf_gate.pk and area.code == world.sjf_gate.area_id
+    assert area.name == world.sjf_gate.area.name and not checkpoint._state.adding
+    assert first_instances((Checkpoint, Area), sql, [0]) is None
+    with pytest.raises(ValueError, match="exactly"):
+        first_instances((Checkpoint,), sql, list(params))

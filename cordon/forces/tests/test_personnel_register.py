@@ -14,11 +14,11 @@ from cordon.people.testing import id_number
 NEW_ID = id_number("13108119920404044")
 
 
-def _register(world, actor=None, area=None, number=NEW_ID, **data):
+def _register(world, actor=None, area=None, number=NEW_ID, name="新队员", **data):
     return services.personnel_register(
         actor=actor or world.clerk,
         area=area or world.sjf,
-        person_data={"name": "新队员", "document_number": number},
+        person_data={"name": name, "document_number": number},
         data={"kind": "volunteer", "unit": "村志愿服务队", "phone": "13811112222", **data},
     )
 
@@ -34,8 +34,17 @@ def test_a_clerk_registers_a_new_person_as_a_volunteer_of_her_village(world):
 
 def test_a_known_id_number_finds_the_person_instead_of_registering_another(world):
     people = Person.objects.count()
-    personnel, created = _register(world, number=world.yin.document_number)
+    personnel, created = _register(world, number=world.yin.document_number, name=world.yin.name)
     assert created and personnel.person == world.yin and Person.objects.count() == people
+
+
+def test_a_known_id_number_with_another_name_is_a_conflict_not_a_silent_link(world):
+    with pytest.raises(ValidationError) as refused:
+        _register(world, number=world.yin.document_number, name="尹某")
+    assert "尹某" in refused.value.message_dict["name"][0]
+    assert not Personnel.objects.filter(person=world.yin).exists()
+    world.yin.refresh_from_db()
+    assert world.yin.name != "尹某"
 
 
 def test_registering_the_same_person_twice_answers_the_first_record(world):

@@ -102,7 +102,7 @@ def test_the_team_page_adds_by_id_number_removes_and_names_a_leader(world, login
     new = services.personnel_register(
         actor=world.clerk,
         area=world.sjf,
-        person_data={"name": "新队员", "document_number": world.yin.document_number},
+        person_data={"name": world.yin.name, "document_number": world.yin.document_number},
         data={"kind": "activist"},
     )[0]
     response = client.post(

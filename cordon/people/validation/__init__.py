@@ -27,7 +27,7 @@ from cordon.people.validation.ids import (
     parse_id_number,
 )
 from cordon.people.validation.names import parse_name
-from cordon.people.validation.phones import parse_phone, parse_phones
+from cordon.people.validation.phones import is_no_phone, parse_optional_phone, parse_phone, parse_phones
 from cordon.people.validation.plates import PLATE_PROVINCES, parse_plate
 from cordon.people.validation.text import clean_text, compact, normalize
 
@@ -47,11 +47,13 @@ __all__ = [
     "clean_text",
     "compact",
     "id_check_character",
+    "is_no_phone",
     "normalize",
     "parse_date",
     "parse_document",
     "parse_id_number",
     "parse_name",
+    "parse_optional_phone",
     "parse_phone",
     "parse_phones",
     "parse_plate",

@@ -34,6 +34,26 @@ def parse_phones(raw: Any) -> list[str]:
     return [_parse_one_phone(part) for part in _PHONE_LIST_RE.split(text) if part.strip()]
 
 
+# What people write in an optional phone field for "no phone": kept as no phone, never an error.
+NO_PHONE_WORDS = frozenset(
+    {"无", "无手机", "无电话", "无号码", "无手机号", "没有", "没有手机", "暂无", "不详"}
+    | {"/", "-", "—", "——", "－"}
+)
+
+
+def is_no_phone(raw: Any) -> bool:
+    """Whether a cell or field says there is no phone ("无", "无手机", "暂无", "—")."""
+    return _phone_text(raw).strip(" 。.") in NO_PHONE_WORDS
+
+
+def parse_optional_phone(raw: Any) -> str:
+    """An optional phone: "" when empty or written as "no phone" (``NO_PHONE_WORDS``), otherwise
+    ``parse_phone``'s stored form (and its error). The one rule every optional phone field follows."""
+    if not _phone_text(raw) or is_no_phone(raw):
+        return ""
+    return parse_phone(raw)
+
+
 def parse_phone(raw: Any) -> str:
     """Check one phone number and return it in Cordon's stored form.
 

@@ -1,5 +1,5 @@
-"""How the report's counts are made: the whole area or each part below it, at one moment or several,
-in the same queries.
+"""Counting an area and its parts at one moment or several, in the same queries: how the report's and
+the apps' figures are counted.
 
 A section of the report says what it counts as a list of queries for one moment (``Tally``: aggregates
 over the rows ``where`` keeps; ``Listing``: rows read one by one); ``count`` runs them.
@@ -29,9 +29,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
+from urllib.parse import urlencode
 
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.db.models.functions import Substr
+from django.urls import reverse
 
 WHOLE = ""  # the key of the whole area's counts
 
@@ -240,3 +242,28 @@ def whole(counts: dict[str, dict]) -> dict:
             total[name] = total[name] + value if name in total else value
     total.update(counts.get(WHOLE, {}))
     return total
+
+
+# The shape of a figure as the report and the dashboard show it: a label, a value, a unit, the list
+# it counts.
+
+
+def list_url(name: str, **params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in ("", None)})
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+def make_fig(label, value, unit="", url=None) -> dict:
+    figure = {"label": str(label), "value": value if value is not None else 0, "unit": str(unit)}
+    if url:
+        figure["url"] = url
+    return figure
+
+
+def make_section(label, figures: dict) -> dict:
+    return {"label": str(label), "figures": figures}
+
+
+def number(raw: dict, name: str):
+    """One raw count, 0 when no row was counted (a part without rows, a sum over nothing)."""
+    return raw.get(name) or 0
