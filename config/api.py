@@ -12,11 +12,8 @@ from cordon.accounts.api_audit import router as audit_router
 from cordon.accounts.auth import ActiveSessionAuth, TokenAuth
 from cordon.cases.api import router as cases_router
 from cordon.checkpoints.api import router as checkpoints_router
-<<<<<<< HEAD
 from cordon.colours.api import router as colours_router
-=======
 from cordon.core.edge import EdgeParser
->>>>>>> main
 from cordon.core.errors import ApiError, schema_error_message
 from cordon.enterprises.api import router as enterprises_router
 from cordon.forces.api import router as forces_router

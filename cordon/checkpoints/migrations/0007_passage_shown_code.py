@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("checkpoints", "0005_passage_day_vehicles"),
+        ("checkpoints", "0006_passage_override"),
     ]
 
     operations = [
