@@ -12,11 +12,13 @@ from cordon.accounts.api_audit import router as audit_router
 from cordon.accounts.auth import ActiveSessionAuth, TokenAuth
 from cordon.cases.api import router as cases_router
 from cordon.checkpoints.api import router as checkpoints_router
+from cordon.colours.api import router as colours_router
 from cordon.core.edge import EdgeParser
 from cordon.core.errors import ApiError, schema_error_message
 from cordon.enterprises.api import router as enterprises_router
 from cordon.forces.api import router as forces_router
 from cordon.lockdowns.api import router as lockdowns_router
+from cordon.notifications.api import router as notifications_router
 from cordon.observation.api import router as observation_router
 from cordon.operations.api import router as operations_router
 from cordon.people.api import router as people_router
@@ -48,6 +50,8 @@ api.add_router("/operations/", operations_router)
 api.add_router("/enterprises/", enterprises_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/audit/", audit_router)
+api.add_router("/notifications/", notifications_router)
+api.add_router("/colours/", colours_router)
 
 
 def error_response(request, status: int, code: str, message, errors=None):

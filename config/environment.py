@@ -78,3 +78,23 @@ def secret_key() -> str:
     if path.exists():
         return path.read_text().strip()
     return secrets.token_urlsafe(50)
+
+
+def text(name: str, default: str = "") -> str:
+    """A free-text setting (an address, a name); unset or empty is ``default``."""
+    return os.environ.get(name, "").strip() or default
+
+
+def json_object(name: str, default: str) -> str:
+    """A setting holding a JSON object (a request template), checked now: a broken template is an
+    error at start, not a failure at the first message."""
+    import json
+
+    value = text(name, default)
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: not JSON ({value[:40]!r}…).") from None
+    if not isinstance(parsed, dict):
+        raise ImproperlyConfigured(f"{name}: write a JSON object {{…}}.")
+    return value

@@ -10,6 +10,15 @@ CORDON_SESSION_IDLE_MINUTES  log out after this much inactivity (default 120).
 CORDON_PASS_SIGNING_KEY  the PEM key that signs exit-pass cards; without it one is made in var/.
 CORDON_DB_CONN_MAX_AGE  seconds a server thread keeps its database connection (default 60; 0: per request).
 CORDON_VAR_DIR       where the SQLite file, the secret key and collected static files live (default var/).
+CORDON_BASE_URL      the address links in SMS, e-mail and WeCom messages start with (e.g. https://cordon.example).
+CORDON_EMAIL_HOST, CORDON_EMAIL_PORT, CORDON_EMAIL_USER, CORDON_EMAIL_PASSWORD, CORDON_EMAIL_TLS,
+CORDON_EMAIL_FROM    the SMTP server notifications are mailed through (default: none, 127.0.0.1:25).
+CORDON_SMS_URL       the SMS gateway's HTTP endpoint (no SMS without it); CORDON_SMS_TEMPLATE the JSON
+                     body with {phone} {text} {signature} {timestamp} {nonce}; CORDON_SMS_SIGNATURE
+                     (e.g. 【堂二里镇】); CORDON_SMS_SECRET signs the body (HMAC-SHA256) into the header
+                     CORDON_SMS_SIGN_HEADER; CORDON_SMS_OK_FIELD / CORDON_SMS_OK_VALUE the answer that
+                     means sent (default code = OK); CORDON_SMS_PERMANENT_CODES codes never retried;
+                     CORDON_SMS_RATE_PER_MINUTE at most that many a minute (0: no limit).
 """
 
 from datetime import timedelta
@@ -18,7 +27,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from config import environment
-from config.environment import BASE_DIR, flag, integer, items
+from config.environment import BASE_DIR, flag, integer, items, text
 
 VAR_DIR = environment.var_dir()
 
@@ -48,6 +57,8 @@ INSTALLED_APPS = [
     "cordon.operations",
     "cordon.enterprises",
     "cordon.reports",
+    "cordon.notifications",
+    "cordon.colours",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +243,32 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Notifications (cordon.notifications): where links point, the SMTP server, the SMS gateway.
+CORDON_BASE_URL = text("CORDON_BASE_URL").rstrip("/")
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = text("CORDON_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = integer("CORDON_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = text("CORDON_EMAIL_USER")
+EMAIL_HOST_PASSWORD = text("CORDON_EMAIL_PASSWORD")
+EMAIL_USE_TLS = flag("CORDON_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 15
+DEFAULT_FROM_EMAIL = text("CORDON_EMAIL_FROM", "cordon@localhost")
+CORDON_SMS = {
+    "url": text("CORDON_SMS_URL"),
+    "template": environment.json_object(
+        "CORDON_SMS_TEMPLATE", '{"mobile": "{phone}", "content": "{text}", "timestamp": "{timestamp}"}'
+    ),
+    "signature": text("CORDON_SMS_SIGNATURE"),
+    "secret": text("CORDON_SMS_SECRET"),
+    "sign_header": text("CORDON_SMS_SIGN_HEADER", "X-Signature"),
+    "ok_field": text("CORDON_SMS_OK_FIELD", "code"),
+    "ok_value": text("CORDON_SMS_OK_VALUE", "OK"),
+    "message_field": text("CORDON_SMS_MESSAGE_FIELD", "message"),
+    "permanent_codes": items("CORDON_SMS_PERMANENT_CODES", ""),
+    "rate_per_minute": integer("CORDON_SMS_RATE_PER_MINUTE", 60),
+    "timeout": integer("CORDON_SMS_TIMEOUT", 10, minimum=1),
+}
 
 LOGGING = {
     "version": 1,

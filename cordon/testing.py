@@ -305,12 +305,13 @@ def build_world(extensions=None):
 def _world_extensions():
     """Each field app's ``extend_world``, forces first (operations' teams come from it). Imported
     here, when the world is built: the field apps' modules load only then."""
+    from cordon.colours.testing import extend_world as colours
     from cordon.enterprises.testing import extend_world as enterprises
     from cordon.forces.testing import extend_world as forces
     from cordon.operations.testing import extend_world as operations
     from cordon.reports.testing import extend_world as reports
 
-    return (forces, operations, enterprises, reports)
+    return (forces, operations, enterprises, reports, colours)
 
 
 @pytest.fixture

@@ -162,6 +162,7 @@ def _pages(world):
                 "replan_one",
                 "test_record",
                 "link_create",
+                "assign",
             )
         },
         "observation:test_result": ("post", {"pk": world.yin_period.tests.get().pk}),
@@ -179,6 +180,7 @@ def _pages(world):
         **{f"cases:{name}": ("get", {"pk": world.site.pk}) for name in ("site", "site_edit")},
         **{f"cases:{name}": ("post", {"pk": world.placement.pk}) for name in ("release", "placement_end")},
         **_field_apps_listed("pages", world),
+        "notifications:retry": ("post", {"pk": world.sjf_message.pk}),
     }
 
 
@@ -258,6 +260,9 @@ def _api_calls(world):
             None,
         ),
         ("delete", "/api/v1/accounts/tokens/{token_id}"): (f"/api/v1/accounts/tokens/{token.pk}", None),
+        ("get", "/api/v1/colours/people/{person_id}"): (f"/api/v1/colours/people/{p}", None),
+        ("get", "/api/v1/colours/rules/{area}"): (f"/api/v1/colours/rules/{world.town.code}", None),
+        ("put", "/api/v1/colours/rules/{area}"): (f"/api/v1/colours/rules/{world.town.code}", {"rules": {}}),
         ("get", "/api/v1/checkpoints/{checkpoint_id}"): (f"/api/v1/checkpoints/{world.sjf_gate.pk}", None),
         ("patch", "/api/v1/checkpoints/{checkpoint_id}"): (
             f"/api/v1/checkpoints/{world.sjf_gate.pk}",
@@ -382,6 +387,7 @@ def _observation_calls(world):
         "/checks": ("post", {"temperature": "36.5"}),
         "/tests": ("post", {"sample_date": "2020-01-28"}),
         "/links": ("post", None),
+        "/assign": ("post", {"worker": None}),
     }
     calls = {
         (method, base + suffix): (base.replace("{period_id}", str(period)) + suffix, body)

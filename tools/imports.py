@@ -25,11 +25,15 @@ PACKAGE = ROOT / "cordon"
 LAYERS = [
     "core",  # audit trail, jobs, spreadsheets, the area scope's query mechanics, errors, privacy
     "accounts",  # areas, users, roles, tokens; who may see and do what
+    "notifications",  # events to the people responsible: outbox, inbox, to-do lists, channels
+    "notifications",  # events to messages and tasks, the outbox and its channels: any app raises them
     "people",  # the registry: people, households, arrivals, ledgers
     "observation",  # medical observation: protocol editions, periods, checks, alerts, tests
     "cases",  # cases, contacts, the chain, quarantine sites
     "checkpoints",  # checkpoints, passages, duty shifts
     "lockdowns",  # sealed areas, exit passes, supplies and rotation
+    "colours",  # a person's status colour from the records above, by the town's rules
+    "colours",  # a person's status colour from cases, observation and seals, by the town's rules
     "gate",  # what a guard checks at the gate: flags, passes, their use — over checkpoints and lockdowns
     "enterprises",  # reopening applications and inspections
     "forces",  # personnel and teams

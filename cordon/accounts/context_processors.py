@@ -32,9 +32,13 @@ def navigation(request):
         ("operations", reverse("operations:index"), _("Field operations")),
         ("enterprises", reverse("enterprises:index"), _("Reopening")),
     ]
+    items.append(("inbox", reverse("notifications:inbox"), _("Inbox")))
+    if has_role_anywhere(user, Role.COMMANDER, Role.COMMAND_STAFF):
+        items.append(("outbox", reverse("notifications:outbox"), _("Outbox")))
     if has_role_anywhere(user, Role.COMMANDER):
         items.append(("users", reverse("accounts:user_list"), _("Accounts")))
         items.append(("audit", reverse("audit_log"), _("Audit log")))
+        items.append(("colours", reverse("colours:rules"), _("Status colour rules")))
     items.append(("profile", reverse("accounts:profile"), _("Me")))
     current = request.resolver_match.url_name if request.resolver_match else ""
     section = _section_of(request.path)
@@ -59,6 +63,10 @@ def _section_of(path: str) -> str:
         ("/dashboard/", "dashboard"),
         ("/reports/", "daily"),
         ("/audit/", "audit"),
+        ("/inbox/outbox/", "outbox"),
+        ("/inbox/switches/", "outbox"),
+        ("/inbox/", "inbox"),
+        ("/colours/", "colours"),
     ):
         if path.startswith(prefix):
             return section

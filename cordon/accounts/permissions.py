@@ -105,3 +105,17 @@ COUNSELLORS = (Role.COUNSELLOR,)
 NOTICE_PUBLISHERS = (Role.COMMANDER, Role.COMMAND_STAFF)
 NOTICE_DRAFTERS = (*NOTICE_PUBLISHERS, Role.VILLAGE_HEAD, Role.VILLAGE_CLERK)
 RUMOUR_REPORTERS = NOTICE_DRAFTERS
+
+# --- Notifications, follow-up, lab results, status colours ---
+# Who sets the deployment's notification switches, quiet hours and WeCom groups, and reads the outbox.
+NOTIFICATION_SETTERS = (Role.COMMANDER, Role.COMMAND_STAFF)
+OUTBOX_READERS = NOTIFICATION_SETTERS
+# Who is told of a fever or positive-test alert and holds its task: the health worker, the village clerk.
+ALERT_RESPONDERS = (Role.HEALTH_WORKER, Role.VILLAGE_CLERK)
+# Who gives an observation period to a team member, and who can be given one.
+FOLLOW_UP_ASSIGNERS = (Role.VILLAGE_HEAD, Role.COMMANDER, Role.COMMAND_STAFF, Role.HEALTH_WORKER)
+FOLLOW_UP_WORKERS = (Role.VILLAGE_CLERK, Role.FIELD_TEAM, Role.HEALTH_WORKER)
+# Who imports a lab's result list.
+LAB_RESULT_IMPORTERS = (Role.HEALTH_WORKER, Role.COMMANDER, Role.COMMAND_STAFF)
+# Who edits a town's status-colour rules.
+COLOUR_RULE_EDITORS = (Role.COMMANDER,)

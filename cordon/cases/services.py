@@ -19,6 +19,8 @@ from cordon.cases import chain
 from cordon.cases.models import Case, ClassificationChange, ContactLink
 from cordon.cases.services_quarantine import placements_end_for_case
 from cordon.core import audit, codes
+from cordon.notifications import services as notifications
+from cordon.notifications.models import Kind
 from cordon.observation import protocol
 from cordon.observation import services as observation
 from cordon.observation.models import Alert, Period
@@ -169,6 +171,8 @@ def case_register(
     _record(actor, "case.create", case, {}, area=area_code)
     if person is not None:
         _became_case(actor, case, person, on=classified_on)
+        # A positive found in mass testing asked the health worker to confirm a case: done.
+        notifications.tasks_close(key=f"{Kind.LAB_POSITIVE}:person:{person.pk}")
     return case
 
 

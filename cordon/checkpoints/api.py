@@ -13,6 +13,7 @@ from cordon.accounts.models import Area
 from cordon.accounts.scope import get_visible_or_404, visible_area
 from cordon.checkpoints import selectors, services
 from cordon.checkpoints.models import Checkpoint
+from cordon.colours.selectors import colour_dict
 from cordon.core.errors import ApiError
 from cordon.core.pagination import Pages
 from cordon.core.privacy import mask_phone
@@ -115,6 +116,9 @@ class PassageIn(Schema):
     temperature: str = Field("", max_length=8)
     decision: str = Field(..., max_length=12)
     reason: str = Field("", max_length=240)
+    shown_code: str = Field(
+        "", max_length=6, description="the province's health code shown: red, yellow, green"
+    )
     occupants: list[OccupantIn] = Field(default_factory=list, max_length=passages.MAX_OCCUPANTS)
 
 
@@ -138,6 +142,7 @@ class PassageOut(Schema):
     decision: str
     reason: str
     flags: list[str]
+    shown_code: str = ""
 
     @staticmethod
     def resolve_phone(obj):
@@ -167,6 +172,10 @@ class CheckOut(Schema):
     flags: list[str]
     flag_labels: list[str]
     until: str
+    colour: str | None = Field(None, description="Cordon's own status colour (not a health code)")
+    colour_label: str | None = None
+    colour_since: date | None = None
+    colour_reasons: list[str] = Field(default_factory=list)
 
 
 class CountsOut(Schema):
@@ -196,7 +205,7 @@ def passage_check(request, checkpoint_id: int, payload: CheckIn):
         document_number=payload.document_number,
         document_type=payload.document_type,
     )
-    return check.as_dict()
+    return {**check.as_dict(), **colour_dict(check.person)}
 
 
 @router.post(

@@ -112,6 +112,14 @@ class Passage(models.Model):
     decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     flags = models.JSONField(_("flags"), default=list, blank=True)
+    # The colour of the province's health code the person showed, as the guard saw it: recorded beside
+    # Cordon's own status colour, never derived from it.
+    shown_code = models.CharField(
+        _("health code shown"),
+        max_length=6,
+        blank=True,
+        choices=[("red", _("Red")), ("yellow", _("Yellow")), ("green", _("Green"))],
+    )
     exit_pass = models.ForeignKey(
         "lockdowns.ExitPass",
         null=True,

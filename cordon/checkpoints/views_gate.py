@@ -29,6 +29,7 @@ from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywher
 from cordon.accounts.selectors import area_choices
 from cordon.checkpoints import selectors
 from cordon.checkpoints.models import Checkpoint, Passage
+from cordon.colours.selectors import colour_dict
 from cordon.core.access import log_access
 from cordon.core.spreadsheet_writers import write_csv
 from cordon.gate import passages
@@ -48,6 +49,7 @@ FIELDS = (
     "temperature",
     "decision",
     "reason",
+    "shown_code",
 )
 
 
@@ -94,7 +96,7 @@ def gate(request, pk: int):
         {
             "checkpoint": checkpoint,
             "values": values,
-            "check": check.as_dict() if check else None,
+            "check": {**check.as_dict(), **colour_dict(check.person)} if check else None,
             "errors": errors,
             "error_lines": _lines(errors),
             "saved": saved,
@@ -210,7 +212,7 @@ def gate_check(request, pk: int):
         )
     except ValidationError as exc:
         return JsonResponse({"errors": _errors(exc)}, status=422)
-    return JsonResponse(check.as_dict())
+    return JsonResponse({**check.as_dict(), **colour_dict(check.person)})
 
 
 @login_required

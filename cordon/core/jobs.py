@@ -31,6 +31,11 @@ from cordon.core.models import Job
 log = logging.getLogger("cordon.jobs")
 
 HANDLERS: dict[str, Callable[[Job], dict]] = {}
+# Called with every job that ended (done or failed), e.g. to tell whoever started it. A hook that
+# fails is logged and never changes the job's outcome.
+FINISHED_HOOKS: list[Callable[[Job], None]] = []
+# Duties the worker runs every so often between jobs (the outbox's delivery): name -> (function, every).
+PERIODIC: dict[str, tuple[Callable[[], object], timedelta]] = {}
 STALE_AFTER = timedelta(minutes=5)
 MAX_ATTEMPTS = 3
 _HEARTBEAT_EVERY = timedelta(seconds=5)
@@ -44,6 +49,34 @@ def handler(kind: str):
         return function
 
     return register
+
+
+def periodic(name: str, *, every: timedelta):
+    """Register a duty the worker runs at most every ``every`` (e.g. sending the outbox). It must be
+    safe to run in two workers at once and must not raise for a bad row (it logs and moves on)."""
+
+    def register(function):
+        PERIODIC[name] = (function, every)
+        return function
+
+    return register
+
+
+def run_periodic(last_run: dict[str, float], *, clock=time.monotonic) -> int:
+    """Run the periodic duties whose time has come; ``last_run`` keeps when each last ran."""
+    ran = 0
+    for name, (function, every) in PERIODIC.items():
+        now = clock()
+        if now - last_run.get(name, float("-inf")) < every.total_seconds():
+            continue
+        last_run[name] = now
+        try:
+            function()
+        except Exception as exc:
+            log.error("periodic %s failed: %s", name, exc.__class__.__name__)
+            log.debug("%s", traceback.format_exc())
+        ran += 1
+    return ran
 
 
 def enqueue(*, kind: str, area, actor, params: dict, status: str = Job.Status.QUEUED) -> Job:
@@ -166,6 +199,11 @@ def run(job: Job) -> Job:
             status=Job.Status.DONE, finished_at=timezone.now(), result=result
         )
     job.refresh_from_db()
+    for hook in FINISHED_HOOKS:
+        try:
+            hook(job)
+        except Exception as exc:
+            log.error("job %s hook failed: %s", job.pk, exc.__class__.__name__)
     return job
 
 
@@ -183,8 +221,10 @@ def run_pending(limit: int | None = None) -> int:
 
 def work_forever(poll_seconds: float = 1.0) -> None:  # pragma: no cover — the loop of ``cordon worker``
     log.info("worker started")
+    last_run: dict[str, float] = {}
     while True:
         close_old_connections()
+        run_periodic(last_run)
         job = claim_next()
         if job is None:
             time.sleep(poll_seconds)

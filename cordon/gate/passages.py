@@ -40,6 +40,7 @@ MAX_OCCUPANTS = 60
 _DIRECTIONS = frozenset(Passage.Direction.values)
 _SUBJECTS = frozenset(Passage.Subject.values)
 _DECISIONS = frozenset(Passage.Decision.values)
+_SHOWN_CODES = frozenset({"", "red", "yellow", "green"})
 
 # Flags that make letting a person through an override: allowed only with the guard's reason, marked
 # on the passage and counted in the day's figures.
@@ -273,6 +274,8 @@ def _clean(checkpoint: Checkpoint, data: dict, now: datetime) -> tuple[dict, lis
     decision = data.get("decision")
     if decision not in _DECISIONS:
         errors["decision"] = [_("Choose the decision: allowed, turned back or referred.")]
+    if (data.get("shown_code") or "") not in _SHOWN_CODES:
+        errors["shown_code"] = [_("The health code shown is red, yellow or green.")]
     cleaned = {
         "direction": direction,
         "subject": subject,
@@ -284,6 +287,7 @@ def _clean(checkpoint: Checkpoint, data: dict, now: datetime) -> tuple[dict, lis
         "purpose": attempt("purpose", lambda: _text(data, "purpose", 100)),
         "reason": attempt("reason", lambda: _text(data, "reason", 200)),
         "vehicle_type": attempt("vehicle_type", lambda: _text(data, "vehicle_type", 20)),
+        "shown_code": data.get("shown_code") or "",
         "phone": "",
         "plate": "",
         "person": None,

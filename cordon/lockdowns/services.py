@@ -20,7 +20,7 @@ from cordon.accounts.permissions import (
 from cordon.accounts.scope import require_role
 from cordon.core import audit, codes
 from cordon.core.privacy import mask_name
-from cordon.lockdowns import tokens
+from cordon.lockdowns import events, tokens
 from cordon.lockdowns.models import ExitPass, Lockdown, PassDecision
 from cordon.people import validation
 from cordon.people.models import Person
@@ -211,6 +211,7 @@ def pass_apply(
             "urgent_medical": [None, urgent_medical],
         },
     )
+    events.pass_waiting(exit_pass=exit_pass)
     return exit_pass
 
 
@@ -277,6 +278,7 @@ def pass_decide(
         changes={"status": [before, exit_pass.status], "level": [None, level]},
         reason=comment,
     )
+    events.pass_decided(exit_pass=exit_pass, level=level)
     return exit_pass
 
 
@@ -300,6 +302,7 @@ def pass_revoke(*, actor: User, exit_pass: ExitPass, reason: str) -> ExitPass:
         changes={"status": [ExitPass.Status.APPROVED, ExitPass.Status.REVOKED]},
         reason=exit_pass.revoke_reason,
     )
+    events.pass_decided(exit_pass=exit_pass, level="town")
     return exit_pass
 
 

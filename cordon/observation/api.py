@@ -7,14 +7,22 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
 from cordon.accounts.permissions import OBSERVERS
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
 from cordon.core.errors import ApiError
 from cordon.core.pagination import Pages
-from cordon.observation import selectors, services, services_checks, services_protocol
+from cordon.core.spreadsheets import SpreadsheetError
+from cordon.observation import (
+    lab_import,
+    selectors,
+    services,
+    services_checks,
+    services_followup,
+    services_protocol,
+)
 from cordon.observation.models import Alert, HealthCheck, LabTest, Period, ProtocolEdition, SelfReportLink
 from cordon.people.models import Person
 
@@ -70,6 +78,34 @@ class PeriodOut(Schema):
     last_temperature: Decimal | None
     last_checked_at: datetime | None
     alert_open: bool
+    follow_up_by: int | None = Field(None, alias="follow_up_by_id")
+
+
+class AssignIn(Schema):
+    worker: int | None = None
+
+
+class LabErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class LabImportOut(Schema):
+    dry_run: bool
+    created: int
+    updated: int
+    unchanged: int
+    rejected: int
+    positives: int
+    retests: int
+    errors: list[LabErrorOut]
+
+
+class FollowUpLoadOut(Schema):
+    worker: int | None
+    name: str
+    count: int
 
 
 class OpenIn(Schema):
@@ -275,6 +311,43 @@ def period_list(request, tab: str = "", area: str = "", status: str = "active"):
     if status in Period.Status.values:
         periods = periods.filter(status=status)
     return periods.order_by("planned_end", "id")
+
+
+@router.post("/periods/{int:period_id}/assign", response=PeriodOut, summary="Give a period to a team member")
+def period_assign(request, period_id: int, payload: AssignIn):
+    period = _period(request, period_id)
+    worker = None
+    if payload.worker is not None:
+        worker = services_followup.followers_for(period.area_id).filter(pk=payload.worker).first()
+        if worker is None:
+            raise ApiError(422, "invalid", _("Choose a member of this village's team."))
+    services_followup.period_assign(actor=request.user, period=period, worker=worker)
+    return _period(request, period_id)
+
+
+@router.post("/lab-results", response=LabImportOut, summary="Import (or preview) a lab's result list")
+def lab_results(request, file: File[UploadedFile], area: Form[str], dry_run: Form[bool] = False):
+    try:
+        report = lab_import.import_lab_results(
+            actor=request.user,
+            area=visible_area(request.user, area),
+            path_or_file=file,
+            filename=file.name,
+            dry_run=dry_run,
+        )
+    except SpreadsheetError as exc:
+        raise ApiError(422, exc.code, exc.message) from None
+    return report.as_dict()
+
+
+@router.get("/follow-up/mine", response=list[PeriodOut], summary="The periods assigned to me")
+def follow_up_mine(request):
+    return services_followup.my_follow_ups(request.user)
+
+
+@router.get("/follow-up/load", response=list[FollowUpLoadOut], summary="Who follows how many (active)")
+def follow_up_load(request, area: str = ""):
+    return services_followup.follow_up_load(request.user, _area_code(request, area))
 
 
 @router.get("/triage", response=TriageCountsOut, summary="How many periods each triage list holds")

@@ -12,3 +12,5 @@ class ObservationConfig(AppConfig):
         from cordon.people.signals import arrivals_recorded
 
         arrivals_recorded.connect(open_periods_for_arrivals, dispatch_uid="observation.open_periods")
+        # The worker's hourly duty: missed checks and their events.
+        from cordon.observation import jobs  # noqa: F401

@@ -142,6 +142,16 @@ class Period(models.Model):
     last_temperature = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     alert_open = models.BooleanField(default=False)
+    # Follow-up: the team member of the village who visits and measures this person (SORMAS's contact
+    # officer); set by ``services_followup.period_assign``.
+    follow_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followed_periods",
+        verbose_name=_("followed up by"),
+    )
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
@@ -324,6 +334,8 @@ class LabTest(models.Model):
         NEGATIVE = "negative", _("Negative")
         POSITIVE = "positive", _("Positive")
         INVALID = "invalid", _("Invalid (test again)")
+        # A pooled sample (混检) tested positive: everyone in the tube is tested again singly.
+        RETEST = "retest", _("Pool positive: retest singly")
 
     class Sample(models.TextChoices):
         THROAT = "throat", _("Throat swab")
@@ -342,6 +354,7 @@ class LabTest(models.Model):
     lab = models.CharField(_("laboratory"), max_length=100, blank=True)
     result = models.CharField(_("result"), max_length=10, choices=Result.choices, default=Result.PENDING)
     result_date = models.DateField(_("result date"), null=True, blank=True)
+    tube = models.CharField(_("pooled tube"), max_length=40, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -20,7 +20,7 @@ from cordon.accounts.models import User
 from cordon.accounts.permissions import CLINICIANS, OBSERVERS
 from cordon.accounts.scope import has_role, require_role
 from cordon.core import audit
-from cordon.observation import protocol
+from cordon.observation import events, protocol
 from cordon.observation.models import Alert, HealthCheck, LabTest, Period, SelfReportLink
 from cordon.observation.services import _reason_text, _require_active
 from cordon.people import validation
@@ -196,6 +196,7 @@ def _after_check(period: Period, check: HealthCheck, rules: protocol.Rules, acto
             )
             period.alert_open = True
             fields.append("alert_open")
+            events.alert_opened(alert=alert, period=period)
             audit.record(
                 actor=actor,
                 action="observation.alert_open",
@@ -217,6 +218,8 @@ def _after_check(period: Period, check: HealthCheck, rules: protocol.Rules, acto
                 alert.temperature = check.temperature
             alert.symptoms = [s for s in rules.symptoms if s in set(alert.symptoms) | set(check.symptoms)]
             alert.save(update_fields=["readings", "temperature", "symptoms"])
+    if check.status == HealthCheck.Status.MEASURED:
+        events.check_entered(period=period)
     period.updated_at = timezone.now()
     period.save(update_fields=fields)
 
@@ -353,6 +356,7 @@ def alert_close(
         },
         reason=note,
     )
+    events.alert_closed(alert=alert)
     if outcome == Alert.Outcome.REMEASURED_NORMAL:
         check_record(actor=actor, period=period, temperature=value, slot="extra")
     return alert
@@ -365,7 +369,7 @@ def _open_positive_alert(period: Period, test: LabTest, actor) -> None:
     period = Period.objects.select_for_update().get(pk=period.pk)
     alert = Alert.objects.select_for_update().filter(period=period, closed_at__isnull=True).first()
     if alert is None:
-        Alert.objects.create(
+        alert = Alert.objects.create(
             period=period,
             area_id=period.area_id,
             kind=Alert.Kind.POSITIVE_TEST,
@@ -376,6 +380,7 @@ def _open_positive_alert(period: Period, test: LabTest, actor) -> None:
     else:
         alert.kind, alert.lab_test = Alert.Kind.POSITIVE_TEST, test
         alert.save(update_fields=["kind", "lab_test"])
+    events.alert_opened(alert=alert, period=period)
     audit.record(
         actor=actor,
         action="observation.alert_open",
@@ -435,6 +440,7 @@ def lab_test_record(
         area=period.area_id,
         changes={"test": [None, f"{sample_date:%Y-%m-%d} {test.get_result_display()}"]},
     )
+    events.test_recorded(period=period, sample_date=sample_date)
     if result == LabTest.Result.POSITIVE:
         _open_positive_alert(period, test, actor)
     return test

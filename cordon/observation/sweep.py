@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
-from cordon.observation import services, services_checks
+from cordon.observation import due_events, services, services_checks
 from cordon.observation.models import Period
 
 
@@ -20,6 +20,7 @@ from cordon.observation.models import Period
 class SweepResult:
     day: date
     missed_marked: int = 0
+    events: dict = field(default_factory=dict)
     opened: int = 0
     due: list[dict] = field(default_factory=list)
 
@@ -27,6 +28,7 @@ class SweepResult:
         return {
             "date": self.day.isoformat(),
             "missed_marked": self.missed_marked,
+            "events": self.events,
             "opened": self.opened,
             "due": self.due,
         }
@@ -41,6 +43,8 @@ def sweep(*, actor, day: date | None = None, area=None) -> SweepResult:
     as_of = now if day == now.date() else timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
     result = SweepResult(day=day)
     result.missed_marked = services_checks.checks_mark_missed(now=as_of, area=area)
+    if day == now.date():
+        result.events = due_events.raise_due_events(now=as_of, area=area)
     if day == now.date():
         result.opened = services.periods_open_for_arrivals(actor=actor, area=area.code if area else "")
     due = Period.objects.filter(status=Period.Status.ACTIVE, planned_end__lte=day).select_related(

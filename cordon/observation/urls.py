@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cordon.observation import views, views_period, views_protocol
+from cordon.observation import views, views_followup, views_lab, views_period, views_protocol
 
 app_name = "observation"
 
@@ -12,6 +12,11 @@ urlpatterns = [
     path("protocol/", views_protocol.protocol_page, name="protocol"),
     path("replan/", views_protocol.replan_many, name="replan"),
     path("periods/<int:pk>/", views_period.detail, name="period"),
+    path("periods/<int:pk>/assign/", views_followup.assign, name="assign"),
+    path("follow-up/", views_followup.mine, name="follow_up_mine"),
+    path("lab-results/", views_lab.lab_results, name="lab_results"),
+    path("lab-results/rejected.xlsx", views_lab.lab_rejected, name="lab_rejected"),
+    path("follow-up/load/", views_followup.load, name="follow_up_load"),
     path("periods/<int:pk>/check/", views.check, name="check"),
     path("periods/<int:pk>/end/", views_period.set_end, name="set_end"),
     path("periods/<int:pk>/transfer/", views_period.transfer, name="transfer"),

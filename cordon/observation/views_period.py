@@ -17,7 +17,7 @@ from cordon.accounts.selectors import audit_history
 from cordon.core.access import log_access
 from cordon.core.forms import act_and_return, cleaned_or_raise
 from cordon.core.qr import qr_svg
-from cordon.observation import protocol, selectors, services, services_checks
+from cordon.observation import protocol, selectors, services, services_checks, services_followup
 from cordon.observation.forms import (
     AlertCloseForm,
     CheckForm,
@@ -35,7 +35,9 @@ from cordon.people import selectors as people_selectors
 
 def _period(request, pk: int) -> Period:
     return get_visible_or_404(
-        Period.objects.select_related("person", "area", "edition", "opened_by"), request.user, pk=pk
+        Period.objects.select_related("person", "area", "edition", "opened_by", "follow_up_by"),
+        request.user,
+        pk=pk,
     )
 
 
@@ -106,6 +108,9 @@ def detail(request, pk: int):
         else None,
         "history": audit_history(period, request.user)[:30],
         "today": today,
+        "followers": list(services_followup.followers_for(period.area_id))
+        if active and has_role(request.user, period.area_id, *services_followup.ASSIGNERS)
+        else None,
     }
     return render(request, "observation/period_detail.html", context)
 

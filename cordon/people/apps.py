@@ -9,4 +9,4 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         # Register the people registry's background job handlers (imports, large exports).
-        from cordon.people import jobs  # noqa: F401
+        from cordon.people import events, jobs  # noqa: F401

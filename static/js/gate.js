@@ -160,6 +160,20 @@
         card.appendChild(badge);
       });
       if (data.until) card.appendChild(document.createTextNode(" " + data.until));
+      if (data.colour) {
+        // Cordon's own status colour, with its reasons: not the province's health code.
+        var colour = document.createElement("div");
+        colour.className = "status-colour status-" + data.colour;
+        colour.setAttribute("data-colour", data.colour);
+        var colourBadge = document.createElement("span");
+        colourBadge.className = "badge" + (data.colour === "red" ? " danger" : data.colour === "yellow" ? " warn" : " ok");
+        colourBadge.textContent = data.colour_label;
+        colour.appendChild(colourBadge);
+        var why = (data.colour_reasons || []).join("；");
+        if (data.colour_since) why += (why ? " · " : "") + data.colour_since;
+        if (why) colour.appendChild(document.createTextNode(" " + why));
+        card.appendChild(colour);
+      }
       if (data.turn) {
         var turn = document.createElement("div");
         turn.className = "small";

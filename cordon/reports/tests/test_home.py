@@ -42,8 +42,9 @@ def test_a_user_without_roles_is_told_whom_to_ask(world, client, login):
 def test_home_queries_are_pinned(world, client, login, django_assert_num_queries):
     login(world.commander)
     client.get("/")
-    # The observation counts are one query; the town's work (passes, alerts, the report) three.
-    with django_assert_num_queries(18):
+    # The observation counts are one query; the town's work (passes, alerts, the report) three; the
+    # to-do list one.
+    with django_assert_num_queries(19):
         client.get("/")
 
 
