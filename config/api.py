@@ -14,6 +14,7 @@ from cordon.checkpoints.api import router as checkpoints_router
 from cordon.core.api import router as core_router
 from cordon.core.errors import ApiError, schema_error_message
 from cordon.enterprises.api import router as enterprises_router
+from cordon.federation.api import router as federation_router
 from cordon.forces.api import router as forces_router
 from cordon.lockdowns.api import router as lockdowns_router
 from cordon.observation.api import router as observation_router
@@ -45,6 +46,7 @@ api.add_router("/forces/", forces_router)
 api.add_router("/operations/", operations_router)
 api.add_router("/enterprises/", enterprises_router)
 api.add_router("/reports/", reports_router)
+api.add_router("/federation/", federation_router)
 api.add_router("/audit/", core_router)
 
 

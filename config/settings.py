@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "cordon.operations",
     "cordon.enterprises",
     "cordon.reports",
+    "cordon.federation",
 ]
 
 MIDDLEWARE = [

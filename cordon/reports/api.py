@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from cordon.accounts.scope import get_visible_or_404
+from cordon.federation import services as federation
 from cordon.reports import services, upward
 from cordon.reports.models import DailyReport
 from cordon.reports.views_report import area_or_404
@@ -123,7 +124,9 @@ def daily_remarks(request, report_id: int, payload: RemarksIn):
 
 @router.post("/daily/{report_id}/send")
 def daily_send(request, report_id: int):
-    return _stored_dict(request, services.report_send(actor=request.user, report=_stored(request, report_id)))
+    return _stored_dict(
+        request, federation.report_send(actor=request.user, report=_stored(request, report_id))
+    )
 
 
 @router.post("/daily/{report_id}/correct")

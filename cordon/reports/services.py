@@ -183,12 +183,16 @@ def report_for(
         figures, columns = compute(viewer=viewer, area=area, day=day, as_of=as_of)
         text = report_text(figures, columns)
         view = "live"
+    if stored and "unresolved" in stored.figures:  # received from another server: as it sent them
+        unresolved = stored.figures["unresolved"]
+    else:
+        unresolved = unresolved_items(viewer=viewer, area=area, day=day, as_of=as_of)
     return Report(
         area=area,
         day=day,
         figures=figures,
         text=text,
-        unresolved=unresolved_items(viewer=viewer, area=area, day=day, as_of=as_of),
+        unresolved=unresolved,
         columns=columns,
         stored=stored,
         versions=versions,

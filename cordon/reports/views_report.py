@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from cordon.accounts import selectors as area_selectors
 from cordon.accounts.scope import get_visible_or_404
 from cordon.core.forms import act_and_return
+from cordon.federation import services as federation
 from cordon.reports import services, upward
 from cordon.reports.models import DailyReport
 from cordon.reports.report_xlsx import report_xlsx
@@ -156,7 +157,7 @@ def daily_send(request, pk: int):
     report = _stored(request, pk)
 
     def action():
-        services.report_send(actor=request.user, report=report)
+        federation.report_send(actor=request.user, report=report)
         return _("Report sent. It can no longer change; a correction makes a new version.")
 
     return act_and_return(request, action, _page_url(report.area_id, report.day))
