@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 PORT   ?= 8000
 
-.PHONY: run test lint bench messages check-python clean deps chromium
+.PHONY: run test lint bench messages docs check-python clean deps chromium
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Cordon needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
@@ -65,6 +65,10 @@ lint: $(BIN)/.installed-dev
 
 bench: deps $(BIN)/.installed-dev
 	$(PY) bench/run.py $(BENCH)
+
+# Redraw the documents read from the code: docs/cli.md and the house in docs/architecture.md.
+docs: $(BIN)/.installed-run
+	$(PY) tools/docs.py
 
 # Re-extract the UI strings after changing templates or code (needs GNU gettext), then translate
 # the new entries in locale/zh_Hans/LC_MESSAGES/django.po.

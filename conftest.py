@@ -1,1 +1,1 @@
-pytest_plugins = ["cordon.core.testing"]
+pytest_plugins = ["cordon.core.testing", "cordon.testing"]

@@ -45,8 +45,8 @@ def run() -> dict:
     _setup_django()
     from django.db import connection
 
-    from cordon.accounts import codes
     from cordon.accounts.models import Area, Role, RoleAssignment, User
+    from cordon.core import codes
     from cordon.core.models import AuditEntry
 
     areas = [Area(code="131081000000", name="县", level="county")]

@@ -8,10 +8,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
 from cordon.accounts.api import router as accounts_router
+from cordon.accounts.api_audit import router as audit_router
 from cordon.accounts.auth import ActiveSessionAuth, TokenAuth
 from cordon.cases.api import router as cases_router
 from cordon.checkpoints.api import router as checkpoints_router
-from cordon.core.api import router as core_router
 from cordon.core.errors import ApiError, schema_error_message
 from cordon.enterprises.api import router as enterprises_router
 from cordon.federation.api import router as federation_router
@@ -47,7 +47,7 @@ api.add_router("/operations/", operations_router)
 api.add_router("/enterprises/", enterprises_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/federation/", federation_router)
-api.add_router("/audit/", core_router)
+api.add_router("/audit/", audit_router)
 
 
 def error_response(request, status: int, code: str, message, errors=None):

@@ -1,7 +1,7 @@
-"""Cordon's one settings file, driven by the environment.
+"""Cordon's one settings file, driven by the environment (read strictly: config/environment.py).
 
 CORDON_DEBUG         "1" turns on debug pages and plain-HTTP cookies (``make run`` sets it); off by default.
-CORDON_SECRET_KEY    signing key; without it a random key is generated once and kept in var/secret_key.
+CORDON_SECRET_KEY    signing key; without it one is generated once into var/secret_key.
 DATABASE_URL         e.g. postgres://user@host:5432/cordon; default: SQLite file var/cordon.sqlite3.
 CORDON_ALLOWED_HOSTS comma-separated host names the server answers to (default: 127.0.0.1,localhost).
 CORDON_HTTPS         "1" when served over HTTPS: secure cookies, HSTS. Default: on unless debug.
@@ -11,49 +11,20 @@ CORDON_PASS_SIGNING_KEY  the PEM key that signs exit-pass cards; without it one 
 CORDON_VAR_DIR       where the SQLite file, the secret key and collected static files live (default var/).
 """
 
-import os
-import secrets
 from datetime import timedelta
-from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+from config import environment
+from config.environment import BASE_DIR, flag, integer, items
 
+VAR_DIR = environment.var_dir()
 
-def env_flag(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
-
-
-VAR_DIR = Path(os.environ.get("CORDON_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
-
-
-def _secret_key() -> str:
-    """The key from the environment, else one generated for this installation and kept in var/."""
-    key = os.environ.get("CORDON_SECRET_KEY", "").strip()
-    if key:
-        return key
-    path = VAR_DIR / "secret_key"
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
-
-
-DEBUG = env_flag("CORDON_DEBUG", False)
-SECRET_KEY = _secret_key()
-ALLOWED_HOSTS = env_list("CORDON_ALLOWED_HOSTS", "127.0.0.1,localhost")
-CSRF_TRUSTED_ORIGINS = env_list("CORDON_CSRF_TRUSTED_ORIGINS", "")
+DEBUG = flag("CORDON_DEBUG", False)
+SECRET_KEY = environment.secret_key()
+ALLOWED_HOSTS = items("CORDON_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = items("CORDON_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -121,7 +92,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'cordon.sqlite3'}",
-        conn_max_age=int(os.environ.get("CORDON_DB_CONN_MAX_AGE", "60")),
+        conn_max_age=integer("CORDON_DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -162,8 +133,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login lockout (django-axes): five failures for one account lock it for 15 minutes (or until a
 # commander unlocks it).
-AXES_FAILURE_LIMIT = int(os.environ.get("CORDON_LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("CORDON_LOGIN_LOCK_MINUTES", "15")))
+AXES_FAILURE_LIMIT = integer("CORDON_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=integer("CORDON_LOGIN_LOCK_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username"]  # per account: a new address gets no fresh guesses
 AXES_LOCKOUT_CALLABLE = "cordon.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
@@ -174,21 +145,21 @@ AXES_ENABLE_ADMIN = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Sessions end after one shift, or after a long idle spell (cordon.accounts.middleware).
-SESSION_COOKIE_AGE = int(os.environ.get("CORDON_SESSION_HOURS", "12")) * 3600
-SESSION_IDLE_SECONDS = int(os.environ.get("CORDON_SESSION_IDLE_MINUTES", "120")) * 60
+SESSION_COOKIE_AGE = integer("CORDON_SESSION_HOURS", 12, minimum=1) * 3600
+SESSION_IDLE_SECONDS = integer("CORDON_SESSION_IDLE_MINUTES", 120, minimum=1) * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_NAME = "cordon_session"
 CSRF_COOKIE_NAME = "cordon_csrf"
 
-HTTPS = env_flag("CORDON_HTTPS", not DEBUG)
+HTTPS = flag("CORDON_HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SECURE = HTTPS
 if HTTPS:
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 30
     SECURE_PROXY_SSL_HEADER = (
-        ("HTTP_X_FORWARDED_PROTO", "https") if env_flag("CORDON_BEHIND_PROXY", False) else None
+        ("HTTP_X_FORWARDED_PROTO", "https") if flag("CORDON_BEHIND_PROXY", False) else None
     )
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -220,8 +191,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = VAR_DIR / "static"  # made by environment.keep_installation_files, filled by collectstatic
 # Uploaded files (disinfection photos): under var/, served only through views that check the scope.
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"

@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from config.api import api
+from cordon.accounts import views_audit
 from cordon.core import views as core_views
 from cordon.observation import views_self
 
@@ -21,7 +22,7 @@ urlpatterns = [
     path("federation/", include("cordon.federation.urls")),
     # A person's self-report link: no login, the secret in the path is the key.
     path("r/<str:secret>/", views_self.self_report, name="self_report"),
-    path("audit/", core_views.audit_log, name="audit_log"),
+    path("audit/", views_audit.audit_log, name="audit_log"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),

@@ -39,6 +39,9 @@ from django.utils.translation import gettext as _
 
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    from config.environment import keep_installation_files
+
+    keep_installation_files()  # var/ and the secret key, before the settings read them
     import django
     from django.conf import settings
     from django.utils import translation
@@ -240,8 +243,8 @@ def cmd_users(args) -> int:
 
 
 def cmd_areas(args) -> int:
-    from cordon.accounts import codes, services
     from cordon.accounts.models import Area
+    from cordon.core import codes, services
 
     actor = _actor(args)
     if args.action == "add":
@@ -536,9 +539,43 @@ def cmd_manage(args) -> int:
     return 0
 
 
+GENERAL_NOTES = """\
+Changes run as the operator account (`system`, which can never log in) unless `--as USERNAME` is
+given, in which case that user's roles apply exactly as on the web. Exit status: 0 done, 1 refused
+(the message, in Chinese, says why), 2 bad arguments. Roles: commander, command_staff, village_head,
+village_clerk, checkpoint_guard, health_worker, field_team, counsellor, viewer. `cordon serve` runs
+gunicorn and a job worker side by side; `--no-worker` serves only (run `cordon worker` elsewhere).
+"""
+
+IMPORT_NOTES = """\
+`--json` prints {"created", "updated", "unchanged", "rejected", "skipped", "errors": [{"row",
+"column", "message"}], "notes": [{"row", "column", "message"}]} (each entry also names its `sheet`;
+a note about a whole sheet has "row": null). Every row read is counted in exactly one of the five:
+created (a new person, or a new arrival of a known person whose stored fields stay as they were),
+updated (a field of a stored person or arrival changed), unchanged (everything the row says is stored
+already, a row repeating an earlier row of the file included), rejected (nothing of it written;
+`errors` says why), skipped (not a person: totals, subtotals, signature and date lines, the header
+again; `notes` says which). Exit status: 0 when every row was taken, 1 when some were rejected (the
+rest are kept), 2 when nothing could be read. Skipped rows and notes (a phone cell reading 无, the year
+assumed for 2月3日) are never a reason for exit status 1; the text summary and --dry-run print the
+notes too. A row that puts a known person in another village is rejected, for the operator as for a
+clerk; --move moves such a person to the ledger's village, recorded as a transfer in the audit trail.
+"""
+
+SWEEP_NOTES = """\
+For cron (e.g. `30 22 * * * cordon observation sweep`, and once after midnight): records every check
+a period owed and nobody entered as missed, opens the periods that arrivals in an observed ledger are
+owed, and lists the periods due to complete with what still blocks each. It completes nothing and
+closes no alert, and running it twice changes nothing more.
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="cordon", description="Cordon: epidemic prevention and control, for operators."
+        prog="cordon",
+        description="Cordon: epidemic prevention and control, for operators.",
+        epilog=GENERAL_NOTES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -593,7 +630,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_user", metavar="USERNAME")
     p.set_defaults(func=cmd_areas)
 
-    p = sub.add_parser("import", help="import a ledger file: cordon import people FILE --area CODE")
+    p = sub.add_parser(
+        "import",
+        help="import a ledger file: cordon import people FILE --area CODE",
+        epilog=IMPORT_NOTES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("what", choices=["people"])
     p.add_argument("file")
     p.add_argument("--area", required=True, help="division code of the village (or town) the ledger is for")
@@ -608,7 +650,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(
-        "observation", help="cordon observation sweep [--date D]: mark missed checks, list due"
+        "observation",
+        help="cordon observation sweep [--date D]: mark missed checks, list due",
+        epilog=SWEEP_NOTES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("what", choices=["sweep"])
     p.add_argument("--date", help="sweep up to the end of this day (YYYY-MM-DD; default: up to now)")

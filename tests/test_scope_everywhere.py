@@ -14,8 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cordon.accounts import services
 from cordon.accounts.models import Area, RoleAssignment
-from cordon.accounts.scope import AreaScopedQuerySet, prefixes_q
 from cordon.core import jobs
+from cordon.core.scope import AreaScopedQuerySet, prefixes_q
 
 ROOT = Path(__file__).resolve().parent.parent
 

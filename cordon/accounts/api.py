@@ -15,12 +15,12 @@ from ninja.pagination import paginate
 from cordon.accounts import selectors, services
 from cordon.accounts.lockout import is_locked_out
 from cordon.accounts.models import ApiToken, Area, Role, RoleAssignment, User
+from cordon.accounts.permissions import ACCOUNT_MANAGERS
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
 from cordon.core.pagination import Pages
 from cordon.core.privacy import mask_phone
 
 router = Router(tags=["accounts"])
-MANAGERS = [Role.COMMANDER]
 
 
 class AreaOut(Schema):
@@ -129,7 +129,7 @@ class TokenIn(Schema):
 
 
 def _require_manager(request) -> None:
-    if not has_role_anywhere(request.user, *MANAGERS):
+    if not has_role_anywhere(request.user, *ACCOUNT_MANAGERS):
         raise PermissionDenied(_("Only the commander manages accounts."))
 
 
@@ -138,7 +138,10 @@ def _managed_user(request, user_id: int) -> User:
         "role_assignments", queryset=RoleAssignment.objects.visible_to(request.user).select_related("area")
     )
     return get_visible_or_404(
-        User.objects.select_related("area").prefetch_related(roles), request.user, roles=MANAGERS, pk=user_id
+        User.objects.select_related("area").prefetch_related(roles),
+        request.user,
+        roles=ACCOUNT_MANAGERS,
+        pk=user_id,
     )
 
 
@@ -265,7 +268,7 @@ def role_remove(request, user_id: int, role_id: int):
     assignment = get_visible_or_404(
         RoleAssignment.objects.select_related("area", "user"),
         request.user,
-        roles=MANAGERS,
+        roles=ACCOUNT_MANAGERS,
         pk=role_id,
         user=user,
     )

@@ -2,10 +2,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cordon.accounts.models import Role
+from cordon.accounts.permissions import COMMAND_READERS
 from cordon.accounts.scope import has_role_anywhere
-
-# Who reads the command centre's dashboard and daily report (the pages check again, each its own rule).
-COMMAND_READERS = (Role.COMMANDER, Role.COMMAND_STAFF, Role.HEALTH_WORKER, Role.VIEWER)
 
 
 def navigation(request):

@@ -1,14 +1,16 @@
+import functools
 import hashlib
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cordon.accounts import codes
-from cordon.accounts.scope import AreaScopedQuerySet
+from cordon.core import codes
+from cordon.core.scope import AreaScopedQuerySet
 
 
 class AreaQuerySet(AreaScopedQuerySet):
@@ -136,6 +138,10 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    def area_prefixes(self, roles: Iterable[str] | None = None) -> tuple[str, ...]:
+        """The area prefixes this user reaches: what ``core.scope`` asks of a viewer."""
+        return visible_prefixes(self, roles)
+
     @property
     def display_name(self) -> str:
         return f"{self.full_name}（{self.username}）" if self.full_name else self.username
@@ -215,3 +221,56 @@ class ApiToken(models.Model):
         if self.expires_at and self.expires_at <= timezone.now():
             return "expired"
         return "active"
+
+
+# The roles a user holds, read once per request: every scoped read and every role check asks them.
+_CACHE_ATTR = "_cordon_role_cache"
+
+
+def held_roles(user) -> list[tuple[str, str]]:
+    """[(role, area prefix)] for an active user, read once per request and kept on the user object.
+
+    Read with a statement written once (``_roles_sql``): every request that checks a role pays for
+    this read, and building it through the ORM cost more than running it."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_roles_sql(connection.vendor), [user.pk])
+            cached = [(role, codes.prefix_of(area_code)) for role, area_code in cursor.fetchall()]
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+@functools.cache
+def _roles_sql(vendor: str) -> str:
+    quote, meta = connection.ops.quote_name, RoleAssignment._meta
+    return (
+        f"SELECT {quote('role')}, {quote(meta.get_field('area').column)} FROM {quote(meta.db_table)} "  # noqa: S608 — names are ours, the value a parameter
+        f"WHERE {quote(meta.get_field('user').column)} = %s"
+    )
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles after they changed, so the same request sees the new ones."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def visible_prefixes(user, roles: Iterable[str] | None = None) -> tuple[str, ...]:
+    """The area prefixes a user reaches (through ``roles`` only, when given), those inside another dropped.
+
+    The operator account (superuser, used by the CLI) reaches everything: the empty prefix.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ()
+    if user.is_superuser:
+        return ("",)
+    wanted = None if roles is None else set(roles)
+    prefixes = sorted(
+        {prefix for role, prefix in held_roles(user) if wanted is None or role in wanted}, key=len
+    )
+    kept: list[str] = []
+    for prefix in prefixes:
+        if not any(prefix.startswith(shorter) for shorter in kept):
+            kept.append(prefix)
+    return tuple(sorted(kept))

@@ -3,9 +3,10 @@
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Substr
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area, Role, RoleAssignment, User
 from cordon.accounts.scope import visible_prefixes
+from cordon.core import codes
+from cordon.core.models import AuditEntry
 
 
 def roles_of(user):
@@ -43,14 +44,14 @@ def ancestors(area: Area) -> list[Area]:
     return [found[c] for c in reversed(chain) if c in found]
 
 
-def child_summaries(area: Area) -> list[dict]:
-    """The areas directly below ``area`` with how many areas, checkpoints and accounts each holds.
+def child_summaries(area: Area, counted: dict | None = None) -> list[dict]:
+    """The areas directly below ``area`` with how many areas and accounts each holds, and how many of
+    each of the ``counted`` querysets' rows (name → area-scoped queryset, e.g. the checkpoints, given
+    by the app that holds them).
 
-    Counts roll up: a checkpoint in a grid counts for its village and its town. Three grouped queries,
-    whatever the number of children.
+    Counts roll up: a checkpoint in a grid counts for its village and its town. One grouped query per
+    count, whatever the number of children.
     """
-    from cordon.checkpoints.models import Checkpoint
-
     children = list(Area.objects.filter(parent=area))
     if not children:
         return []
@@ -65,8 +66,7 @@ def child_summaries(area: Area) -> list[dict]:
         )
         return {row["child"]: row["n"] for row in rows}
 
-    checkpoints = grouped(Checkpoint.objects.all(), "area_id")
-    stations = grouped(Checkpoint.objects.filter(kind=Checkpoint.Kind.INSPECTION_STATION), "area_id")
+    counts = {name: grouped(queryset, queryset.scope_field) for name, queryset in (counted or {}).items()}
     accounts = grouped(User.objects.filter(is_active=True), "area_id")
     subareas = grouped(Area.objects.exclude(code=area.code), "code")
     result = []
@@ -75,8 +75,7 @@ def child_summaries(area: Area) -> list[dict]:
         result.append(
             {
                 "area": child,
-                "checkpoints": checkpoints.get(key, 0),
-                "stations": stations.get(key, 0),
+                **{name: found.get(key, 0) for name, found in counts.items()},
                 "accounts": accounts.get(key, 0),
                 # The child itself is among the codes under its prefix.
                 "subareas": max(subareas.get(key, 0) - 1, 0),
@@ -119,3 +118,13 @@ def colleagues(user, area: Area):
             )
         )
     )
+
+
+def audit_entries(user):
+    """Audit entries the user may read: only a commander reads the trail, and only within their areas."""
+    return AuditEntry.objects.visible_to(user, roles=[Role.COMMANDER]).select_related("actor")
+
+
+def audit_history(obj, user):
+    """The audit entries about ``obj`` that ``user`` may read, newest first."""
+    return audit_entries(user).for_object(obj)

@@ -12,16 +12,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
-from cordon.accounts.models import ROLE_LEVELS, ApiToken, Area, Role, RoleAssignment, User
-from cordon.accounts.scope import forget_roles, has_role, require_role
-from cordon.core import audit
+from cordon.accounts.models import ROLE_LEVELS, ApiToken, Area, Role, RoleAssignment, User, forget_roles
+from cordon.accounts.permissions import ACCOUNT_MANAGERS
+from cordon.accounts.scope import has_role, require_role
+from cordon.core import audit, codes
 from cordon.core.privacy import mask_phone
 
 USER_FIELDS = ("username", "full_name", "phone", "area", "is_active", "must_change_password")
-
-# Roles that may manage accounts and roles.
-ACCOUNT_MANAGERS = (Role.COMMANDER,)
 
 
 def _temporary_password() -> str:

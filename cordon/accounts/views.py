@@ -15,8 +15,9 @@ from cordon.accounts.forms import AreaCreateForm, LoginForm, PasswordChangeForm,
 from cordon.accounts.middleware import start_session_clock
 from cordon.accounts.models import ApiToken, Area, Role
 from cordon.accounts.scope import get_visible_or_404, has_role
+from cordon.accounts.selectors import audit_history
 from cordon.checkpoints.models import Checkpoint
-from cordon.core import audit
+from cordon.checkpoints.selectors import counted_under_areas
 from cordon.core.forms import add_service_errors
 
 _ONE_TIME_SECRET = "cordon_one_time_secret"  # noqa: S105 — a session key, not a secret
@@ -185,11 +186,11 @@ def area_detail(request, code: str):
         "area": area,
         "ancestors": selectors.ancestors(area),
         "visible_ancestor_codes": visible_codes,
-        "children": selectors.child_summaries(area),
+        "children": selectors.child_summaries(area, counted_under_areas()),
         "checkpoints": Checkpoint.objects.visible_to(request.user).within(area).select_related("area")[:200],
         "checkpoint_count": Checkpoint.objects.visible_to(request.user).within(area).count(),
         "can_manage": can_manage,
         "form": form,
-        "history": audit.history(area, request.user)[:20] if can_manage else [],
+        "history": audit_history(area, request.user)[:20] if can_manage else [],
     }
     return render(request, "accounts/area_detail.html", context)

@@ -13,22 +13,23 @@ from cordon.accounts import selectors, services
 from cordon.accounts.forms import ReasonForm, RoleForm, UserCreateForm, UserEditForm
 from cordon.accounts.lockout import is_locked_out
 from cordon.accounts.models import Role, RoleAssignment, User
+from cordon.accounts.permissions import ACCOUNT_MANAGERS
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
+from cordon.accounts.selectors import audit_history
 from cordon.accounts.views import pop_secret, remember_secret
-from cordon.core import audit
 from cordon.core.forms import add_service_errors
-
-MANAGERS = [Role.COMMANDER]
 
 
 def _require_manager(request) -> None:
-    if not has_role_anywhere(request.user, *MANAGERS):
+    if not has_role_anywhere(request.user, *ACCOUNT_MANAGERS):
         raise PermissionDenied(_("Only the commander manages accounts."))
 
 
 def _managed_user_or_404(request, pk) -> User:
     """An account the user manages; anyone else's — or anyone's, for a non-commander — is a 404."""
-    return get_visible_or_404(User.objects.select_related("area"), request.user, roles=MANAGERS, pk=pk)
+    return get_visible_or_404(
+        User.objects.select_related("area"), request.user, roles=ACCOUNT_MANAGERS, pk=pk
+    )
 
 
 @login_required
@@ -47,7 +48,7 @@ def user_list(request):
     context = {
         "page": page,
         "filters": filters,
-        "area_choices": selectors.area_choices(request.user, roles=MANAGERS),
+        "area_choices": selectors.area_choices(request.user, roles=ACCOUNT_MANAGERS),
         "role_choices": Role.choices,
     }
     template = "accounts/_user_rows.html" if request.htmx else "accounts/user_list.html"
@@ -101,7 +102,7 @@ def user_detail(request, pk: int):
         "role_form": RoleForm(user=request.user),
         "reason_form": ReasonForm(),
         "locked": is_locked_out(user.username),
-        "history": audit.history(user, request.user)[:50],
+        "history": audit_history(user, request.user)[:50],
         "secret": pop_secret(request),
     }
     return render(request, "accounts/user_detail.html", context)
@@ -215,7 +216,7 @@ def role_remove(request, pk: int, role_pk: int):
         assignment = get_visible_or_404(
             RoleAssignment.objects.select_related("area", "user"),
             request.user,
-            roles=MANAGERS,
+            roles=ACCOUNT_MANAGERS,
             pk=role_pk,
             user=user,
         )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from cordon.accounts.permissions import CASE_WORKERS
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
 from cordon.cases import chain, selectors, services, services_quarantine
 from cordon.cases.models import Case, ContactLink, Placement, QuarantineSite
@@ -221,14 +222,12 @@ class CurveOut(Schema):
 
 
 def _require_case_role(request):
-    if not has_role_anywhere(request.user, *services.CASE_ROLES):
+    if not has_role_anywhere(request.user, *CASE_WORKERS):
         raise PermissionDenied
 
 
 def _case(request, pk: int) -> Case:
-    return get_visible_or_404(
-        Case.objects.select_related("person"), request.user, roles=services.CASE_ROLES, pk=pk
-    )
+    return get_visible_or_404(Case.objects.select_related("person"), request.user, roles=CASE_WORKERS, pk=pk)
 
 
 def _person(request, pk: int) -> Person:
@@ -253,7 +252,7 @@ def case_create(request, payload: CaseIn):
     person = _person(request, payload.person) if payload.person else None
     area = None
     if person is None:
-        code = payload.area or selectors.home_town(request.user, services.CASE_ROLES)
+        code = payload.area or selectors.home_town(request.user, CASE_WORKERS)
         area = visible_area(request.user, code)
     case = services.case_register(
         actor=request.user,
@@ -406,7 +405,7 @@ def site_create(request, payload: SiteIn):
 
 @router.get("/sites/{site_id}/occupancy", response=list[OccupancyOut], summary="People at a site per day")
 def site_occupancy(request, site_id: int, start: date | None = None, end: date | None = None):
-    site = get_visible_or_404(QuarantineSite.objects, request.user, roles=services.CASE_ROLES, pk=site_id)
+    site = get_visible_or_404(QuarantineSite.objects, request.user, roles=CASE_WORKERS, pk=site_id)
     end = end or timezone.localdate()
     start = start or end
     if start > end or (end - start).days > 366:
@@ -431,9 +430,7 @@ def placement_list(request, site: int | None = None, open: bool = True):
 @router.post("/placements", response={201: PlacementOut}, summary="Place a person at a site")
 def placement_create(request, payload: PlacementIn):
     person = _person(request, payload.person)
-    site = get_visible_or_404(
-        QuarantineSite.objects, request.user, roles=services.CASE_ROLES, pk=payload.site
-    )
+    site = get_visible_or_404(QuarantineSite.objects, request.user, roles=CASE_WORKERS, pk=payload.site)
     contact = None
     if payload.contact:
         contact = get_visible_or_404(ContactLink.objects, request.user, pk=payload.contact)
@@ -450,7 +447,7 @@ def placement_create(request, payload: PlacementIn):
 
 
 def _placement(request, pk: int) -> Placement:
-    return get_visible_or_404(Placement.objects, request.user, roles=services.CASE_ROLES, pk=pk)
+    return get_visible_or_404(Placement.objects, request.user, roles=CASE_WORKERS, pk=pk)
 
 
 @router.post("/placements/{placement_id}/release", response=PlacementOut, summary="Release from quarantine")

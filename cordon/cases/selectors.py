@@ -10,19 +10,20 @@ from datetime import date, timedelta
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
+from cordon.accounts.permissions import CASE_WORKERS
 from cordon.cases import chain
 from cordon.cases.models import Case, ContactLink, Placement, QuarantineSite
-from cordon.cases.services import CASE_ROLES, lookback_start
+from cordon.cases.services import lookback_start
 from cordon.observation.models import Period
 
 
 def cases_visible(viewer):
     """Cases in the viewer's areas, for health workers and the command centre only."""
-    return Case.objects.visible_to(viewer, CASE_ROLES)
+    return Case.objects.visible_to(viewer, CASE_WORKERS)
 
 
 def sites_visible(viewer):
-    return QuarantineSite.objects.visible_to(viewer, CASE_ROLES)
+    return QuarantineSite.objects.visible_to(viewer, CASE_WORKERS)
 
 
 def placements_visible(viewer):
@@ -377,8 +378,8 @@ def household_candidates(case: Case, viewer) -> list:
 
 def village_choices(viewer) -> list[tuple[str, str]]:
     """(code, name) of the villages (and grids) where the viewer may register people."""
-    from cordon.accounts import codes
     from cordon.accounts.models import Area
+    from cordon.core import codes
     from cordon.people.services import REGISTRARS
 
     areas = Area.objects.visible_to(viewer, REGISTRARS).filter(level=codes.VILLAGE).order_by("code")

@@ -1,7 +1,7 @@
 """Every change to cases and their contacts: registering a case, its classification and outcome, its
 source, tracing contacts (who then go under observation), and turning a contact into a case.
 
-Cases are clinical records: only health workers and the command centre (``CASE_ROLES``) see or change
+Cases are clinical records: only health workers and the command centre (``CASE_WORKERS``) see or change
 them. Quarantine sites and placements are in ``services_quarantine``.
 """
 
@@ -12,12 +12,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
-from cordon.accounts.models import Area, Role, User
+from cordon.accounts.models import Area, User
+from cordon.accounts.permissions import CASE_WORKERS
 from cordon.accounts.scope import require_role
 from cordon.cases import chain
 from cordon.cases.models import Case, ClassificationChange, ContactLink
-from cordon.core import audit
+from cordon.cases.services_quarantine import placements_end_for_case
+from cordon.core import audit, codes
 from cordon.observation import protocol
 from cordon.observation import services as observation
 from cordon.observation.models import Alert, Period
@@ -27,7 +28,6 @@ from cordon.people import validation
 from cordon.people.models import Person
 from cordon.people.services import person_save
 
-CASE_ROLES = (Role.HEALTH_WORKER, Role.COMMANDER, Role.COMMAND_STAFF)
 # At most this many contacts in one submission: a night's tracing, entered in a few goes.
 MAX_CONTACTS = 100
 CASE_FIELDS = (
@@ -128,7 +128,7 @@ def case_register(
             raise ValidationError({"number": [_("A case known only elsewhere needs its number.")]})
     else:
         raise ValidationError({"person": [_("Choose the person.")]})
-    require_role(actor, area_code, *CASE_ROLES)
+    require_role(actor, area_code, *CASE_WORKERS)
     classified_on = _past(classified_on or today, "classified_on", today)
     if classification == Case.Classification.CONFIRMED and not cleaned["confirmed_on"] and person is not None:
         cleaned["confirmed_on"] = classified_on  # a case known only elsewhere keeps its dates unknown
@@ -193,8 +193,6 @@ def _became_case(actor: User, case: Case, person: Person, *, on: date) -> None:
         observation.period_close(
             actor=actor, period=period, outcome=Period.Outcome.BECAME_CASE, note=case.label, ended_on=ended
         )
-    from cordon.cases.services_quarantine import placements_end_for_case
-
     placements_end_for_case(actor=actor, person=person, on=on)
 
 
@@ -202,7 +200,7 @@ def _became_case(actor: User, case: Case, person: Person, *, on: date) -> None:
 def case_classify(*, actor: User, case: Case, classification: str, on: date, note: str = "") -> Case:
     """Move a case to another classification (suspected → confirmed / asymptomatic / excluded), dated;
     each step stays in the case's history."""
-    require_role(actor, case.area_id, *CASE_ROLES)
+    require_role(actor, case.area_id, *CASE_WORKERS)
     if classification not in Case.Classification.values:
         raise ValidationError({"classification": [_("Choose a classification.")]})
     today = timezone.localdate()
@@ -231,7 +229,7 @@ def case_classify(*, actor: User, case: Case, classification: str, on: date, not
 @transaction.atomic
 def case_update(*, actor: User, case: Case, data: dict) -> Case:
     """Correct a case's number, dates, hospital and outcome (discharged or died, with the date)."""
-    require_role(actor, case.area_id, *CASE_ROLES)
+    require_role(actor, case.area_id, *CASE_WORKERS)
     today = timezone.localdate()
     case = Case.objects.select_for_update().get(pk=case.pk)
     merged = {field: getattr(case, field) for field in CASE_FIELDS} | data
@@ -291,8 +289,8 @@ def _observe_after_discharge(actor: User, case: Case) -> None:
 @transaction.atomic
 def case_identify(*, actor: User, case: Case, person: Person) -> Case:
     """Give a case known only by its number its person, once registered: every link stays."""
-    require_role(actor, person.area_id, *CASE_ROLES)
-    require_role(actor, case.area_id, *CASE_ROLES)
+    require_role(actor, person.area_id, *CASE_WORKERS)
+    require_role(actor, case.area_id, *CASE_WORKERS)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.is_external:
         raise ValidationError(_("This case already has its person."))
@@ -390,7 +388,7 @@ def contact_add(
 
     A ValidationError lists the entries at fault as ``{"people": {index: messages}}``.
     """
-    require_role(actor, case.area_id, *CASE_ROLES)
+    require_role(actor, case.area_id, *CASE_WORKERS)
     today = timezone.localdate()
     if not people:
         raise ValidationError({"people": [_("Add at least one person.")]})
@@ -473,7 +471,7 @@ def _known_holder(data: dict) -> Person | None:
 
 
 def _link(actor, case, person, degree, setting, first, last, via, note, traced_on, observe) -> ContactLink:
-    require_role(actor, person.area_id, *CASE_ROLES)
+    require_role(actor, person.area_id, *CASE_WORKERS)
     if case.person_id == person.pk:
         raise ValidationError(_("The case cannot be their own contact."))
     if ContactLink.objects.filter(case=case, person=person).exists():
@@ -557,7 +555,7 @@ def contact_to_case(
 ) -> Case:
     """A contact became a case: their case is registered with this link's case as its source, and
     their own contacts can be traced in turn."""
-    require_role(actor, link.case.area_id, *CASE_ROLES)
+    require_role(actor, link.case.area_id, *CASE_WORKERS)
     existing = Case.objects.filter(person_id=link.person_id).first()
     if existing is not None:
         raise ValidationError(_("%(name)s is already registered as a case.") % {"name": link.person.name})
@@ -570,7 +568,7 @@ def contact_to_case(
 def contact_remove(*, actor: User, link: ContactLink, reason: str) -> None:
     """Take back a contact traced by mistake, with a reason. Their observation period stays: ending it
     is a decision of its own."""
-    require_role(actor, link.case.area_id, *CASE_ROLES)
+    require_role(actor, link.case.area_id, *CASE_WORKERS)
     reason = _text(reason, "reason", 200)
     if not reason:
         raise ValidationError({"reason": [_("Give a reason.")]})

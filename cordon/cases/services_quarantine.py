@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordon.accounts.models import Area, User
+from cordon.accounts.permissions import CASE_WORKERS
 from cordon.accounts.scope import require_role
 from cordon.cases.models import ContactLink, Placement, QuarantineSite
-from cordon.cases.services import CASE_ROLES, _text
 from cordon.core import audit
 from cordon.observation import services as observation
 from cordon.observation.models import Period
 from cordon.people.models import Person
+from cordon.people.validation import clean_text as _text
 
 SITE_FIELDS = ("name", "address", "capacity", "rooms", "contact", "is_active")
 
@@ -29,9 +30,9 @@ SITE_FIELDS = ("name", "address", "capacity", "rooms", "contact", "is_active")
 @transaction.atomic
 def site_save(*, actor: User, area: Area, data: dict, site: QuarantineSite | None = None) -> QuarantineSite:
     """Add or edit a quarantine site. Its capacity cannot drop below the people it holds today."""
-    require_role(actor, area, *CASE_ROLES)
+    require_role(actor, area, *CASE_WORKERS)
     if site is not None:
-        require_role(actor, site.area_id, *CASE_ROLES)
+        require_role(actor, site.area_id, *CASE_WORKERS)
         site = QuarantineSite.objects.select_for_update().get(pk=site.pk)
     name = _text(data.get("name"), "name", 100)
     if not name:
@@ -101,8 +102,8 @@ def placement_create(
     """Place a person at a site from ``placed_on`` (today or earlier). Refused when the site would hold
     more than its capacity on any day since, or when the person is at another site. The person's open
     observation period moves to centralised observation at this site."""
-    require_role(actor, person.area_id, *CASE_ROLES)
-    require_role(actor, site.area_id, *CASE_ROLES)
+    require_role(actor, person.area_id, *CASE_WORKERS)
+    require_role(actor, site.area_id, *CASE_WORKERS)
     today = timezone.localdate()
     if contact is not None and contact.person_id != person.pk:
         raise ValidationError({"contact": [_("This contact link is someone else's.")]})
@@ -177,7 +178,7 @@ def _locked_open(placement: Placement) -> Placement:
 def placement_release(*, actor: User, placement: Placement, released_on: date, note: str = "") -> Placement:
     """Release from quarantine: refused before the observation period ends and while an alert or a
     due test is open. The period is completed on the same day."""
-    require_role(actor, placement.area_id, *CASE_ROLES)
+    require_role(actor, placement.area_id, *CASE_WORKERS)
     placement = _locked_open(placement)
     today = timezone.localdate()
     if released_on > today or released_on < placement.placed_on:
@@ -205,7 +206,7 @@ def placement_end(
 ) -> Placement:
     """End a stay otherwise than by release: moved to hospital, to another site (with where), or the
     person became a case (registered through the cases services, which end the stay themselves)."""
-    require_role(actor, placement.area_id, *CASE_ROLES)
+    require_role(actor, placement.area_id, *CASE_WORKERS)
     if outcome not in (Placement.Outcome.HOSPITAL, Placement.Outcome.MOVED):
         raise ValidationError({"outcome": [_("Choose how the stay ends.")]})
     placement = _locked_open(placement)

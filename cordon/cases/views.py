@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cordon.accounts.permissions import CASE_WORKERS
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
-from cordon.accounts.selectors import area_choices
+from cordon.accounts.selectors import area_choices, audit_history
 from cordon.cases import chain, selectors, services
 from cordon.cases.forms import (
     CaseForm,
@@ -25,7 +26,6 @@ from cordon.cases.forms import (
     ToCaseForm,
 )
 from cordon.cases.models import Case, ContactLink
-from cordon.core import audit
 from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
 from cordon.people.models import Person
 
@@ -33,7 +33,7 @@ CASE_FIELDS = ("onset_date", "confirmed_on", "isolated_on", "hospital", "reporti
 
 
 def _require_case_role(request):
-    if not has_role_anywhere(request.user, *services.CASE_ROLES):
+    if not has_role_anywhere(request.user, *CASE_WORKERS):
         raise PermissionDenied
 
 
@@ -41,7 +41,7 @@ def _case(request, pk: int) -> Case:
     return get_visible_or_404(
         Case.objects.select_related("person", "area", "created_by"),
         request.user,
-        roles=services.CASE_ROLES,
+        roles=CASE_WORKERS,
         pk=pk,
     )
 
@@ -49,7 +49,7 @@ def _case(request, pk: int) -> Case:
 def _link(request, pk: int) -> ContactLink:
     """A contact link, reached through its case (clinical, for the case roles) and its own area."""
     link = get_visible_or_404(
-        ContactLink.objects.select_related("case", "person"), request.user, roles=services.CASE_ROLES, pk=pk
+        ContactLink.objects.select_related("case", "person"), request.user, roles=CASE_WORKERS, pk=pk
     )
     _case(request, link.case_id)
     return link
@@ -62,7 +62,7 @@ def case_list(request):
     if classification not in Case.Classification.values:
         classification = ""
     query = request.GET.get("q", "").strip()[:40]
-    choices = area_choices(request.user, services.CASE_ROLES)
+    choices = area_choices(request.user, CASE_WORKERS)
     area = request.GET.get("area", "")
     area = area if any(area == code for code, _label in choices) else ""
     cases = list(
@@ -120,7 +120,7 @@ def _register(request, data: dict, person: Person | None) -> Case:
                 )
         if person is None:
             details |= {"external_name": data["external_name"], "external_note": data["external_note"]}
-            area = visible_area(user, selectors.home_town(user, services.CASE_ROLES))
+            area = visible_area(user, selectors.home_town(user, CASE_WORKERS))
             case = services.case_register(
                 actor=user,
                 area=area,
@@ -162,7 +162,7 @@ def _register(request, data: dict, person: Person | None) -> Case:
 def case_detail(request, pk: int):
     case = _case(request, pk)
     contacts = selectors.case_contacts(case, request.user)
-    can_edit = has_role(request.user, case.area_id, *services.CASE_ROLES)
+    can_edit = has_role(request.user, case.area_id, *CASE_WORKERS)
     today = timezone.localdate()
     sources = selectors.case_sources(case, request.user)
     return render(
@@ -185,7 +185,7 @@ def case_detail(request, pk: int):
                 site_choices=selectors.site_choices(request.user), initial={"placed_on": today}
             ),
             "remove_form": RemoveForm(),
-            "audit_history": audit.history(case, request.user)[:20],
+            "audit_history": audit_history(case, request.user)[:20],
         },
     )
 
@@ -243,7 +243,7 @@ def contacts_add(request, pk: int):
     """Trace contacts in one go: the shared exposure, the case's household in one tick, and rows of
     people (a known ID number links that person). All or nothing, every row shown again on an error."""
     case = _case(request, pk)
-    if not has_role(request.user, case.area_id, *services.CASE_ROLES):
+    if not has_role(request.user, case.area_id, *CASE_WORKERS):
         raise PermissionDenied
     via_choices = [
         (link.pk, link.person.name)

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cordon.accounts.permissions import CASE_WORKERS
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices
-from cordon.cases import selectors, services, services_quarantine
+from cordon.cases import selectors, services_quarantine
 from cordon.cases.forms import EndStayForm, PlaceForm, ReleaseForm, SiteForm
 from cordon.cases.models import Placement, QuarantineSite
 from cordon.cases.views import _link
@@ -22,12 +23,12 @@ from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_rai
 
 
 def _site(request, pk: int) -> QuarantineSite:
-    return get_visible_or_404(QuarantineSite.objects, request.user, roles=services.CASE_ROLES, pk=pk)
+    return get_visible_or_404(QuarantineSite.objects, request.user, roles=CASE_WORKERS, pk=pk)
 
 
 @login_required
 def site_list(request):
-    if not has_role_anywhere(request.user, *services.CASE_ROLES):
+    if not has_role_anywhere(request.user, *CASE_WORKERS):
         raise PermissionDenied
     today = timezone.localdate()
     sites = list(selectors.sites_visible(request.user).select_related("area"))
@@ -41,9 +42,9 @@ def site_list(request):
 @login_required
 def site_form(request, pk: int | None = None):
     site = _site(request, pk) if pk else None
-    if not has_role_anywhere(request.user, *services.CASE_ROLES):
+    if not has_role_anywhere(request.user, *CASE_WORKERS):
         raise PermissionDenied
-    choices = area_choices(request.user, services.CASE_ROLES)
+    choices = area_choices(request.user, CASE_WORKERS)
     initial = {"area": choices[0][0] if choices else "", "is_active": True}
     if site is not None:
         initial = {field: getattr(site, field) for field in services_quarantine.SITE_FIELDS} | {
@@ -81,7 +82,7 @@ def site_detail(request, pk: int):
             "held": days[today],
             "release_form": ReleaseForm(initial={"released_on": today}),
             "end_form": EndStayForm(initial={"ended_on": today}),
-            "can_edit": has_role(request.user, site.area_id, *services.CASE_ROLES),
+            "can_edit": has_role(request.user, site.area_id, *CASE_WORKERS),
         },
     )
 
@@ -105,7 +106,7 @@ def contact_place(request, pk: int):
 
 def _placement(request, pk: int) -> Placement:
     return get_visible_or_404(
-        Placement.objects.select_related("site", "person"), request.user, roles=services.CASE_ROLES, pk=pk
+        Placement.objects.select_related("site", "person"), request.user, roles=CASE_WORKERS, pk=pk
     )
 
 

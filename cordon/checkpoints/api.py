@@ -11,11 +11,12 @@ from ninja.pagination import paginate
 
 from cordon.accounts.models import Area
 from cordon.accounts.scope import get_visible_or_404, visible_area
-from cordon.checkpoints import selectors, services, services_passages
+from cordon.checkpoints import selectors, services
 from cordon.checkpoints.models import Checkpoint
 from cordon.core.errors import ApiError
 from cordon.core.pagination import Pages
 from cordon.core.privacy import mask_phone
+from cordon.gate import passages
 
 router = Router(tags=["checkpoints"])
 
@@ -114,7 +115,7 @@ class PassageIn(Schema):
     temperature: str = Field("", max_length=8)
     decision: str = Field(..., max_length=12)
     reason: str = Field("", max_length=240)
-    occupants: list[OccupantIn] = Field(default_factory=list, max_length=services_passages.MAX_OCCUPANTS)
+    occupants: list[OccupantIn] = Field(default_factory=list, max_length=passages.MAX_OCCUPANTS)
 
 
 class PassageOut(Schema):
@@ -188,7 +189,7 @@ def _guarded(request, checkpoint_id: int) -> Checkpoint:
     "/{checkpoint_id}/check", response=CheckOut, summary="The flags for an ID number, before deciding"
 )
 def passage_check(request, checkpoint_id: int, payload: CheckIn):
-    check = services_passages.gate_check(
+    check = passages.gate_check(
         actor=request.user,
         checkpoint=_guarded(request, checkpoint_id),
         document_number=payload.document_number,
@@ -204,7 +205,7 @@ def passage_check(request, checkpoint_id: int, payload: CheckIn):
 )
 def passage_create(request, checkpoint_id: int, payload: PassageIn):
     data = payload.dict(exclude={"client_id"})
-    passage, created = services_passages.passage_record(
+    passage, created = passages.passage_record(
         actor=request.user,
         checkpoint=_guarded(request, checkpoint_id),
         data=data,
@@ -220,7 +221,7 @@ def passage_create(request, checkpoint_id: int, payload: PassageIn):
 )
 def passage_batch(request, checkpoint_id: int, payload: list[PassageIn]):
     entries = [entry.dict() for entry in payload]
-    return services_passages.passages_record_batch(
+    return passages.passages_record_batch(
         actor=request.user, checkpoint=_guarded(request, checkpoint_id), entries=entries
     )
 

@@ -12,8 +12,7 @@ from zoneinfo import ZoneInfo
 from cordon.accounts.models import Area, User
 from cordon.checkpoints import services
 from cordon.checkpoints.models import Checkpoint, Passage
-from cordon.checkpoints.services_passages import passage_record
-from cordon.lockdowns import services as lockdown_services
+from cordon.gate.passages import passage_record
 from cordon.lockdowns.models import ExitPass
 from cordon.people.models import Person
 
@@ -30,12 +29,12 @@ def load_checkpoints(operator, data, log) -> None:
 # ---------------------------------------------------------------------------------------------------
 # Passages, 1–21 February 2020
 #
-# ``services_passages.passage_record`` refuses an entry more than seven days old (OFFLINE_LIMIT: a
+# ``passages.passage_record`` refuses an entry more than seven days old (OFFLINE_LIMIT: a
 # phone's offline queue, not a history). So the demo takes each February entry through the same
-# checks as of the moment the guard made it (``services_passages._clean`` with that moment as "now"),
+# checks as of the moment the guard made it (``passages._clean`` with that moment as "now"),
 # writes them in bulk and recounts the daily roll-up from them (``passage_counts_rebuild``, written
 # for loads like this one). Uses of exit passes are first checked at the gate as of their moment
-# (``lockdowns.services.pass_check``).
+# (``gate.passes.pass_check``).
 # ---------------------------------------------------------------------------------------------------
 
 FIRST_DAY, LAST_DAY = date(2020, 2, 1), date(2020, 2, 21)
@@ -188,9 +187,7 @@ def _pass_uses(log: _Log, guard, rng) -> int:
         out = exit_pass.valid_from + timedelta(minutes=rng.randint(5, 40))
         back = exit_pass.valid_until - timedelta(minutes=rng.randint(20, 90))
         for direction, at in (("out", out), ("in", back)):
-            check = lockdown_services.pass_check(
-                actor=guard, checkpoint=gate, short_code=exit_pass.short_code, at=at
-            )
+            check = passes.pass_check(actor=guard, checkpoint=gate, short_code=exit_pass.short_code, at=at)
             if check.state != "valid":
                 continue
             for person in exit_pass.people.all():

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cordon.accounts.scope import AreaScopedQuerySet
+from cordon.core.scope import AreaScopedQuerySet
 
 
 class CheckpointQuerySet(AreaScopedQuerySet):
@@ -199,7 +199,7 @@ class PassageDayCount(models.Model):
     read, so that they cost the same over ten million passages as over ten.
 
     Passages are never changed or deleted, so the roll-up is kept exact by adding each new passage to
-    its row in the same transaction as the insert (``services_passages.count_passage``); a passage
+    its row in the same transaction as the insert (``services_counts.count_passage``); a passage
     sent late from an offline phone lands on its own day's row. ``passage_counts_rebuild`` recounts
     from the passages themselves (after a raw load, or to check).
     """

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from django.db import connection
 from django.db.models import Count, Q
 
-from cordon.accounts.models import Role
+from cordon.accounts.permissions import GUARDS
 from cordon.accounts.scope import not_found, reaches
 from cordon.checkpoints.models import Checkpoint, Passage, PassageDayCount
 from cordon.core.statements import first_instance
@@ -52,9 +52,6 @@ def checkpoint_counts(checkpoints) -> dict:
         closed=Count("pk", filter=Q(status=Checkpoint.Status.CLOSED)),
     )
 
-
-# Who reads passage lists and counts besides those who log them: the town's health workers and viewers.
-READERS = (Role.HEALTH_WORKER, Role.VIEWER)
 
 FIGURES = PassageDayCount.FIGURES
 
@@ -109,9 +106,8 @@ def counts_by_day_and_checkpoint(viewer, area: str, start: date, end: date) -> C
 def guards_for(checkpoint: Checkpoint, viewer) -> list:
     """Accounts the viewer sees that can log passages at the checkpoint (a guarding role held at its
     area or above it), for the roster form: one query, not a role lookup per account."""
-    from cordon.accounts import codes
     from cordon.accounts.models import RoleAssignment, User
-    from cordon.checkpoints.services_passages import GUARDS
+    from cordon.core import codes
 
     above, code = [], checkpoint.area_id
     while code:
@@ -119,3 +115,12 @@ def guards_for(checkpoint: Checkpoint, viewer) -> list:
         code = codes.parent_of(code)
     holders = RoleAssignment.objects.filter(role__in=GUARDS, area_id__in=above).values("user_id")
     return list(User.objects.visible_to(viewer).filter(is_active=True, pk__in=holders).order_by("username"))
+
+
+def counted_under_areas() -> dict:
+    """What an area's page counts of this app under each of its children: checkpoints, and the road
+    inspection stations among them (``accounts.selectors.child_summaries``)."""
+    return {
+        "checkpoints": Checkpoint.objects.all(),
+        "stations": Checkpoint.objects.filter(kind=Checkpoint.Kind.INSPECTION_STATION),
+    }

@@ -4,13 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cordon.accounts.models import Area, Role, User
+from cordon.accounts.models import Area, User
+from cordon.accounts.permissions import CHECKPOINT_MANAGERS
 from cordon.accounts.scope import require_role
 from cordon.checkpoints.models import Checkpoint
 from cordon.core import audit
 
 FIELDS = ("name", "kind", "area", "location", "hours", "status", "note")
-CHECKPOINT_MANAGERS = (Role.COMMANDER, Role.COMMAND_STAFF)
 
 
 @transaction.atomic

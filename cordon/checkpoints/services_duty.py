@@ -8,12 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts.models import Role, User
+from cordon.accounts.models import User
+from cordon.accounts.permissions import GUARDS, ROSTER_KEEPERS
 from cordon.accounts.scope import has_role, require_role
 from cordon.checkpoints.models import Checkpoint, DutyShift
 from cordon.core import audit
 
-ROSTER_KEEPERS = (Role.COMMANDER, Role.COMMAND_STAFF, Role.VILLAGE_HEAD)
 MAX_SHIFT = timedelta(hours=24)
 
 
@@ -29,7 +29,6 @@ def shift_save(
 ) -> DutyShift:
     """Put people on duty at a checkpoint for a shift of at most 24 hours. Each must be an account that
     can log passages there."""
-    from cordon.checkpoints.services_passages import GUARDS
 
     require_role(actor, checkpoint.area_id, *ROSTER_KEEPERS)
     if ends_at <= starts_at:

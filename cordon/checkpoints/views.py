@@ -6,13 +6,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cordon.accounts.permissions import CHECKPOINT_MANAGERS, GUARDS
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
-from cordon.accounts.selectors import area_choices
+from cordon.accounts.selectors import area_choices, audit_history
 from cordon.checkpoints import selectors, services
 from cordon.checkpoints.forms import CheckpointFilterForm, CheckpointForm
 from cordon.checkpoints.models import Checkpoint
-from cordon.checkpoints.services_passages import GUARDS
-from cordon.core import audit
 from cordon.core.forms import add_service_errors
 
 
@@ -32,7 +31,7 @@ def checkpoint_list(request):
         "form": form,
         "page": page,
         "counts": selectors.checkpoint_counts(checkpoints),
-        "can_create": has_role_anywhere(request.user, *services.CHECKPOINT_MANAGERS),
+        "can_create": has_role_anywhere(request.user, *CHECKPOINT_MANAGERS),
         "query_string": _without_page(request),
     }
     template = "checkpoints/_checkpoint_rows.html" if request.htmx else "checkpoints/checkpoint_list.html"
@@ -48,7 +47,7 @@ def _without_page(request) -> str:
 @login_required
 def checkpoint_detail(request, pk: int):
     checkpoint = get_visible_or_404(Checkpoint.objects.select_related("area"), request.user, pk=pk)
-    can_edit = has_role(request.user, checkpoint.area_id, *services.CHECKPOINT_MANAGERS)
+    can_edit = has_role(request.user, checkpoint.area_id, *CHECKPOINT_MANAGERS)
     return render(
         request,
         "checkpoints/checkpoint_detail.html",
@@ -56,7 +55,7 @@ def checkpoint_detail(request, pk: int):
             "checkpoint": checkpoint,
             "can_edit": can_edit,
             "can_log": has_role(request.user, checkpoint.area_id, *GUARDS),
-            "history": audit.history(checkpoint, request.user)[:30],
+            "history": audit_history(checkpoint, request.user)[:30],
         },
     )
 
@@ -64,9 +63,9 @@ def checkpoint_detail(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkpoint_create(request):
-    if not has_role_anywhere(request.user, *services.CHECKPOINT_MANAGERS):
+    if not has_role_anywhere(request.user, *CHECKPOINT_MANAGERS):
         raise PermissionDenied(_("Only the command centre sets up checkpoints."))
-    choices = area_choices(request.user, roles=services.CHECKPOINT_MANAGERS)
+    choices = area_choices(request.user, roles=CHECKPOINT_MANAGERS)
     form = CheckpointForm(
         request.POST or None, area_choices=choices, initial={"area": request.GET.get("area", "")}
     )
@@ -87,7 +86,7 @@ def checkpoint_create(request):
 @require_http_methods(["GET", "POST"])
 def checkpoint_edit(request, pk: int):
     checkpoint = get_visible_or_404(Checkpoint.objects.select_related("area"), request.user, pk=pk)
-    if not has_role(request.user, checkpoint.area_id, *services.CHECKPOINT_MANAGERS):
+    if not has_role(request.user, checkpoint.area_id, *CHECKPOINT_MANAGERS):
         raise PermissionDenied(_("Only the command centre changes checkpoints."))
     initial = {f: getattr(checkpoint, f) for f in ("name", "kind", "location", "hours", "status", "note")}
     form = CheckpointForm(request.POST or None, area_choices=[], editing=True, initial=initial)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cordon.accounts.permissions import ROSTER_KEEPERS
 from cordon.accounts.scope import get_visible_or_404, has_role
 from cordon.checkpoints import selectors, services_duty
 from cordon.checkpoints.models import Checkpoint, DutyShift
@@ -42,7 +43,7 @@ def _aware(moment: datetime) -> datetime:
 @login_required
 def roster(request, pk: int):
     checkpoint = get_visible_or_404(Checkpoint.objects.select_related("area"), request.user, pk=pk)
-    can_keep = has_role(request.user, checkpoint.area_id, *services_duty.ROSTER_KEEPERS)
+    can_keep = has_role(request.user, checkpoint.area_id, *ROSTER_KEEPERS)
     now = timezone.localtime()
     start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     end = start + timedelta(days=2)

@@ -19,11 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cordon.accounts.permissions import CHECKPOINT_READERS, GUARDS
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere
 from cordon.accounts.selectors import area_choices
-from cordon.checkpoints import selectors, services_passages
+from cordon.checkpoints import selectors
 from cordon.checkpoints.models import Checkpoint, Passage
 from cordon.core.access import log_access
+from cordon.gate import passages
 
 FIELDS = (
     "direction",
@@ -45,7 +47,7 @@ FIELDS = (
 
 def _checkpoint(request, pk: int) -> Checkpoint:
     checkpoint = get_visible_or_404(Checkpoint.objects.select_related("area"), request.user, pk=pk)
-    if not has_role(request.user, checkpoint.area_id, *services_passages.GUARDS):
+    if not has_role(request.user, checkpoint.area_id, *GUARDS):
         raise PermissionDenied
     return checkpoint
 
@@ -61,14 +63,14 @@ def gate(request, pk: int):
     check, errors, saved = None, {}, None
     if request.method == "POST" and values.get("document_number"):
         try:
-            check = services_passages.gate_check(
+            check = passages.gate_check(
                 actor=request.user, checkpoint=checkpoint, document_number=values["document_number"]
             )
         except ValidationError as exc:
             errors = _errors(exc)
     if request.method == "POST" and request.POST.get("decision") and not errors:
         try:
-            saved, _created = services_passages.passage_record(
+            saved, _created = passages.passage_record(
                 actor=request.user,
                 checkpoint=checkpoint,
                 data=values,
@@ -143,7 +145,7 @@ def gate_check(request, pk: int):
     """The flags for an ID number, for the page's script (the number travels in the body, never a URL)."""
     checkpoint = _checkpoint(request, pk)
     try:
-        check = services_passages.gate_check(
+        check = passages.gate_check(
             actor=request.user, checkpoint=checkpoint, document_number=request.POST.get("document_number", "")
         )
     except ValidationError as exc:
@@ -165,9 +167,7 @@ def gate_batch(request, pk: int):
             {"errors": {"__all__": [_("The request is not in the expected shape.")]}}, status=400
         )
     try:
-        results = services_passages.passages_record_batch(
-            actor=request.user, checkpoint=checkpoint, entries=entries
-        )
+        results = passages.passages_record_batch(actor=request.user, checkpoint=checkpoint, entries=entries)
     except ValidationError as exc:
         return JsonResponse({"errors": _errors(exc)}, status=422)
     return JsonResponse({"results": results})
@@ -208,7 +208,7 @@ def day_list(request, pk: int):
             "page": Paginator(passages, 100).get_page(request.GET.get("page")),
             "query_string": f"day={day.isoformat()}",
             "counts": selectors.day_counts(checkpoint, day),
-            "can_log": has_role(request.user, checkpoint.area_id, *services_passages.GUARDS),
+            "can_log": has_role(request.user, checkpoint.area_id, *GUARDS),
         },
     )
 
@@ -222,7 +222,7 @@ def _csv(checkpoint: Checkpoint, day: date, passages) -> HttpResponse:
     writer = csv.writer(response)
     header = ("time", "direction", "name", "phone", "plate", "people on board", "from", "to", "purpose")
     writer.writerow([_(h) for h in header] + [_("temperature"), _("decision"), _("reason"), _("flags")])
-    labels = {k: str(v) for k, v in services_passages.FLAG_LABELS.items()}
+    labels = {k: str(v) for k, v in passages.FLAG_LABELS.items()}
     for p in passages.iterator():
         writer.writerow(
             [
@@ -247,7 +247,7 @@ def _csv(checkpoint: Checkpoint, day: date, passages) -> HttpResponse:
 @login_required
 def town_counts(request):
     """Passages per day and checkpoint over the viewer's areas (or one of them), the last 14 days."""
-    if not has_role_anywhere(request.user, *services_passages.GUARDS, *selectors.READERS):
+    if not has_role_anywhere(request.user, *GUARDS, *CHECKPOINT_READERS):
         raise PermissionDenied
     choices = area_choices(request.user)
     area = request.GET.get("area", "")

@@ -167,15 +167,3 @@ def record(
         changes={k: v for k, v in (changes or {}).items() if k not in SECRET_FIELDS},
         reason=reason[:200],
     )
-
-
-def readable_entries(user):
-    """Audit entries the user may read: only a commander reads the trail, and only within their areas."""
-    from cordon.accounts.models import Role
-
-    return AuditEntry.objects.visible_to(user, roles=[Role.COMMANDER]).select_related("actor")
-
-
-def history(obj: models.Model, user):
-    """The audit entries about ``obj`` that ``user`` may read, newest first."""
-    return readable_entries(user).for_object(obj)

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cordon.accounts.scope import AreaScopedQuerySet
+from cordon.core.scope import AreaScopedQuerySet
 
 
 class AuditQuerySet(AreaScopedQuerySet):

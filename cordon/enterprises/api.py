@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from cordon.accounts.permissions import ENTERPRISE_PHONE_READERS
 from cordon.accounts.scope import get_visible_or_404, has_role, visible_area
 from cordon.core.pagination import Pages
 from cordon.core.privacy import mask_phone
@@ -36,7 +37,7 @@ class EnterpriseOut(Schema):
     @staticmethod
     def resolve_contact_phone(obj, context):
         request = context["request"]
-        if has_role(request.user, obj.area_id, *services.PHONE_ROLES):
+        if has_role(request.user, obj.area_id, *ENTERPRISE_PHONE_READERS):
             return obj.contact_phone
         return mask_phone(obj.contact_phone)
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cordon.accounts.scope import AreaScopedQuerySet
+from cordon.core.scope import AreaScopedQuerySet
 from cordon.enterprises import checklist
 
 

@@ -18,27 +18,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
-from cordon.accounts.models import Area, Role, User
+from cordon.accounts.models import Area, User
+from cordon.accounts.permissions import ENTERPRISE_DECIDERS, ENTERPRISE_REGISTRARS
 from cordon.accounts.scope import require_role
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.enterprises import checklist
 from cordon.enterprises.models import Enterprise, Finding, ReopeningApplication, StatusChange
 from cordon.enterprises.validation import parse_uscc
 from cordon.people.validation import clean_text, parse_phone
 
-REGISTRARS = (Role.VILLAGE_CLERK, Role.VILLAGE_HEAD, Role.COMMANDER, Role.COMMAND_STAFF)
-APPLICANTS = REGISTRARS
-DECIDERS = (Role.COMMANDER, Role.COMMAND_STAFF)
-# Who may read an enterprise contact's whole phone number: those who call them.
-PHONE_ROLES = (
-    Role.COMMANDER,
-    Role.COMMAND_STAFF,
-    Role.VILLAGE_HEAD,
-    Role.VILLAGE_CLERK,
-    Role.FIELD_TEAM,
-    Role.HEALTH_WORKER,
-)
 AREA_LEVELS = (codes.TOWN, codes.VILLAGE, codes.GRID)
 EARLIEST = date(2020, 1, 1)
 
@@ -144,7 +132,7 @@ def enterprise_register(
     centre). It starts closed. The credit code is unique across the deployment: registering the
     same code twice — also a retried form — is refused with the field named. ``registered_at``
     (never in the future) is for a ledger entered afterwards."""
-    _check_area(actor, area, REGISTRARS)
+    _check_area(actor, area, ENTERPRISE_REGISTRARS)
     registered_at = _past_moment(registered_at, "registered_at")
     values = _enterprise_values(data)
     if _uscc_taken(values["uscc"]):
@@ -173,8 +161,8 @@ def enterprise_register(
 def enterprise_update(*, actor: User, enterprise: Enterprise, area: Area, data: dict) -> Enterprise:
     """Correct an enterprise's particulars (not its status: that moves only by a decision or an
     inspection). Moving it to another village needs the role in both."""
-    require_role(actor, enterprise.area_id, *REGISTRARS)
-    _check_area(actor, area, REGISTRARS)
+    require_role(actor, enterprise.area_id, *ENTERPRISE_REGISTRARS)
+    _check_area(actor, area, ENTERPRISE_REGISTRARS)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     before = audit.snapshot(enterprise, ENTERPRISE_FIELDS)
     values = _enterprise_values(data)
@@ -251,7 +239,7 @@ def application_submit(
     first waits. A closed or suspended enterprise applies; it becomes "applied". A dormitory of 0
     people or 0 m² is refused.
     """
-    require_role(actor, enterprise.area_id, *APPLICANTS)
+    require_role(actor, enterprise.area_id, *ENTERPRISE_REGISTRARS)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     if ReopeningApplication.objects.filter(enterprise=enterprise, decision="").exists():
         raise ValidationError(_("This enterprise already has an application waiting for a decision."))
@@ -333,7 +321,7 @@ def application_decide(
     whose dormitory fails the numbers, or with any item answered "no", cannot be approved without
     conditions. Approving reopens the enterprise; rejecting leaves it closed.
     """
-    require_role(actor, application.enterprise.area_id, *DECIDERS)
+    require_role(actor, application.enterprise.area_id, *ENTERPRISE_DECIDERS)
     # The enterprise first, then the application: the order application_submit locks them in.
     enterprise = Enterprise.objects.select_for_update().get(pk=application.enterprise_id)
     application = (
@@ -424,7 +412,7 @@ def enterprise_suspend(
 ) -> Enterprise:
     """Suspend a reopened enterprise (停业整顿): the commander or the command-centre staff, with a
     reason. Suspending one already suspended changes nothing."""
-    require_role(actor, enterprise.area_id, *DECIDERS)
+    require_role(actor, enterprise.area_id, *ENTERPRISE_DECIDERS)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     reason = clean_text(reason, "reason", 300, required=True)
     if enterprise.status == Enterprise.Status.SUSPENDED:
@@ -438,7 +426,7 @@ def enterprise_suspend(
 @transaction.atomic
 def enterprise_resume(*, actor: User, enterprise: Enterprise, comment: str = "") -> Enterprise:
     """Let a suspended enterprise work again once every finding is rectified (commander or staff)."""
-    require_role(actor, enterprise.area_id, *DECIDERS)
+    require_role(actor, enterprise.area_id, *ENTERPRISE_DECIDERS)
     enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
     if enterprise.status != Enterprise.Status.SUSPENDED:
         raise ValidationError(_("This enterprise is not suspended."))

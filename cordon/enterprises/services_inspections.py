@@ -21,16 +21,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts.models import Role, User
+from cordon.accounts.models import User
+from cordon.accounts.permissions import ENTERPRISE_DECIDERS, INSPECTORS
 from cordon.accounts.scope import has_role, require_role
 from cordon.core import audit
 from cordon.core.pictures import picture_type
 from cordon.enterprises import checklist
 from cordon.enterprises.models import Enterprise, Finding, Inspection
-from cordon.enterprises.services import DECIDERS, EARLIEST, move_status
+from cordon.enterprises.services import EARLIEST, move_status
 from cordon.people.validation import clean_text
 
-INSPECTORS = (Role.COMMANDER, Role.COMMAND_STAFF, Role.FIELD_TEAM, Role.HEALTH_WORKER)
 MAX_FINDINGS = 20
 MAX_PHOTO_BYTES = 3 * 1024 * 1024
 MAX_DEADLINE_DAYS = 90
@@ -163,7 +163,7 @@ def inspection_record(
     if len(locked) != len(rectified):
         errors["rectified"] = [_("These findings are not this enterprise's.")]
     if suspend:
-        if not has_role(actor, enterprise.area_id, *DECIDERS):
+        if not has_role(actor, enterprise.area_id, *ENTERPRISE_DECIDERS):
             errors["suspend"] = [_("Only the commander or the command-centre staff suspend an enterprise.")]
         elif not any(f.serious for f in new_findings):
             errors["suspend"] = [_("Suspend only for a serious finding recorded now.")]

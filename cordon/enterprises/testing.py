@@ -1,4 +1,4 @@
-"""The enterprises' part of the test world (called by cordon.core.testing.build_world).
+"""The enterprises' part of the test world (called by cordon.testing.build_world).
 
 ``world.enterprise`` — a violin workshop of 四间房村, reopened after an application and inspected,
 one finding still open (so it is "open with findings"); ``world.application``, ``world.inspection``

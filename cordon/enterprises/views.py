@@ -16,9 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from cordon.accounts.permissions import (
+    ENTERPRISE_DECIDERS,
+    ENTERPRISE_PHONE_READERS,
+    ENTERPRISE_REGISTRARS,
+    INSPECTORS,
+)
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
-from cordon.accounts.selectors import area_choices, top_areas
-from cordon.core import audit
+from cordon.accounts.selectors import area_choices, audit_history, top_areas
 from cordon.core.access import log_access
 from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
 from cordon.core.privacy import mask_phone
@@ -26,7 +31,6 @@ from cordon.core.spreadsheet_writers import SheetSpec, write_csv, write_xlsx
 from cordon.enterprises import selectors, services
 from cordon.enterprises.forms import ApplicationForm, DecisionForm, EnterpriseForm, SuspendForm
 from cordon.enterprises.models import Enterprise, Finding, ReopeningApplication
-from cordon.enterprises.services_inspections import INSPECTORS
 
 PAGE_SIZE = 50
 
@@ -53,7 +57,7 @@ def index(request):
             "area_choices": choices,
             "sectors": Enterprise.Sector.choices,
             "query_string": filters.as_query(),
-            "can_register": has_role_anywhere(request.user, *services.REGISTRARS),
+            "can_register": has_role_anywhere(request.user, *ENTERPRISE_REGISTRARS),
         },
     )
 
@@ -119,10 +123,10 @@ def _area_choices(user, roles):
 
 @login_required
 def enterprise_new(request):
-    if not has_role_anywhere(request.user, *services.REGISTRARS):
+    if not has_role_anywhere(request.user, *ENTERPRISE_REGISTRARS):
         raise PermissionDenied
     form = EnterpriseForm(request.POST or None)
-    form.fields["area"].choices = _area_choices(request.user, services.REGISTRARS)
+    form.fields["area"].choices = _area_choices(request.user, ENTERPRISE_REGISTRARS)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -143,12 +147,12 @@ def _enterprise(request, pk: int) -> Enterprise:
 @login_required
 def enterprise_edit(request, pk: int):
     enterprise = _enterprise(request, pk)
-    if not has_role(request.user, enterprise.area_id, *services.REGISTRARS):
+    if not has_role(request.user, enterprise.area_id, *ENTERPRISE_REGISTRARS):
         raise PermissionDenied
     initial = {f: getattr(enterprise, f) for f in services.ENTERPRISE_FIELDS if f != "area"}
     initial["area"] = enterprise.area_id
     form = EnterpriseForm(request.POST or None, initial=initial)
-    form.fields["area"].choices = _area_choices(request.user, services.REGISTRARS)
+    form.fields["area"].choices = _area_choices(request.user, ENTERPRISE_REGISTRARS)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -180,21 +184,21 @@ def enterprise_detail(request, pk: int):
         by_inspection.setdefault(finding.inspection_id, []).append(finding)
     for inspection in inspections:
         inspection.finding_list = by_inspection.get(inspection.pk, [])
-    may_decide = has_role(user, area, *services.DECIDERS)
+    may_decide = has_role(user, area, *ENTERPRISE_DECIDERS)
     phone = enterprise.contact_phone
     return render(
         request,
         "enterprises/enterprise_detail.html",
         {
             "enterprise": enterprise,
-            "phone": phone if has_role(user, area, *services.PHONE_ROLES) else mask_phone(phone),
+            "phone": phone if has_role(user, area, *ENTERPRISE_PHONE_READERS) else mask_phone(phone),
             "applications": applications,
             "open_application": next((a for a in applications if a.is_open), None),
             "inspections": inspections,
             "open_findings": [f for f in findings if f.is_open],
             "changes": list(enterprise.status_changes.select_related("by")),
-            "may_edit": has_role(user, area, *services.REGISTRARS),
-            "may_apply": has_role(user, area, *services.APPLICANTS)
+            "may_edit": has_role(user, area, *ENTERPRISE_REGISTRARS),
+            "may_apply": has_role(user, area, *ENTERPRISE_REGISTRARS)
             and enterprise.status in (Enterprise.Status.CLOSED, Enterprise.Status.SUSPENDED)
             and not any(a.is_open for a in applications),
             "may_decide": may_decide,
@@ -203,7 +207,7 @@ def enterprise_detail(request, pk: int):
             and enterprise.status in (Enterprise.Status.APPROVED, Enterprise.Status.FINDINGS),
             "may_resume": may_decide and enterprise.status == Enterprise.Status.SUSPENDED,
             "suspend_form": SuspendForm(),
-            "history": list(audit.history(enterprise, user)[:50]),
+            "history": list(audit_history(enterprise, user)[:50]),
         },
     )
 
@@ -211,7 +215,7 @@ def enterprise_detail(request, pk: int):
 @login_required
 def application_new(request, pk: int):
     enterprise = _enterprise(request, pk)
-    if not has_role(request.user, enterprise.area_id, *services.APPLICANTS):
+    if not has_role(request.user, enterprise.area_id, *ENTERPRISE_REGISTRARS):
         raise PermissionDenied
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -239,7 +243,7 @@ def application_decide(request, pk: int):
         pk=pk,
     )
     enterprise = application.enterprise
-    if not has_role(request.user, enterprise.area_id, *services.DECIDERS):
+    if not has_role(request.user, enterprise.area_id, *ENTERPRISE_DECIDERS):
         raise PermissionDenied
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

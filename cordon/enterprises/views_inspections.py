@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from cordon.accounts.permissions import ENTERPRISE_DECIDERS, INSPECTORS
 from cordon.accounts.scope import get_visible_or_404, has_role
 from cordon.core.forms import add_service_errors
-from cordon.enterprises import services, services_inspections
+from cordon.enterprises import services_inspections
 from cordon.enterprises.forms import FINDING_ROWS, InspectionForm, RectifyForm
 from cordon.enterprises.models import Enterprise, Finding
 
@@ -44,7 +45,7 @@ def _new_findings(form, files) -> list[services_inspections.NewFinding]:
 @login_required
 def inspection_new(request, pk: int):
     enterprise = get_visible_or_404(Enterprise.objects.select_related("area"), request.user, pk=pk)
-    if not has_role(request.user, enterprise.area_id, *services_inspections.INSPECTORS):
+    if not has_role(request.user, enterprise.area_id, *INSPECTORS):
         raise PermissionDenied
     open_findings = list(
         Finding.objects.visible_to(request.user)
@@ -83,7 +84,7 @@ def inspection_new(request, pk: int):
         {
             "form": form,
             "enterprise": enterprise,
-            "may_suspend": has_role(request.user, enterprise.area_id, *services.DECIDERS),
+            "may_suspend": has_role(request.user, enterprise.area_id, *ENTERPRISE_DECIDERS),
         },
     )
 
@@ -100,7 +101,7 @@ def _finding(request, pk: int) -> Finding:
 def finding_rectify(request, pk: int):
     finding = _finding(request, pk)
     enterprise = finding.inspection.enterprise
-    if not has_role(request.user, enterprise.area_id, *services_inspections.INSPECTORS):
+    if not has_role(request.user, enterprise.area_id, *INSPECTORS):
         raise PermissionDenied
     form = RectifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

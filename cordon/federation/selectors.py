@@ -1,6 +1,6 @@
 """What the federation page and API show: the peers, the queue, what came in."""
 
-from cordon.accounts.models import Role
+from cordon.accounts.permissions import SERVER_LINKERS
 from cordon.accounts.scope import has_role_anywhere
 from cordon.federation import keys
 from cordon.federation.models import Inbox, Outbox, Peer
@@ -9,7 +9,7 @@ SHOWN = 50
 
 
 def may_manage(user) -> bool:
-    return user.is_superuser or has_role_anywhere(user, Role.COMMANDER)
+    return user.is_superuser or has_role_anywhere(user, *SERVER_LINKERS)
 
 
 def overview() -> dict:

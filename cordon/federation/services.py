@@ -19,11 +19,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
-from cordon.accounts.models import Area, Role, User
+from cordon.accounts.models import Area, User
+from cordon.accounts.permissions import SERVER_LINKERS
 from cordon.accounts.scope import has_role
 from cordon.accounts.services import operator_account
-from cordon.core import audit, jobs
+from cordon.core import audit, codes, jobs
 from cordon.federation import keys, packages
 from cordon.federation.models import Inbox, Outbox, Peer
 from cordon.reports import services as reports
@@ -45,7 +45,7 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def _require_commander(actor: User, area_code: str) -> None:
-    if not (actor.is_superuser or has_role(actor, area_code, Role.COMMANDER)):
+    if not (actor.is_superuser or has_role(actor, area_code, *SERVER_LINKERS)):
         raise PermissionDenied(_("Only the command centre's commander sets up the other servers."))
 
 

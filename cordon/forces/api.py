@@ -10,6 +10,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cordon.accounts.models import User
+from cordon.accounts.permissions import COMMAND, FORCES_MANAGERS
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.checkpoints.models import Checkpoint, DutyShift
 from cordon.core.pagination import Pages
@@ -43,7 +44,7 @@ class PersonnelOut(Schema):
     @staticmethod
     def resolve_phone(obj, context):
         user = context["request"].user
-        return obj.phone if has_role(user, obj.area_id, *services.PHONE_ROLES) else mask_phone(obj.phone)
+        return obj.phone if has_role(user, obj.area_id, *FORCES_MANAGERS) else mask_phone(obj.phone)
 
 
 class PersonnelIn(Schema):
@@ -305,7 +306,7 @@ def assignment_cancel(request, assignment_id: int):
 
 
 def _require_command(request) -> None:
-    if not has_role_anywhere(request.user, *services.COMMAND):
+    if not has_role_anywhere(request.user, *COMMAND):
         raise Http404(_("No such record."))
 
 
@@ -333,9 +334,9 @@ def _figures(personnel: Personnel, figures) -> dict:
 @paginate(Pages, page_size=100)
 def contribution(request, team: int | None = None, by: str = "shifts"):
     _require_command(request)
-    people = Personnel.objects.visible_to(request.user, services.COMMAND).select_related("person")
+    people = Personnel.objects.visible_to(request.user, COMMAND).select_related("person")
     if team is not None:
-        get_visible_or_404(Team.objects, request.user, roles=services.COMMAND, pk=team)
+        get_visible_or_404(Team.objects, request.user, roles=COMMAND, pk=team)
         people = people.filter(memberships__team_id=team, memberships__left_on__isnull=True)
     return [
         _figures(p, f) for p, f in selectors.ranking(request.user, list(people.order_by("id")[:5000]), by=by)
@@ -345,7 +346,7 @@ def contribution(request, team: int | None = None, by: str = "shifts"):
 @router.get("/contribution/{personnel_id}", response=FiguresOut, summary="One person's contribution")
 def contribution_person(request, personnel_id: int):
     personnel = get_visible_or_404(
-        Personnel.objects.select_related("person"), request.user, roles=services.COMMAND, pk=personnel_id
+        Personnel.objects.select_related("person"), request.user, roles=COMMAND, pk=personnel_id
     )
     return _figures(personnel, selectors.contribution(request.user, [personnel])[personnel.pk])
 
@@ -354,7 +355,7 @@ def contribution_person(request, personnel_id: int):
     "/contribution/{personnel_id}/notes", response={201: dict}, summary="Write a commendation or a note"
 )
 def commend(request, personnel_id: int, payload: CommendationIn):
-    personnel = get_visible_or_404(Personnel.objects, request.user, roles=services.COMMAND, pk=personnel_id)
+    personnel = get_visible_or_404(Personnel.objects, request.user, roles=COMMAND, pk=personnel_id)
     note = services_assign.commendation_write(
         actor=request.user, personnel=personnel, kind=payload.kind, text=payload.text
     )

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cordon.accounts.scope import AreaScopedQuerySet
+from cordon.core.scope import AreaScopedQuerySet
 
 
 class ScopedQuerySet(AreaScopedQuerySet):

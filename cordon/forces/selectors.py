@@ -17,8 +17,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from cordon.accounts.permissions import COMMAND
 from cordon.forces.models import Assignment, Commendation, Personnel, Team, TeamMember
-from cordon.forces.services import COMMAND
+from cordon.forces.signals import work_from_above
 
 MEASURES = ("shifts", "passages", "screenings", "checks", "rounds", "streak", "commendations")
 
@@ -144,9 +145,10 @@ def contribution(user, personnel: list[Personnel]) -> dict[int, Figures]:
         for account, day, n in checks:
             by_account[account].checks += n
             by_account[account].days.add(day)
-        for account, day, n in _disinfection_rounds(user, accounts):
-            by_account[account].rounds += n
-            by_account[account].days.add(day)
+        for measure, rows in work_from_above(user=user, accounts=accounts):
+            for account, day, n in rows:
+                setattr(by_account[account], measure, getattr(by_account[account], measure) + n)
+                by_account[account].days.add(day)
 
     _assigned_shifts(user, ids, figures)
     notes = (
@@ -191,22 +193,6 @@ def _assigned_shifts(user, ids: list[int], figures: dict[int, Figures]) -> None:
         if member in figures and joined <= days[0] and (left is None or left >= days[0]):
             figures[member].shift_ids.add(shift)
             figures[member].days.update(days)
-
-
-def _disinfection_rounds(user, accounts: list[int]):
-    """(account, day, rounds) of disinfection rounds done — when the operations app keeps them."""
-    try:
-        from cordon.operations.models import DisinfectionRound, DisinfectionTask
-    except ImportError:
-        return []
-    tasks = DisinfectionTask.objects.visible_to(user, COMMAND)
-    return (
-        DisinfectionRound.objects.filter(task__in=tasks, done_by_id__in=accounts, done_at__isnull=False)
-        .annotate(on=TruncDate("done_at", tzinfo=timezone.get_current_timezone()))
-        .values_list("done_by_id", "on")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
 
 
 def ranking(user, personnel: list[Personnel], *, by: str = "shifts") -> list[tuple[Personnel, Figures]]:

@@ -14,23 +14,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
-from cordon.accounts.models import Area, Role, User
+from cordon.accounts.models import Area, User
+from cordon.accounts.permissions import FORCES_MANAGERS
 from cordon.accounts.scope import require_role
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.core.privacy import mask_phone
 from cordon.forces.models import Personnel, Team, TeamMember
 from cordon.people import services as people_services
 from cordon.people import validation
 from cordon.people.models import Person
-
-# Who registers personnel and teams (in the areas their role reaches: a village's head and clerk, their
-# village; the command centre, the town).
-MANAGERS = (Role.COMMANDER, Role.COMMAND_STAFF, Role.VILLAGE_HEAD, Role.VILLAGE_CLERK)
-# The command centre: reads the contribution record and writes commendations.
-COMMAND = (Role.COMMANDER, Role.COMMAND_STAFF)
-# Who sees whole phone numbers of personnel (to call them out); everyone else sees them masked.
-PHONE_ROLES = MANAGERS
 
 PERSONNEL_FIELDS = ("kind", "unit", "phone", "skills", "availability", "account", "area", "note", "active")
 TEAM_FIELDS = ("name", "kind", "area", "leader", "note", "active")
@@ -114,7 +106,7 @@ def personnel_register(
     clerk) answers the existing row unchanged — unless it serves in an area the actor does not reach,
     which is refused without saying where.
     """
-    require_role(actor, area, *MANAGERS)
+    require_role(actor, area, *FORCES_MANAGERS)
     errors: dict = {}
     try:
         people_services.clean_person(person_data, today=timezone.localdate())
@@ -159,7 +151,7 @@ def personnel_register_many(*, actor: User, area: Area, rows: list[dict]) -> lis
     whole roster with its row number. Every person must be new to the registry and have a document
     number (this is for first rosters, not for updating); each gets its audit entry.
     """
-    require_role(actor, area, *MANAGERS)
+    require_role(actor, area, *FORCES_MANAGERS)
     today = timezone.localdate()
     errors, people, details = [], [], []
     for number, row in enumerate(rows, start=1):
@@ -200,8 +192,8 @@ def personnel_register_many(*, actor: User, area: Area, rows: list[dict]) -> lis
         by_person = dict(Personnel.objects.filter(person__in=made).values_list("person_id", "pk"))
         for row in personnel:
             row.pk = by_person[row.person_id]
-    from cordon.core.context import current_source
-    from cordon.core.models import AuditEntry
+        from cordon.core.context import current_source
+        from cordon.core.models import AuditEntry
 
     source = current_source()
     AuditEntry.objects.bulk_create(
@@ -232,7 +224,7 @@ def personnel_update(
 
     Fields left out keep their value. Moving to another area needs a role in both.
     """
-    require_role(actor, personnel.area_id, *MANAGERS)
+    require_role(actor, personnel.area_id, *FORCES_MANAGERS)
     personnel = Personnel.objects.select_for_update().get(pk=personnel.pk)
     before = _personnel_snapshot(personnel)
     current = {f: getattr(personnel, f) for f in ("kind", "unit", "phone", "skills", "availability", "note")}
@@ -243,7 +235,7 @@ def personnel_update(
     if data.get("active") is not None:
         personnel.active = bool(data["active"])
     if area is not None and area.code != personnel.area_id:
-        require_role(actor, area, *MANAGERS)
+        require_role(actor, area, *FORCES_MANAGERS)
         personnel.area = area
     if account is not ...:
         _check_account(account, personnel)
@@ -289,7 +281,7 @@ def _check_leader(actor: User, team_area: str, leader: Personnel | None) -> None
         codes.prefix_of(leader.area_id), team_area
     ):
         raise ValidationError({"leader": [_("The leader serves in another village.")]})
-    require_role(actor, leader.area_id, *MANAGERS)
+    require_role(actor, leader.area_id, *FORCES_MANAGERS)
 
 
 def _name_taken(area_code: str, name: str, exclude=None) -> None:
@@ -306,7 +298,7 @@ def team_create(
 ) -> Team:
     """Form a team in ``area``; its leader (optional) becomes its first member. Team names are unique in
     an area, so a form sent twice makes one team."""
-    require_role(actor, area, *MANAGERS)
+    require_role(actor, area, *FORCES_MANAGERS)
     cleaned = _clean_team(data)
     _check_leader(actor, area.code, leader)
     _name_taken(area.code, cleaned["name"])
@@ -338,7 +330,7 @@ def _team_snapshot(team: Team) -> dict:
 @transaction.atomic
 def team_update(*, actor: User, team: Team, data: dict, leader=..., active: bool | None = None) -> Team:
     """Rename a team, change its kind, note or leader, or stand it down (inactive)."""
-    require_role(actor, team.area_id, *MANAGERS)
+    require_role(actor, team.area_id, *FORCES_MANAGERS)
     team = Team.objects.select_for_update().get(pk=team.pk)
     before = _team_snapshot(team)
     current = {"name": team.name, "kind": team.kind, "note": team.note}
@@ -394,8 +386,8 @@ def team_member_add(
     """Put a member of the forces in a team. Both must be in areas the actor manages; the person must
     be active and serve where the team works (a village's people in that village's teams; the town's
     people anywhere in the town); nobody is in the same team twice."""
-    require_role(actor, team.area_id, *MANAGERS)
-    require_role(actor, personnel.area_id, *MANAGERS)
+    require_role(actor, team.area_id, *FORCES_MANAGERS)
+    require_role(actor, personnel.area_id, *FORCES_MANAGERS)
     team = Team.objects.select_for_update().get(pk=team.pk)
     personnel = Personnel.objects.select_related("person").get(pk=personnel.pk)
     if not team.active:
@@ -422,7 +414,7 @@ def team_member_remove(*, actor: User, membership: TeamMember, left_on: date | N
     """Record that a member left a team (the membership is kept, with the day they left). A team's
     leader who leaves is no longer its leader."""
     team = membership.team
-    require_role(actor, team.area_id, *MANAGERS)
+    require_role(actor, team.area_id, *FORCES_MANAGERS)
     membership = (
         TeamMember.objects.select_for_update().select_related("personnel__person").get(pk=membership.pk)
     )

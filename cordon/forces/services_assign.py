@@ -11,13 +11,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area, User
+from cordon.accounts.permissions import COMMAND, FORCES_MANAGERS
 from cordon.accounts.scope import require_role
 from cordon.checkpoints.models import Checkpoint, DutyShift
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.forces.models import Assignment, Commendation, Personnel, Team
-from cordon.forces.services import COMMAND, MANAGERS
 from cordon.people import validation
 
 ASSIGNMENT_FIELDS = ("team", "personnel", "area", "checkpoint", "shift", "starts_on", "ends_on", "note")
@@ -53,7 +52,7 @@ def assignment_create(
     team = Team.objects.get(pk=team.pk) if team is not None else None
     personnel = Personnel.objects.get(pk=personnel.pk) if personnel is not None else None
     assignee_area = team.area_id if team is not None else personnel.area_id
-    require_role(actor, assignee_area, *MANAGERS)
+    require_role(actor, assignee_area, *FORCES_MANAGERS)
     if team is not None and not team.active:
         raise ValidationError({"team": [_("This team has been stood down.")]})
     if personnel is not None and not personnel.active:
@@ -72,7 +71,7 @@ def assignment_create(
         target = area.code
     else:
         raise ValidationError({"area": [_("Choose where to send them: a village, a checkpoint or a shift.")]})
-    require_role(actor, target, *MANAGERS)
+    require_role(actor, target, *FORCES_MANAGERS)
     if not _within(assignee_area, target):
         field = "checkpoint" if checkpoint is not None else "area"
         raise ValidationError({field: [_("They serve in another village: they can be sent only within it.")]})
@@ -128,7 +127,7 @@ def assignment_create(
 @transaction.atomic
 def assignment_cancel(*, actor: User, assignment: Assignment, reason: str = "") -> Assignment:
     """Call an assignment off (it stays on record, marked cancelled)."""
-    require_role(actor, assignment.area_id, *MANAGERS)
+    require_role(actor, assignment.area_id, *FORCES_MANAGERS)
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if assignment.cancelled_at is not None:
         raise ValidationError(_("This assignment was already called off."))

@@ -1,4 +1,4 @@
-"""The forces' part of the test world (cordon.core.testing calls ``extend_world``).
+"""The forces' part of the test world (cordon.testing calls ``extend_world``).
 
 四间房村: the guard as a militia reserve member with his account, a volunteer without one, a screening
 team of the two (the guard leads it), the team sent to the village gate, and a commendation.
@@ -7,8 +7,8 @@ team of the two (the guard leads it), the team sent to the village gate, and a c
 
 import datetime as dt
 
-from cordon.core.testing import id_number
 from cordon.forces import services, services_assign
+from cordon.people.testing import id_number
 
 
 def extend_world(world) -> None:

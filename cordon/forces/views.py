@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cordon.accounts import codes
 from cordon.accounts.models import User
+from cordon.accounts.permissions import COMMAND, FORCES_MANAGERS
 from cordon.accounts.scope import (
     get_visible_or_404,
     has_role,
@@ -21,8 +21,8 @@ from cordon.accounts.scope import (
     visible_area,
     visible_prefixes,
 )
-from cordon.accounts.selectors import area_choices
-from cordon.core import audit
+from cordon.accounts.selectors import area_choices, audit_history
+from cordon.core import codes
 from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
 from cordon.core.privacy import mask_document, mask_phone
 from cordon.forces import exports, selectors, services, services_assign
@@ -46,12 +46,12 @@ def submitted(request, key: str) -> int | None:
 
 
 def require_manager(request) -> None:
-    if not has_role_anywhere(request.user, *services.MANAGERS):
+    if not has_role_anywhere(request.user, *FORCES_MANAGERS):
         raise PermissionDenied(_("Your role does not manage the forces."))
 
 
 def manager_areas(user) -> list[tuple[str, str]]:
-    return area_choices(user, services.MANAGERS)
+    return area_choices(user, FORCES_MANAGERS)
 
 
 def _filters(request):
@@ -121,8 +121,8 @@ def index(request):
             "query_string": query.urlencode(),
             "kinds": Personnel.Kind.choices,
             "teams": teams,
-            "can_manage": has_role_anywhere(request.user, *services.MANAGERS),
-            "can_command": has_role_anywhere(request.user, *services.COMMAND),
+            "can_manage": has_role_anywhere(request.user, *FORCES_MANAGERS),
+            "can_command": has_role_anywhere(request.user, *COMMAND),
         },
     )
 
@@ -170,14 +170,12 @@ def assign_form(user, assignee_area: str, data=None) -> AssignForm:
     from cordon.checkpoints.models import Checkpoint, DutyShift
 
     prefix = codes.prefix_of(assignee_area)
-    areas = [(c, label) for c, label in area_choices(user, services.MANAGERS) if codes.covers(prefix, c)]
+    areas = [(c, label) for c, label in area_choices(user, FORCES_MANAGERS) if codes.covers(prefix, c)]
     checkpoints = (
-        Checkpoint.objects.visible_to(user, services.MANAGERS)
-        .within(assignee_area)
-        .order_by("area_id", "name")
+        Checkpoint.objects.visible_to(user, FORCES_MANAGERS).within(assignee_area).order_by("area_id", "name")
     )
     shifts = (
-        DutyShift.objects.visible_to(user, services.MANAGERS)
+        DutyShift.objects.visible_to(user, FORCES_MANAGERS)
         .within(assignee_area)
         .filter(ends_at__gt=timezone.now())
         .select_related("checkpoint")
@@ -224,7 +222,7 @@ def personnel_detail(request, pk: int):
     personnel = get_visible_or_404(
         Personnel.objects.select_related("person", "area", "account", "created_by"), request.user, pk=pk
     )
-    can_manage = has_role(request.user, personnel.area_id, *services.MANAGERS)
+    can_manage = has_role(request.user, personnel.area_id, *FORCES_MANAGERS)
     edit_form = None
     if can_manage:
         initial = {
@@ -282,8 +280,8 @@ def personnel_detail(request, pk: int):
             "edit_form": edit_form,
             "assign_form": assign_form(request.user, personnel.area_id) if can_manage else None,
             "can_manage": can_manage,
-            "can_command": has_role(request.user, personnel.area_id, *services.COMMAND),
-            "history": audit.history(personnel, request.user)[:20],
+            "can_command": has_role(request.user, personnel.area_id, *COMMAND),
+            "history": audit_history(personnel, request.user)[:20],
         },
     )
 

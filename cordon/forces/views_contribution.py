@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cordon.accounts.permissions import COMMAND
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere
 from cordon.core.forms import act_and_return, cleaned_or_raise
-from cordon.forces import selectors, services, services_assign
+from cordon.forces import selectors, services_assign
 from cordon.forces.forms import CommendationForm
 from cordon.forces.models import Commendation, Personnel, Team
 
@@ -29,7 +30,7 @@ MEASURE_LABELS = {
 
 
 def _require_command(request) -> None:
-    if not has_role_anywhere(request.user, *services.COMMAND):
+    if not has_role_anywhere(request.user, *COMMAND):
         raise Http404(_("No such record."))
 
 
@@ -41,10 +42,8 @@ def ranking(request):
     by = by if by in MEASURE_LABELS else "shifts"
     team = None
     if request.GET.get("team", "").isdigit():
-        team = get_visible_or_404(
-            Team.objects, request.user, roles=services.COMMAND, pk=int(request.GET["team"])
-        )
-    people = Personnel.objects.visible_to(request.user, services.COMMAND).select_related("person", "area")
+        team = get_visible_or_404(Team.objects, request.user, roles=COMMAND, pk=int(request.GET["team"]))
+    people = Personnel.objects.visible_to(request.user, COMMAND).select_related("person", "area")
     if team is not None:
         people = people.filter(memberships__team=team, memberships__left_on__isnull=True)
     rows = selectors.ranking(request.user, list(people.order_by("id")[:5000]), by=by)
@@ -57,7 +56,7 @@ def ranking(request):
             "by": by,
             "measures": MEASURE_LABELS.items(),
             "team": team,
-            "teams": Team.objects.visible_to(request.user, services.COMMAND)
+            "teams": Team.objects.visible_to(request.user, COMMAND)
             .order_by("area_id", "name")
             .values_list("pk", "name")[:500],
             "query_string": f"by={by}" + (f"&team={team.pk}" if team else ""),
@@ -67,7 +66,7 @@ def ranking(request):
 
 def _personnel(request, pk: int) -> Personnel:
     return get_visible_or_404(
-        Personnel.objects.select_related("person", "area"), request.user, roles=services.COMMAND, pk=pk
+        Personnel.objects.select_related("person", "area"), request.user, roles=COMMAND, pk=pk
     )
 
 
@@ -83,7 +82,7 @@ def person(request, pk: int):
             "personnel": personnel,
             "figures": [(label, getattr(figures, key)) for key, label in MEASURE_LABELS.items()],
             "notes": list(
-                Commendation.objects.visible_to(request.user, services.COMMAND)
+                Commendation.objects.visible_to(request.user, COMMAND)
                 .filter(personnel=personnel)
                 .select_related("written_by")[:100]
             ),

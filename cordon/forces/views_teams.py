@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cordon.accounts.permissions import COMMAND, FORCES_MANAGERS
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
-from cordon.accounts.selectors import area_choices
-from cordon.core import audit
+from cordon.accounts.selectors import area_choices, audit_history
 from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
 from cordon.core.privacy import mask_phone
 from cordon.forces import exports, selectors, services, services_assign
@@ -67,8 +67,8 @@ def team_list(request):
             "area": area,
             "area_choices": choices,
             "query_string": request.GET.urlencode(),
-            "can_manage": has_role_anywhere(request.user, *services.MANAGERS),
-            "can_command": has_role_anywhere(request.user, *services.COMMAND),
+            "can_manage": has_role_anywhere(request.user, *FORCES_MANAGERS),
+            "can_command": has_role_anywhere(request.user, *COMMAND),
         },
     )
 
@@ -106,7 +106,7 @@ def _team(request, pk: int) -> Team:
 @login_required
 def team_detail(request, pk: int):
     team = _team(request, pk)
-    can_manage = has_role(request.user, team.area_id, *services.MANAGERS)
+    can_manage = has_role(request.user, team.area_id, *FORCES_MANAGERS)
     members = list(selectors.active_members(team))
     assignments = (
         Assignment.objects.visible_to(request.user)
@@ -126,10 +126,10 @@ def team_detail(request, pk: int):
             ),
             "assignments": list(assignments),
             "can_manage": can_manage,
-            "can_command": has_role(request.user, team.area_id, *services.COMMAND),
+            "can_command": has_role(request.user, team.area_id, *COMMAND),
             "member_form": MemberForm() if can_manage else None,
             "assign_form": assign_form(request.user, team.area_id) if can_manage else None,
-            "history": audit.history(team, request.user)[:20],
+            "history": audit_history(team, request.user)[:20],
         },
     )
 

@@ -8,9 +8,11 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from cordon.accounts.permissions import PASS_APPLICANTS, PASS_TOWN_DECIDERS
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
 from cordon.checkpoints.models import Checkpoint
 from cordon.core.pagination import Pages
+from cordon.gate import passes
 from cordon.lockdowns import services, services_supplies, tokens
 from cordon.lockdowns.models import ExitPass, Lockdown, Rotation
 from cordon.people.models import Person
@@ -183,7 +185,7 @@ def pass_revoke(request, pass_id: int, payload: RevokeIn):
 @router.get("/passes/{pass_id}/token", response=TokenOut, summary="The signed token printed on the card")
 def pass_token(request, pass_id: int):
     exit_pass = _pass(request, pass_id)
-    if not has_role_anywhere(request.user, *services.APPLICANTS, *services.TOWN_DECIDERS):
+    if not has_role_anywhere(request.user, *PASS_APPLICANTS, *PASS_TOWN_DECIDERS):
         raise PermissionDenied
     return {"token": services.pass_token(exit_pass), "short_code": exit_pass.short_code}
 
@@ -191,12 +193,12 @@ def pass_token(request, pass_id: int):
 @router.post("/check", response=CheckOut, summary="Check a card at a gate (token or short code)")
 def pass_check(request, payload: CheckIn):
     checkpoint = get_visible_or_404(Checkpoint.objects, request.user, pk=payload.checkpoint)
-    check = services.pass_check(
+    check = passes.pass_check(
         actor=request.user, checkpoint=checkpoint, token=payload.token, short_code=payload.short_code
     )
     return {
         "state": check.state,
-        "state_label": str(services.STATE_LABELS[check.state]),
+        "state_label": str(passes.STATE_LABELS[check.state]),
         "pass_id": check.exit_pass.pk if check.exit_pass and check.state != "unknown" else None,
         "hints": list(check.hints),
     }
@@ -206,7 +208,7 @@ def pass_check(request, payload: CheckIn):
 def pass_use(request, pass_id: int, payload: UseIn):
     checkpoint = get_visible_or_404(Checkpoint.objects, request.user, pk=payload.checkpoint)
     exit_pass = _pass(request, pass_id)
-    passage = services.pass_use(
+    passage = passes.pass_use(
         actor=request.user,
         checkpoint=checkpoint,
         exit_pass=exit_pass,

@@ -2,7 +2,6 @@
 at a gate (each use recorded as a passage)."""
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -10,23 +9,22 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from cordon.accounts import codes
-from cordon.accounts.models import Area, Role, User
+from cordon.accounts.models import Area, User
+from cordon.accounts.permissions import (
+    PASS_APPLICANTS,
+    PASS_TOWN_DECIDERS,
+    PASS_VILLAGE_DECIDERS,
+    SEALERS,
+)
 from cordon.accounts.scope import require_role
-from cordon.checkpoints.models import Checkpoint, Passage
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.core.privacy import mask_name
 from cordon.lockdowns import tokens
 from cordon.lockdowns.models import ExitPass, Lockdown, PassDecision
 from cordon.people import validation
 from cordon.people.models import Person
 
-SEALERS = (Role.COMMANDER,)
-APPLICANTS = (Role.VILLAGE_CLERK, Role.VILLAGE_HEAD)
-VILLAGE_DECIDERS = (Role.VILLAGE_HEAD,)
-TOWN_DECIDERS = (Role.COMMANDER,)
 MAX_PASS_DAYS = 7
 MAX_PEOPLE = 10
 # Short codes avoid characters a guard may misread on a card (0/O, 1/I/L).
@@ -53,7 +51,7 @@ def active_lockdown(area_code: str, *, at: datetime | None = None) -> Lockdown |
     )
 
 
-def _past(moment: datetime | None, now: datetime, field: str) -> datetime:
+def moment_in_past(moment: datetime | None, now: datetime, field: str) -> datetime:
     """A time given for something done earlier: now when not given, never in the future."""
     if moment is None:
         return now
@@ -147,9 +145,9 @@ def pass_apply(
     of at most seven days, people of that village only. ``applied_at`` records an application made
     earlier on paper (the demo's February 2020, an importer): every rule is then checked as of that
     moment — the area sealed then, the window not yet over then."""
-    require_role(actor, area, *APPLICANTS)
+    require_role(actor, area, *PASS_APPLICANTS)
     now = timezone.now()
-    applied_at = _past(applied_at, now, "applied_at")
+    applied_at = moment_in_past(applied_at, now, "applied_at")
     lockdown = active_lockdown(area.code, at=applied_at)
     if lockdown is None:
         raise ValidationError(
@@ -225,16 +223,16 @@ def pass_decide(
     rejects it on review revokes it. Nobody decides on a pass they applied for. ``decided_at`` records
     a decision taken earlier (on paper, by phone): not in the future, not before the application."""
     exit_pass = ExitPass.objects.select_for_update().get(pk=exit_pass.pk)
-    decided_at = _past(decided_at, timezone.now(), "decided_at")
+    decided_at = moment_in_past(decided_at, timezone.now(), "decided_at")
     if decided_at < exit_pass.created_at:
         raise ValidationError({"decided_at": [_("A decision comes after the application.")]})
     comment = _text(comment, "comment", 200)
     if exit_pass.status == ExitPass.Status.PENDING_VILLAGE:
         level = PassDecision.Level.VILLAGE
-        require_role(actor, exit_pass.area_id, *VILLAGE_DECIDERS)
+        require_role(actor, exit_pass.area_id, *PASS_VILLAGE_DECIDERS)
     elif exit_pass.status == ExitPass.Status.PENDING_TOWN or exit_pass.town_review_pending:
         level = PassDecision.Level.TOWN
-        require_role(actor, exit_pass.area_id, *TOWN_DECIDERS)
+        require_role(actor, exit_pass.area_id, *PASS_TOWN_DECIDERS)
     else:
         raise ValidationError(
             _("This pass is already %(status)s.") % {"status": exit_pass.get_status_display()}
@@ -285,7 +283,7 @@ def pass_decide(
 @transaction.atomic
 def pass_revoke(*, actor: User, exit_pass: ExitPass, reason: str) -> ExitPass:
     """Revoke an approved pass (the village head or the town): its card stops checking once online."""
-    require_role(actor, exit_pass.area_id, *VILLAGE_DECIDERS, *TOWN_DECIDERS)
+    require_role(actor, exit_pass.area_id, *PASS_VILLAGE_DECIDERS, *PASS_TOWN_DECIDERS)
     exit_pass = ExitPass.objects.select_for_update().get(pk=exit_pass.pk)
     if exit_pass.status != ExitPass.Status.APPROVED:
         raise ValidationError(_("Only an approved pass can be revoked."))
@@ -326,96 +324,3 @@ def pass_token(exit_pass: ExitPass) -> str:
             "h": [identity_hint(p) for p in exit_pass.people.order_by("id")],
         }
     )
-
-
-@dataclass
-class PassCheck:
-    state: str  # one of STATE_LABELS
-    exit_pass: ExitPass | None = None
-    hints: tuple[str, ...] = ()
-
-
-STATE_LABELS = {
-    "valid": gettext_lazy("Valid pass"),
-    "expired": gettext_lazy("Expired"),
-    "not_yet_valid": gettext_lazy("Not yet valid"),
-    "revoked": gettext_lazy("Revoked"),
-    "replaced": gettext_lazy("Replaced by a newer card"),
-    "wrong_checkpoint": gettext_lazy("Not for this checkpoint"),
-    "not_approved": gettext_lazy("Not approved"),
-    "invalid": gettext_lazy("Forged or altered"),
-    "unknown": gettext_lazy("No such pass"),
-}
-
-
-def pass_check(
-    *, actor: User, checkpoint: Checkpoint, token: str = "", short_code: str = "", at: datetime | None = None
-) -> PassCheck:
-    """Check a card at a gate, by its scanned token (the signature first) or its short code — now, or
-    as of an earlier moment (a use at the gate recorded later: the demo's February 2020)."""
-    from cordon.checkpoints.services_passages import GUARDS
-
-    require_role(actor, checkpoint.area_id, *GUARDS)
-    version = None
-    if token:
-        read = tokens.read(token)
-        if read.payload is None:
-            return PassCheck("invalid")
-        exit_pass = ExitPass.objects.filter(pk=read.payload.get("p")).select_related("lockdown").first()
-        version = read.payload.get("v")
-    else:
-        code = validation.compact(short_code).upper()
-        exit_pass = (
-            ExitPass.objects.filter(short_code=code).select_related("lockdown").first() if code else None
-        )
-    if exit_pass is None:
-        return PassCheck("unknown")
-    hints = tuple(identity_hint(p) for p in exit_pass.people.order_by("id"))
-    now = _past(at, timezone.now(), "at")
-    if exit_pass.status == ExitPass.Status.REVOKED:
-        state = "revoked"
-    elif exit_pass.status != ExitPass.Status.APPROVED:
-        state = "not_approved"
-    elif version is not None and version != exit_pass.token_version:
-        state = "replaced"
-    elif not codes.covers(codes.prefix_of(exit_pass.lockdown.area_id), checkpoint.area_id):
-        state = "wrong_checkpoint"
-    elif now < exit_pass.valid_from:
-        state = "not_yet_valid"
-    elif now > exit_pass.valid_until:
-        state = "expired"
-    else:
-        state = "valid"
-    return PassCheck(state, exit_pass, hints)
-
-
-def pass_use(
-    *, actor: User, checkpoint: Checkpoint, exit_pass: ExitPass, direction: str, client_id: str = ""
-) -> Passage:
-    """Record a pass's use at a gate as a passage of each person on it (the pass must check valid)."""
-    from cordon.checkpoints.services_passages import passage_record
-
-    check = pass_check(actor=actor, checkpoint=checkpoint, short_code=exit_pass.short_code)
-    if check.state != "valid":
-        raise ValidationError(
-            _("The pass is not valid here now: %(state)s.") % {"state": STATE_LABELS[check.state]}
-        )
-    first = None
-    for index, person in enumerate(exit_pass.people.order_by("id")):
-        passage, _created = passage_record(
-            actor=actor,
-            checkpoint=checkpoint,
-            data={
-                "direction": direction,
-                "document_number": person.document_number,
-                "document_type": person.document_type,
-                "name": person.name,
-                "destination": exit_pass.destination,
-                "purpose": exit_pass.get_reason_display(),
-                "decision": Passage.Decision.ALLOWED,
-                "exit_pass": exit_pass,
-            },
-            client_id=f"{client_id}-{index}" if client_id else None,
-        )
-        first = first or passage
-    return first

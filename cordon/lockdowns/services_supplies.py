@@ -13,20 +13,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts.models import Role, User
+from cordon.accounts.models import User
+from cordon.accounts.permissions import SUPPLY_KEEPERS
 from cordon.accounts.scope import require_role
 from cordon.core import audit
 from cordon.lockdowns.models import Lockdown, Rotation, RotationMember, SupplyDelivery
 from cordon.lockdowns.services import _text
 from cordon.people.models import Household, Person
 
-KEEPERS = (Role.VILLAGE_CLERK, Role.VILLAGE_HEAD, Role.COMMANDER, Role.COMMAND_STAFF)
-
 
 @transaction.atomic
 def supply_record(*, actor: User, lockdown: Lockdown, data: dict) -> SupplyDelivery:
     """Record a delivery to a sealed area's gate."""
-    require_role(actor, lockdown.area_id, *KEEPERS)
+    require_role(actor, lockdown.area_id, *SUPPLY_KEEPERS)
     if lockdown.ended_at is not None:
         raise ValidationError(_("This seal was already lifted."))
     kind = data.get("kind")
@@ -81,7 +80,7 @@ def rotation_create(
     starts_on: date | None = None,
 ) -> Rotation:
     """Divide a sealed area's households into ``every_days`` batches, in address order, evenly."""
-    require_role(actor, lockdown.area_id, *KEEPERS)
+    require_role(actor, lockdown.area_id, *SUPPLY_KEEPERS)
     if not 1 <= every_days <= 14:
         raise ValidationError({"every_days": [_("Every 1 to 14 days.")]})
     if not 1 <= people_per_trip <= 5:
@@ -121,7 +120,7 @@ def rotation_rebalance(*, actor: User, rotation: Rotation, keep_existing: bool =
     """Put the area's households not yet in the rotation into the smallest batches (existing households
     keep their day); or, with ``keep_existing`` False, spread every household evenly again. Returns how
     many households changed batch or joined."""
-    require_role(actor, rotation.area_id, *KEEPERS)
+    require_role(actor, rotation.area_id, *SUPPLY_KEEPERS)
     rotation = Rotation.objects.select_for_update().get(pk=rotation.pk)
     members = {m.household_id: m for m in rotation.members.all()}
     households = list(_households(rotation.lockdown))

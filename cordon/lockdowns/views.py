@@ -14,14 +14,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area
+from cordon.accounts.permissions import (
+    GUARDS,
+    PASS_APPLICANTS,
+    PASS_TOWN_DECIDERS,
+    PASS_VILLAGE_DECIDERS,
+    SEALERS,
+    SUPPLY_KEEPERS,
+)
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.checkpoints.models import Checkpoint
-from cordon.checkpoints.services_passages import GUARDS
+from cordon.core import codes
 from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
 from cordon.core.privacy import mask_document, mask_phone
 from cordon.core.qr import qr_svg
+from cordon.gate import passes
 from cordon.lockdowns import services, services_supplies, tokens
 from cordon.lockdowns.models import ExitPass, Lockdown, Rotation, SupplyDelivery
 from cordon.people.models import Person
@@ -82,11 +90,11 @@ def lockdown_list(request):
     if request.GET.get("sealed") == "1":
         lockdowns = lockdowns.filter(ended_at__isnull=True, starts_at__lte=timezone.now())
     lockdowns = list(lockdowns[:200])
-    can_seal = has_role_anywhere(request.user, *services.SEALERS)
+    can_seal = has_role_anywhere(request.user, *SEALERS)
     form = None
     if can_seal:
         form = SealForm(request.POST or None)
-        form.fields["area"].choices = _village_choices(request.user, services.SEALERS)
+        form.fields["area"].choices = _village_choices(request.user, SEALERS)
         if request.method == "POST" and form.is_valid():
             try:
                 area = visible_area(request.user, form.cleaned_data["area"])
@@ -135,28 +143,28 @@ def pass_list(request):
             "waiting": waiting,
             "status": status,
             "statuses": ExitPass.Status.choices,
-            "can_apply": has_role_anywhere(request.user, *services.APPLICANTS),
+            "can_apply": has_role_anywhere(request.user, *PASS_APPLICANTS),
         },
     )
 
 
 def _may_decide(user, exit_pass: ExitPass) -> bool:
     if exit_pass.status == ExitPass.Status.PENDING_VILLAGE:
-        return has_role(user, exit_pass.area_id, *services.VILLAGE_DECIDERS)
+        return has_role(user, exit_pass.area_id, *PASS_VILLAGE_DECIDERS)
     if exit_pass.status == ExitPass.Status.PENDING_TOWN or exit_pass.town_review_pending:
-        return has_role(user, exit_pass.area_id, *services.TOWN_DECIDERS)
+        return has_role(user, exit_pass.area_id, *PASS_TOWN_DECIDERS)
     return False
 
 
 @login_required
 def pass_apply(request):
-    if not has_role_anywhere(request.user, *services.APPLICANTS):
+    if not has_role_anywhere(request.user, *PASS_APPLICANTS):
         raise PermissionDenied
     now = timezone.localtime().replace(second=0, microsecond=0, tzinfo=None)
     form = ApplyForm(
         request.POST or None, initial={"valid_from": now, "valid_until": now.replace(hour=23, minute=59)}
     )
-    form.fields["area"].choices = _village_choices(request.user, services.APPLICANTS)
+    form.fields["area"].choices = _village_choices(request.user, PASS_APPLICANTS)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -230,9 +238,7 @@ def pass_detail(request, pk: int):
             "decisions": list(exit_pass.decisions.select_related("by")),
             "may_decide": _may_decide(request.user, exit_pass) and exit_pass.applied_by_id != request.user.pk,
             "may_revoke": exit_pass.status == ExitPass.Status.APPROVED
-            and has_role(
-                request.user, exit_pass.area_id, *services.VILLAGE_DECIDERS, *services.TOWN_DECIDERS
-            ),
+            and has_role(request.user, exit_pass.area_id, *PASS_VILLAGE_DECIDERS, *PASS_TOWN_DECIDERS),
         },
     )
 
@@ -292,10 +298,10 @@ def gate_pass(request, pk: int):
     if request.method == "POST":
         token = request.POST.get("token", "").strip()
         code = request.POST.get("short_code", "").strip()
-        check = services.pass_check(actor=request.user, checkpoint=checkpoint, token=token, short_code=code)
+        check = passes.pass_check(actor=request.user, checkpoint=checkpoint, token=token, short_code=code)
         if request.POST.get("use") and check.state == "valid":
             try:
-                services.pass_use(
+                passes.pass_use(
                     actor=request.user,
                     checkpoint=checkpoint,
                     exit_pass=check.exit_pass,
@@ -313,10 +319,10 @@ def gate_pass(request, pk: int):
         {
             "checkpoint": checkpoint,
             "check": check,
-            "state_label": services.STATE_LABELS[check.state] if check else "",
+            "state_label": passes.STATE_LABELS[check.state] if check else "",
             "public_key": tokens.public_jwk(),
             "area_prefix": codes.prefix_of(checkpoint.area_id),
-            "labels": {k: str(v) for k, v in services.STATE_LABELS.items()},
+            "labels": {k: str(v) for k, v in passes.STATE_LABELS.items()},
             "client_id": request.POST.get("client_id") or _new_id(),
         },
     )
@@ -362,7 +368,7 @@ def lockdown_detail(request, pk: int):
     lockdown = _lockdown(request, pk)
     day = _day(request)
     rotation = Rotation.objects.visible_to(request.user).filter(lockdown=lockdown).first()
-    can_keep = has_role(request.user, lockdown.area_id, *services_supplies.KEEPERS)
+    can_keep = has_role(request.user, lockdown.area_id, *SUPPLY_KEEPERS)
     sizes = {}
     if rotation is not None:
         for member in rotation.members.all():

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from cordon.accounts.permissions import OBSERVERS
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
 from cordon.core.errors import ApiError
 from cordon.core.pagination import Pages
@@ -324,7 +325,7 @@ def period_complete(request, period_id: int):
 
 @router.post("/periods/complete", response=CompleteManyOut, summary="Complete several periods (今日期满)")
 def period_complete_many(request, payload: CompleteManyIn):
-    if not has_role_anywhere(request.user, *services.OBSERVERS):
+    if not has_role_anywhere(request.user, *OBSERVERS):
         raise PermissionDenied(_("Your role does not complete observation periods."))
     periods = list(Period.objects.visible_to(request.user).filter(pk__in=payload.periods))
     found = {p.pk for p in periods}

@@ -10,8 +10,8 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area
+from cordon.core import codes
 from cordon.observation import protocol
 from cordon.observation.models import Alert, HealthCheck, Period, ProtocolChoice, ProtocolEdition
 

@@ -15,7 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts.models import Role, User
+from cordon.accounts.models import User
+from cordon.accounts.permissions import CLINICIANS, OBSERVATION_MANAGERS, OBSERVERS
 from cordon.accounts.scope import has_role, require_role
 from cordon.core import audit
 from cordon.observation import protocol
@@ -23,14 +24,6 @@ from cordon.observation.models import LabTest, Period, SelfReportLink
 from cordon.observation.selectors import InForce, categories_observed_anywhere, rules_in_force
 from cordon.people import validation
 from cordon.people.models import Arrival, Person
-
-# Who records checks, opens periods by hand, completes them and closes alerts: the village's clerks
-# and head, the command centre and the health centre.
-OBSERVERS = (Role.VILLAGE_CLERK, Role.VILLAGE_HEAD, Role.COMMANDER, Role.COMMAND_STAFF, Role.HEALTH_WORKER)
-# Who changes a period's course: extends, shortens, transfers, closes early, re-plans.
-MANAGERS = (Role.VILLAGE_HEAD, Role.COMMANDER, Role.COMMAND_STAFF, Role.HEALTH_WORKER)
-# Who takes medical decisions: a suspected case, waiving a missing test.
-CLINICIANS = (Role.HEALTH_WORKER, Role.COMMANDER, Role.COMMAND_STAFF)
 
 PERIOD_FIELDS = ("mode", "place", "planned_end", "status", "outcome", "outcome_note", "actual_end", "edition")
 
@@ -304,7 +297,7 @@ def link_expiry(planned_end: date):
 def period_set_end(*, actor: User, period: Period, planned_end: date, reason: str) -> Period:
     """Extend or shorten a period, with a reason. The last stage moves; test days past the new end
     fall away. A period cannot end before it opened."""
-    require_role(actor, period.area_id, *MANAGERS)
+    require_role(actor, period.area_id, *OBSERVATION_MANAGERS)
     reason = _reason_text(reason)
     period = _locked(period)
     _require_active(period)
@@ -332,7 +325,7 @@ def period_set_end(*, actor: User, period: Period, planned_end: date, reason: st
 @transaction.atomic
 def period_transfer(*, actor: User, period: Period, mode: str, reason: str, place: str = "") -> Period:
     """Move a period to another mode (home, centralised, monitoring) from today; its dates stay."""
-    require_role(actor, period.area_id, *MANAGERS)
+    require_role(actor, period.area_id, *OBSERVATION_MANAGERS)
     if mode not in protocol.MODES:
         raise ValidationError({"mode": [_("Unknown observation mode.")]})
     reason = _reason_text(reason)
@@ -361,7 +354,7 @@ def period_close(
 ) -> Period:
     """End a period early: the person became a case, or left the area (saying where to), or another
     reason given in words. An open alert is closed first, with its own outcome."""
-    require_role(actor, period.area_id, *MANAGERS)
+    require_role(actor, period.area_id, *OBSERVATION_MANAGERS)
     if outcome not in (Period.Outcome.BECAME_CASE, Period.Outcome.LEFT_AREA, Period.Outcome.OTHER):
         raise ValidationError({"outcome": [_("Choose why the period ends early.")]})
     note = _reason_text(note, required=outcome != Period.Outcome.BECAME_CASE, field="note")
@@ -506,7 +499,7 @@ def period_replan(*, actor: User, period: Period, reason: str, expected_rules: d
     ``expected_rules`` are the rules the user saw in the preview: when they changed since, nothing is
     re-planned and the user is asked to look again.
     """
-    require_role(actor, period.area_id, *MANAGERS)
+    require_role(actor, period.area_id, *OBSERVATION_MANAGERS)
     reason = _reason_text(reason)
     period = _locked(period)
     _require_active(period)

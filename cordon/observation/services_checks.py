@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordon.accounts.models import User
+from cordon.accounts.permissions import CLINICIANS, OBSERVERS
 from cordon.accounts.scope import has_role, require_role
 from cordon.core import audit
 from cordon.observation import protocol
 from cordon.observation.models import Alert, HealthCheck, LabTest, Period, SelfReportLink
-from cordon.observation.services import CLINICIANS, OBSERVERS, _reason_text, _require_active
+from cordon.observation.services import _reason_text, _require_active
 from cordon.people import validation
 
 

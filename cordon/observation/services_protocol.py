@@ -7,15 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
-from cordon.accounts.models import Area, Role, User
+from cordon.accounts.models import Area, User
+from cordon.accounts.permissions import PROTOCOL_OWNERS
 from cordon.accounts.scope import require_role
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.observation.models import ProtocolChoice, ProtocolEdition
 from cordon.observation.protocol import Rules
 from cordon.observation.selectors import rules_in_force
-
-PROTOCOL_OWNERS = (Role.COMMANDER,)
 
 
 @transaction.atomic

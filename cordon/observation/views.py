@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cordon.accounts.permissions import OBSERVERS
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere
 from cordon.accounts.selectors import area_choices
 from cordon.core.forms import add_service_errors
@@ -70,7 +71,7 @@ def triage(request):
     shown = selectors.page_rows(periods, page.object_list, "person", "area")
     query = request.GET.copy()
     query.pop("page", None)
-    can_complete = tab == "due" and has_role_anywhere(request.user, *services.OBSERVERS)
+    can_complete = tab == "due" and has_role_anywhere(request.user, *OBSERVERS)
     context = {
         "tab": tab,
         "tabs": [(key, TAB_LABELS[key], counts[key]) for key in selectors.TRIAGE_TABS],
@@ -105,7 +106,7 @@ def _round_areas(user):
     """Villages and grids where the user records checks (a round is door to door in a village)."""
     return [
         (code, label.strip("\u3000"))
-        for code, label in area_choices(user, roles=services.OBSERVERS)
+        for code, label in area_choices(user, roles=OBSERVERS)
         if len(code) >= 12
     ]
 
@@ -114,7 +115,7 @@ def _round_areas(user):
 def round_page(request):
     """The clerk's round on a phone: everyone under observation in the village today, in door order,
     each with a big temperature field saved as you go (and kept on the phone while offline)."""
-    if not has_role_anywhere(request.user, *services.OBSERVERS):
+    if not has_role_anywhere(request.user, *OBSERVERS):
         raise PermissionDenied(_("Your role does not record health checks."))
     choices = _round_areas(request.user)
     area_code = request.GET.get("area", "")
@@ -262,7 +263,7 @@ def check(request, pk: int):
 def open_period(request, person_pk: int):
     """Put a person under observation by hand (or for a fever referral, or as a contact)."""
     person = get_visible_or_404(Person.objects.select_related("area"), request.user, pk=person_pk)
-    if not has_role(request.user, person.area_id, *services.OBSERVERS):
+    if not has_role(request.user, person.area_id, *OBSERVERS):
         raise PermissionDenied(_("Your role does not put people under observation."))
     in_force = selectors.rules_in_force(person.area_id)
     form = OpenForm(request.POST or None, initial={"exposure_date": timezone.localdate()})

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from cordon.accounts.permissions import CLINICIANS, OBSERVATION_MANAGERS, OBSERVERS
 from cordon.accounts.scope import get_visible_or_404, has_role
-from cordon.core import audit
+from cordon.accounts.selectors import audit_history
 from cordon.core.access import log_access
 from cordon.core.forms import act_and_return, cleaned_or_raise
 from cordon.core.qr import qr_svg
@@ -48,9 +49,9 @@ def detail(request, pk: int):
     plan = period.parsed_plan
     rules = period.parsed_rules
     missing = set(services.missing_tests(period, tests, today=today)) if period.is_active else set()
-    can_observe = has_role(request.user, period.area_id, *services.OBSERVERS)
-    can_manage = has_role(request.user, period.area_id, *services.MANAGERS)
-    can_clinic = has_role(request.user, period.area_id, *services.CLINICIANS)
+    can_observe = has_role(request.user, period.area_id, *OBSERVERS)
+    can_manage = has_role(request.user, period.area_id, *OBSERVATION_MANAGERS)
+    can_clinic = has_role(request.user, period.area_id, *CLINICIANS)
     active = period.is_active
     replan = services.replan_preview(period) if active and can_manage else None
     context = {
@@ -103,7 +104,7 @@ def detail(request, pk: int):
         "replan_form": ReplanForm(initial={"rules": _rules_token(period)})
         if replan and replan.changes
         else None,
-        "history": audit.history(period, request.user)[:30],
+        "history": audit_history(period, request.user)[:30],
         "today": today,
     }
     return render(request, "observation/period_detail.html", context)

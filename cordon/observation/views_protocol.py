@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from cordon.accounts import codes
+from cordon.accounts.permissions import OBSERVATION_MANAGERS, PROTOCOL_OWNERS
 from cordon.accounts.scope import has_role, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices
+from cordon.core import codes
 from cordon.core.forms import add_service_errors
 from cordon.observation import protocol, selectors, services, services_protocol
 from cordon.observation.models import ProtocolEdition
@@ -156,7 +157,7 @@ def _owned_areas(user):
     """Towns and counties where the user is commander: where the rules are set."""
     return [
         (code, label.strip("\u3000"))
-        for code, label in area_choices(user, roles=services_protocol.PROTOCOL_OWNERS)
+        for code, label in area_choices(user, roles=PROTOCOL_OWNERS)
         if codes.level_of(code) in (codes.TOWN, codes.COUNTY)
     ]
 
@@ -218,7 +219,7 @@ def protocol_page(request):
         "in_force": in_force,
         "form": form,
         "stale": stale,
-        "can_replan": bool(area_code) and has_role(request.user, area_code, *services.MANAGERS),
+        "can_replan": bool(area_code) and has_role(request.user, area_code, *OBSERVATION_MANAGERS),
     }
     return render(request, "observation/protocol.html", context)
 
@@ -228,9 +229,11 @@ def protocol_page(request):
 def replan_many(request):
     """Re-plan the open periods of an area under the rules in force now: a preview with the old and new
     dates side by side, then one confirmation. Each period's change is audited."""
-    if not has_role_anywhere(request.user, *services.MANAGERS):
+    if not has_role_anywhere(request.user, *OBSERVATION_MANAGERS):
         raise PermissionDenied(_("Your role does not re-plan observation periods."))
-    choices = [(c, label.strip("\u3000")) for c, label in area_choices(request.user, roles=services.MANAGERS)]
+    choices = [
+        (c, label.strip("\u3000")) for c, label in area_choices(request.user, roles=OBSERVATION_MANAGERS)
+    ]
     area_code = request.POST.get("area") or request.GET.get("area") or (choices[0][0] if choices else "")
     if not any(area_code == code for code, _label in choices):
         area_code = choices[0][0] if choices else ""

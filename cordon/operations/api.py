@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from cordon.accounts.permissions import COUNSELLING_READERS, DISINFECTION_FROM_CASE
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
 from cordon.accounts.selectors import top_areas
 from cordon.cases.models import Case
@@ -177,7 +178,7 @@ def round_record(request, task_id: int, payload: RoundIn):
     summary="A house task for every home of a case's person and its contacts",
 )
 def from_case(request, case_id: int, payload: ScheduleIn):
-    case = get_visible_or_404(Case.objects, request.user, roles=services_disinfection.FROM_CASE, pk=case_id)
+    case = get_visible_or_404(Case.objects, request.user, roles=DISINFECTION_FROM_CASE, pk=case_id)
     result = services_disinfection.disinfection_for_homes(
         actor=request.user,
         case=case,
@@ -224,7 +225,7 @@ class SessionIn(Schema):
 
 
 def _require_reader(request) -> None:
-    if not has_role_anywhere(request.user, *services_counselling.READERS):
+    if not has_role_anywhere(request.user, *COUNSELLING_READERS):
         raise Http404
 
 
@@ -246,7 +247,7 @@ def session_get(request, session_id: int):
     session = get_visible_or_404(
         CounsellingSession.objects.select_related("counsellor"),
         request.user,
-        roles=services_counselling.READERS,
+        roles=COUNSELLING_READERS,
         pk=session_id,
     )
     services_counselling.log_read(actor=request.user, session=session)

@@ -6,3 +6,9 @@ class OperationsConfig(AppConfig):
     name = "cordon.operations"
     label = "operations"
     verbose_name = _("Field operations")
+
+    def ready(self):
+        from cordon.forces.signals import work_counted
+        from cordon.operations.receivers import disinfection_rounds_done
+
+        work_counted.connect(disinfection_rounds_done, dispatch_uid="operations.rounds")

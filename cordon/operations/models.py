@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cordon.accounts.scope import AreaScopedQuerySet, prefixes_q, visible_prefixes
+from cordon.accounts.scope import visible_prefixes
+from cordon.core.scope import AreaScopedQuerySet, prefixes_q
 
 
 class ScopedQuerySet(AreaScopedQuerySet):

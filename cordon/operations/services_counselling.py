@@ -1,6 +1,7 @@
 """Counselling (心理疏导) sessions — sensitive records.
 
-Only counsellors and the commander of an area read its sessions (``READERS``); everyone else, command
+Only counsellors and the commander of an area read its sessions (``COUNSELLING_READERS``); everyone else,
+command
 staff and health workers included, gets the same 404 as for a session that does not exist. Every read
 — a list as well as one session — is written to the access log. Sessions are never exported.
 """
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordon.accounts.models import Role, User
+from cordon.accounts.permissions import COUNSELLING_READERS, COUNSELLORS
 from cordon.accounts.scope import has_role, require_role
 from cordon.core import audit
 from cordon.core.access import log_access
@@ -22,15 +24,12 @@ from cordon.core.models import AccessLog
 from cordon.operations import services_common as check
 from cordon.operations.models import CounsellingSession
 
-READERS = (Role.COUNSELLOR, Role.COMMANDER)
-WRITERS = (Role.COUNSELLOR,)
-
 FIELDS = ("person", "household", "counsellor", "held_on", "mode", "follow_up_needed", "follow_up_on")
 
 
 def readable(user):
     """The sessions ``user`` may read: through the counsellor's or the commander's role only."""
-    return CounsellingSession.objects.visible_to(user, roles=READERS)
+    return CounsellingSession.objects.visible_to(user, roles=COUNSELLING_READERS)
 
 
 def log_read(*, actor: User, session: CounsellingSession | None = None, area=None, count: int = 0) -> None:
@@ -65,7 +64,7 @@ def session_create(
     if person is None and household is None:
         raise ValidationError({"person": [_("Choose the person or the household.")]})
     area_code = person.area_id if person is not None else household.area_id
-    require_role(actor, area_code, *WRITERS)
+    require_role(actor, area_code, *COUNSELLORS)
     client_id = check.text(client_id, "client_id", 36)
     if client_id:
         existing = CounsellingSession.objects.filter(created_by=actor, client_id=client_id).first()

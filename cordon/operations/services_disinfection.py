@@ -17,17 +17,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
-from cordon.accounts.models import Area, Role, User
+from cordon.accounts.models import Area, User
+from cordon.accounts.permissions import (
+    CASE_WORKERS,
+    DISINFECTION_FROM_CASE,
+    DISINFECTION_PLANNERS,
+    DISINFECTION_RECORDERS,
+)
 from cordon.accounts.scope import has_role, require_role
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.core.pictures import picture_type
 from cordon.operations import services_common as check
 from cordon.operations.models import DisinfectionRound, DisinfectionTask
-
-PLANNERS = (Role.COMMANDER, Role.COMMAND_STAFF, Role.HEALTH_WORKER, Role.VILLAGE_HEAD)
-RECORDERS = (*PLANNERS, Role.FIELD_TEAM, Role.VILLAGE_CLERK)
-FROM_CASE = (Role.HEALTH_WORKER, Role.COMMANDER)
 
 MAX_ROUNDS = 120
 MAX_EVERY_DAYS = 30
@@ -141,7 +142,7 @@ def task_create(
     """Plan a disinfection task and all its rounds. Returns (task, created): a retried submission with
     the same ``client_id`` returns the task it already made. People and the household must live in
     the task's area."""
-    require_role(actor, area, *PLANNERS)
+    require_role(actor, area, *DISINFECTION_PLANNERS)
     client_id = check.text(client_id, "client_id", 36)
     if client_id:
         existing = DisinfectionTask.objects.filter(created_by=actor, client_id=client_id).first()
@@ -210,7 +211,7 @@ def round_record(
 
     Refused before the task's first day, in the future, or for a round planned after the day it was
     done. A round already recorded is returned unchanged (a retried submission is absorbed)."""
-    require_role(actor, task.area_id, *RECORDERS)
+    require_role(actor, task.area_id, *DISINFECTION_RECORDERS)
     planned_on = check.day(planned_on, "planned_on")
     now = timezone.now()
     done_at = done_at or now
@@ -309,9 +310,8 @@ def homes_of_case(case, actor: User):
 def may_see_case(user, task: DisinfectionTask) -> bool:
     """Whether ``user`` may see that a task is a case's or a contact's home, and whose: the case's
     clinical readers (health workers and the command centre); a crew sees the address it needs."""
-    from cordon.cases.services import CASE_ROLES
 
-    return has_role(user, task.area_id, *CASE_ROLES)
+    return has_role(user, task.area_id, *CASE_WORKERS)
 
 
 @transaction.atomic
@@ -321,7 +321,7 @@ def disinfection_for_homes(*, actor: User, case, data: dict, team=None) -> dict:
 
     A home that already has a task from this case is left as it is, so running it again after more
     contacts were traced adds only the new homes. Returns {"created", "existing", "without_address"}."""
-    require_role(actor, case.area_id, *FROM_CASE)
+    require_role(actor, case.area_id, *DISINFECTION_FROM_CASE)
     # The case locked first: two requests at once for one case make its homes' tasks once.
     type(case).objects.select_for_update().filter(pk=case.pk).first()
     homes, homeless = homes_of_case(case, actor)

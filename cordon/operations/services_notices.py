@@ -15,17 +15,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
-from cordon.accounts.models import Area, Role, User
+from cordon.accounts.models import Area, User
+from cordon.accounts.permissions import NOTICE_DRAFTERS, NOTICE_PUBLISHERS, RUMOUR_REPORTERS
 from cordon.accounts.scope import has_role, require_role
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.operations import services_common as check
 from cordon.operations.models import Notice, Rumour
 
-PUBLISHERS = (Role.COMMANDER, Role.COMMAND_STAFF)
-DRAFTERS = (*PUBLISHERS, Role.VILLAGE_HEAD, Role.VILLAGE_CLERK)
-REPORTERS = DRAFTERS
-VERIFIERS = PUBLISHERS
+VERIFIERS = NOTICE_PUBLISHERS
 
 
 def _notice_values(*, actor: User, area: Area, data: dict) -> tuple[dict, list[Area]]:
@@ -42,7 +39,7 @@ def _notice_values(*, actor: User, area: Area, data: dict) -> tuple[dict, list[A
     prefix = codes.prefix_of(area.code)
     audience = list(data.get("audience") or []) or [area]
     for target in audience:
-        if not target.code.startswith(prefix) or not has_role(actor, target, *DRAFTERS):
+        if not target.code.startswith(prefix) or not has_role(actor, target, *NOTICE_DRAFTERS):
             raise ValidationError({"audience": [_("No such area: %(code)s") % {"code": target.code}]})
     values = {
         "title": check.text(data.get("title"), "title", 100, required=True),
@@ -66,14 +63,14 @@ def _past(moment: datetime | None, field: str) -> datetime:
 def notice_save(*, actor: User, area: Area, data: dict, notice: Notice | None = None) -> Notice:
     """Write a new draft notice for ``area`` (the town, or a village for its head or clerk), or change
     a draft. A published notice is not changed: a correction is a new notice."""
-    require_role(actor, area, *DRAFTERS)
+    require_role(actor, area, *NOTICE_DRAFTERS)
     values, audience = _notice_values(actor=actor, area=area, data=data)
     if notice is None:
         notice = Notice(area=area, created_by=actor, **values)
         before = {}
     else:
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
-        require_role(actor, notice.area_id, *DRAFTERS)
+        require_role(actor, notice.area_id, *NOTICE_DRAFTERS)
         if notice.status != Notice.Status.DRAFT:
             raise ValidationError(_("This notice is already published: write a new one to correct it."))
         before = audit.snapshot(notice, ("title", "body", "channels"))
@@ -102,7 +99,7 @@ def notice_save(*, actor: User, area: Area, data: dict, notice: Notice | None = 
 def notice_publish(*, actor: User, notice: Notice, published_at: datetime | None = None) -> Notice:
     """Publish a draft: by the command centre only, now or at a time already past (a notice read on the
     loudspeaker before it was entered). Publishing it again changes nothing."""
-    require_role(actor, notice.area_id, *PUBLISHERS)
+    require_role(actor, notice.area_id, *NOTICE_PUBLISHERS)
     notice = Notice.objects.select_for_update().get(pk=notice.pk)
     if notice.status == Notice.Status.PUBLISHED:
         return notice
@@ -125,7 +122,7 @@ def notice_publish(*, actor: User, notice: Notice, published_at: datetime | None
 def rumour_report(*, actor: User, area: Area, data: dict, client_id: str = "") -> Rumour:
     """Record a rumour heard in ``area``: what, where, when, reported by whom. Not dated in the future.
     The same ``client_id`` again (a double tap, a retry) returns the rumour it already recorded."""
-    require_role(actor, area, *REPORTERS)
+    require_role(actor, area, *RUMOUR_REPORTERS)
     client_id = check.text(client_id, "client_id", 36)
     if client_id:
         existing = Rumour.objects.filter(created_by=actor, client_id=client_id).first()
@@ -205,7 +202,7 @@ def rumour_rebut(
     written from ``data`` for ``area`` (default: where the rumour was heard; the town for a town-wide
     rebuttal); link it and mark the rumour rebutted. The notice must reach where the rumour was heard.
     Rebutting again returns the rumour as it is."""
-    require_role(actor, rumour.area_id, *PUBLISHERS)
+    require_role(actor, rumour.area_id, *NOTICE_PUBLISHERS)
     rumour = Rumour.objects.select_for_update().get(pk=rumour.pk)
     if rumour.status == Rumour.Status.REBUTTED:
         return rumour

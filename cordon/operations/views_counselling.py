@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordon.accounts.permissions import COUNSELLING_READERS, COUNSELLORS
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere
 from cordon.accounts.selectors import top_areas
 from cordon.core.forms import add_service_errors
@@ -23,7 +24,7 @@ from cordon.people.validation import parse_id_number
 
 def _require_reader(request) -> None:
     # Not a 403: to anyone else the counselling pages do not exist.
-    if not has_role_anywhere(request.user, *services_counselling.READERS):
+    if not has_role_anywhere(request.user, *COUNSELLING_READERS):
         raise Http404
 
 
@@ -48,7 +49,7 @@ def session_list(request):
                 s for s in sessions if s.follow_up_needed and s.follow_up_on and s.follow_up_on >= today
             ],
             "today": today,
-            "may_write": has_role_anywhere(request.user, *services_counselling.WRITERS),
+            "may_write": has_role_anywhere(request.user, *COUNSELLORS),
         },
     )
 
@@ -58,7 +59,7 @@ def session_detail(request, pk: int):
     session = get_visible_or_404(
         CounsellingSession.objects.select_related("person", "household", "counsellor", "area"),
         request.user,
-        roles=services_counselling.READERS,
+        roles=COUNSELLING_READERS,
         pk=pk,
     )
     services_counselling.log_read(actor=request.user, session=session)
@@ -99,7 +100,7 @@ def _subject(user, data: dict):
 @login_required
 def session_new(request):
     _require_reader(request)
-    if not has_role_anywhere(request.user, *services_counselling.WRITERS):
+    if not has_role_anywhere(request.user, *COUNSELLORS):
         raise Http404
     initial = {"held_on": timezone.localdate(), "mode": "visit", "client_id": uuid.uuid4().hex}
     form = CounsellingForm(request.POST or None, initial=initial)

@@ -12,14 +12,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cordon.accounts.models import Role
+from cordon.accounts.permissions import (
+    CASE_WORKERS,
+    COUNSELLING_READERS,
+    DISINFECTION_FROM_CASE,
+    DISINFECTION_PLANNERS,
+    RUMOUR_REPORTERS,
+)
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices
 from cordon.cases.models import Case
-from cordon.cases.services import CASE_ROLES
 from cordon.core.forms import add_service_errors
 from cordon.core.pictures import picture_type
 from cordon.forces.models import Team
-from cordon.operations import exports, services_counselling, services_disinfection, services_notices
+from cordon.operations import exports, services_disinfection
 from cordon.operations.forms import RoundForm, ScheduleForm, TaskForm
 from cordon.operations.models import DisinfectionRound, DisinfectionTask, Notice, Rumour
 
@@ -52,9 +58,9 @@ def index(request):
             ).count(),
             "drafts": Notice.objects.visible_to(request.user).filter(status=Notice.Status.DRAFT).count(),
             "open_rumours": Rumour.objects.visible_to(request.user).filter(status=Rumour.Status.OPEN).count(),
-            "may_counsel": has_role_anywhere(request.user, *services_counselling.READERS),
-            "may_plan": has_role_anywhere(request.user, *services_disinfection.PLANNERS),
-            "may_report": has_role_anywhere(request.user, *services_notices.REPORTERS),
+            "may_counsel": has_role_anywhere(request.user, *COUNSELLING_READERS),
+            "may_plan": has_role_anywhere(request.user, *DISINFECTION_PLANNERS),
+            "may_report": has_role_anywhere(request.user, *RUMOUR_REPORTERS),
         },
     )
 
@@ -87,7 +93,7 @@ def task_list(request):
     if kind:
         tasks = tasks.filter(kind=kind)
     case = request.GET.get("case", "")
-    if case.isdigit() and has_role_anywhere(request.user, *CASE_ROLES):  # a case's homes: clinical
+    if case.isdigit() and has_role_anywhere(request.user, *CASE_WORKERS):  # a case's homes: clinical
         tasks = tasks.filter(case_id=int(case))
     overdue = services_disinfection.overdue_rounds(tasks, today).count()
     listed = tasks.with_counts(today).select_related("area", "team")
@@ -108,7 +114,7 @@ def task_list(request):
             "kind": kind,
             "kinds": DisinfectionTask.Kind.choices,
             "overdue_only": overdue_only,
-            "may_plan": has_role_anywhere(request.user, *services_disinfection.PLANNERS),
+            "may_plan": has_role_anywhere(request.user, *DISINFECTION_PLANNERS),
             "query": request.GET.urlencode(),
         },
     )
@@ -120,13 +126,13 @@ def _schedule_data(data: dict) -> dict:
 
 @login_required
 def task_new(request):
-    if not has_role_anywhere(request.user, *services_disinfection.PLANNERS):
+    if not has_role_anywhere(request.user, *DISINFECTION_PLANNERS):
         raise PermissionDenied
     form = TaskForm(
         request.POST or None,
         initial={"starts_on": timezone.localdate(), "client_id": uuid.uuid4().hex, "rounds": 7},
     )
-    form.fields["area"].choices = area_choices(request.user, services_disinfection.PLANNERS)
+    form.fields["area"].choices = area_choices(request.user, DISINFECTION_PLANNERS)
     form.fields["team"].choices = _team_choices(request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -261,7 +267,7 @@ def round_photo(request, pk: int, round_pk: int):
 def from_case(request, case_pk: int):
     """Disinfection of every home of a case's person and of its contacts, in one action."""
     case = get_visible_or_404(
-        Case.objects.select_related("person"), request.user, roles=services_disinfection.FROM_CASE, pk=case_pk
+        Case.objects.select_related("person"), request.user, roles=DISINFECTION_FROM_CASE, pk=case_pk
     )
     homes, homeless = services_disinfection.homes_of_case(case, request.user)
     form = ScheduleForm(

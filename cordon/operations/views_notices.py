@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area
+from cordon.accounts.permissions import NOTICE_DRAFTERS, RUMOUR_REPORTERS
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices
+from cordon.core import codes
 from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
 from cordon.operations import exports
 from cordon.operations import services_notices as services
@@ -40,14 +41,14 @@ def notice_list(request):
             "notices": list(notices[:200]),
             "status": status,
             "statuses": Notice.Status.choices,
-            "may_draft": has_role_anywhere(request.user, *services.DRAFTERS),
+            "may_draft": has_role_anywhere(request.user, *NOTICE_DRAFTERS),
             "query": request.GET.urlencode(),
         },
     )
 
 
 def _audience_choices(user) -> list[tuple[str, str]]:
-    areas = Area.objects.visible_to(user, services.DRAFTERS).filter(level=codes.VILLAGE).order_by("code")
+    areas = Area.objects.visible_to(user, NOTICE_DRAFTERS).filter(level=codes.VILLAGE).order_by("code")
     return [(a.code, a.name) for a in areas.only("code", "name")]
 
 
@@ -62,7 +63,7 @@ def _notice_form(request, notice=None) -> NoticeForm:
             "audience": [a.code for a in notice.audience.all() if a.code != notice.area_id],
         }
     form = NoticeForm(request.POST or None, initial=initial)
-    form.fields["area"].choices = area_choices(request.user, services.DRAFTERS)
+    form.fields["area"].choices = area_choices(request.user, NOTICE_DRAFTERS)
     form.fields["audience"].choices = _audience_choices(request.user)
     return form
 
@@ -82,7 +83,7 @@ def _save_notice(request, form, notice=None):
 
 @login_required
 def notice_new(request):
-    if not has_role_anywhere(request.user, *services.DRAFTERS):
+    if not has_role_anywhere(request.user, *NOTICE_DRAFTERS):
         raise PermissionDenied
     form = _notice_form(request)
     if request.method == "POST" and form.is_valid():
@@ -104,7 +105,7 @@ def _notice(request, pk: int) -> Notice:
 @login_required
 def notice_edit(request, pk: int):
     notice = _notice(request, pk)
-    if notice.status != Notice.Status.DRAFT or not has_role(request.user, notice.area_id, *services.DRAFTERS):
+    if notice.status != Notice.Status.DRAFT or not has_role(request.user, notice.area_id, *NOTICE_DRAFTERS):
         raise PermissionDenied
     form = _notice_form(request, notice)
     form.fields["area"].disabled = True
@@ -124,7 +125,7 @@ def notice_detail(request, pk: int):
             "notice": notice,
             "rumours": list(notice.rumours.all()),
             "may_edit": notice.status == Notice.Status.DRAFT
-            and has_role(request.user, notice.area_id, *services.DRAFTERS),
+            and has_role(request.user, notice.area_id, *NOTICE_DRAFTERS),
             "may_publish": notice.status == Notice.Status.DRAFT
             and has_role(request.user, notice.area_id, *services.PUBLISHERS),
         },
@@ -164,19 +165,19 @@ def rumour_list(request):
             "rumours": list(rumours[:200]),
             "status": status,
             "statuses": Rumour.Status.choices,
-            "may_report": has_role_anywhere(request.user, *services.REPORTERS),
+            "may_report": has_role_anywhere(request.user, *RUMOUR_REPORTERS),
         },
     )
 
 
 @login_required
 def rumour_new(request):
-    if not has_role_anywhere(request.user, *services.REPORTERS):
+    if not has_role_anywhere(request.user, *RUMOUR_REPORTERS):
         raise PermissionDenied
     form = RumourForm(
         request.POST or None, initial={"heard_on": timezone.localdate(), "client_id": uuid.uuid4().hex}
     )
-    form.fields["area"].choices = area_choices(request.user, services.REPORTERS)
+    form.fields["area"].choices = area_choices(request.user, RUMOUR_REPORTERS)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 
+from cordon.accounts.permissions import PEOPLE_REGISTRARS
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
 from cordon.core.access import log_access
 from cordon.core.errors import ApiError
@@ -226,7 +227,7 @@ def ledger(
     "/imports", response={202: ImportOut}, summary="Upload a ledger (.xlsx, .xls, .csv) to preview or import"
 )
 def import_upload(request, file: File[UploadedFile], area: Form[str], dry_run: Form[bool] = True):
-    if not has_role_anywhere(request.user, *services.REGISTRARS):
+    if not has_role_anywhere(request.user, *PEOPLE_REGISTRARS):
         raise PermissionDenied(_("Your role does not register people."))
     job = queue_import(
         actor=request.user, area=visible_area(request.user, area), upload=file, dry_run=dry_run, source="api"
@@ -236,7 +237,7 @@ def import_upload(request, file: File[UploadedFile], area: Form[str], dry_run: F
 
 def _import_job(request, job_id: int) -> Job:
     return get_visible_or_404(
-        Job.objects.filter(kind="people.import"), request.user, roles=services.REGISTRARS, pk=job_id
+        Job.objects.filter(kind="people.import"), request.user, roles=PEOPLE_REGISTRARS, pk=job_id
     )
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordon.accounts.permissions import LEDGER_FULL_EXPORTERS
 from cordon.core.access import log_access
 from cordon.core.privacy import mask_document, mask_phone
 from cordon.core.spreadsheet_writers import Column, SheetSpec, write_csv, write_xlsx
@@ -163,9 +164,8 @@ def provenance(user, request: ExportRequest, when: datetime) -> str:
 def _arrivals(user, request: ExportRequest, filters: LedgerFilters):
     """Whole numbers only from the areas where the user's role may export them: a health worker of
     one town who is also a viewer of the next exports the next town's people masked, or not at all."""
-    from cordon.people import services
 
-    roles = services.FULL_EXPORT_ROLES if request.unmasked else None
+    roles = LEDGER_FULL_EXPORTERS if request.unmasked else None
     return ledger_arrivals(user, filters, roles=roles)
 
 

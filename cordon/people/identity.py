@@ -20,12 +20,12 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area
+from cordon.accounts.permissions import PERSON_DATA_READERS
 from cordon.accounts.scope import has_role
+from cordon.core import codes
 from cordon.core.privacy import mask_document, mask_name
 from cordon.people import validation
-from cordon.people.roles import FULL_DATA_ROLES
 
 
 def canonical_name(name: str) -> str:
@@ -45,7 +45,7 @@ def same_name(stored: str, given: str) -> bool:
 def shows_full(viewer, area_code: str) -> bool:
     """Whether ``viewer``'s role at the village ``area_code`` shows whole names and numbers; without a
     viewer (a caller that already checked), it does."""
-    return viewer is None or has_role(viewer, area_code, *FULL_DATA_ROLES)
+    return viewer is None or has_role(viewer, area_code, *PERSON_DATA_READERS)
 
 
 def _where(record: int | None, row: int | None) -> str:

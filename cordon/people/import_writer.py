@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.core.models import AuditEntry
 from cordon.core.privacy import mask_phone
 from cordon.people.classify import classify

@@ -23,13 +23,14 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area
+from cordon.accounts.permissions import PEOPLE_REGISTRARS
 from cordon.accounts.scope import require_role, visible_prefixes
+from cordon.core import codes
 from cordon.core.spreadsheets import SpreadsheetError, normalize_header, read_table
-from cordon.people import services
 from cordon.people.classify import load_categories
 from cordon.people.models import HeaderMapping
+from cordon.people.signals import announce_arrivals
 
 # Ledger fields, the header a template shows, and the names towns use for them.
 FIELDS: dict[str, tuple] = {
@@ -306,7 +307,7 @@ def run_import(
     from cordon.people.import_rows import Checker, Direct, Run, check_in_a_second_process
     from cordon.people.import_writer import Writer
 
-    require_role(actor, area, *services.REGISTRARS)
+    require_role(actor, area, *PEOPLE_REGISTRARS)
     report = Report(filename=filename, dry_run=dry_run)
     remembered = remembered_mappings(area) | {normalize_header(k): v for k, v in (mapping or {}).items()}
     try:
@@ -327,7 +328,7 @@ def run_import(
         batch=batch,
         categories=load_categories(),
         # Only villages where the actor registers people: a read-only role elsewhere changes nothing.
-        prefixes=visible_prefixes(actor, roles=services.REGISTRARS),
+        prefixes=visible_prefixes(actor, roles=PEOPLE_REGISTRARS),
         now=timezone.now(),
         move=move,
     )
@@ -349,9 +350,7 @@ def run_import(
     writer.finish()
     if not dry_run and (report.created or report.updated):
         # Arrivals in a ledger the rules in force observe are put under observation, as on the form.
-        from cordon.observation.services import periods_open_for_arrivals
-
-        report.observation_opened = periods_open_for_arrivals(actor=actor, area=area)
+        report.observation_opened = announce_arrivals(actor=actor, area=area)
     report.errors.sort(key=lambda e: (e.sheet, e.row))
     report.notes.sort(key=lambda n: (n.sheet, n.row or 0))
     return report

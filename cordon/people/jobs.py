@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cordon.accounts.permissions import PEOPLE_REGISTRARS
 from cordon.core import jobs
 from cordon.core.models import Job
 from cordon.core.spreadsheet_writers import Column, SheetSpec, write_xlsx
@@ -42,9 +43,8 @@ def queue_import(
 ) -> Job:
     """Check the uploader may import here, keep the file, and queue the job (a preview by default)."""
     from cordon.accounts.scope import require_role
-    from cordon.people import services
 
-    require_role(actor, area, *services.REGISTRARS)
+    require_role(actor, area, *PEOPLE_REGISTRARS)
     if upload is not None:
         if upload.size > MAX_UPLOAD:
             raise ValidationError(

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from cordon.accounts.codes import CITY, COUNTY, PROVINCE
+from cordon.core.codes import CITY, COUNTY, PROVINCE
 from cordon.people.validation import normalize
 
 _LEVEL_RANK = {PROVINCE: 0, CITY: 1, COUNTY: 2}
@@ -49,7 +49,7 @@ class Origin:
     """A division of GB/T 2260: a province, a prefecture-level city, or a county-level division."""
 
     code: str  # 12 digits, e.g. "420103000000"
-    level: str  # PROVINCE, CITY or COUNTY (cordon.accounts.codes)
+    level: str  # PROVINCE, CITY or COUNTY (cordon.core.codes)
     province: str  # 湖北省
     city: str = ""  # 武汉市; empty for a province, a municipality's district, 仙桃市 and the like
     county: str = ""  # 江汉区; empty above county level

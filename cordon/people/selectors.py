@@ -10,10 +10,11 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 
+from cordon.accounts.permissions import PERSON_DATA_READERS
 from cordon.accounts.scope import has_role, visible_prefixes
 from cordon.core.privacy import mask_document, mask_phone
 from cordon.core.search import prefix_q
-from cordon.people import services, validation
+from cordon.people import validation
 from cordon.people.models import Arrival, Person, RiskCategory
 
 _DIGITS = re.compile(r"^[0-9]+[0-9X]?$")
@@ -123,7 +124,7 @@ def category(code: str) -> RiskCategory:
 
 def shows_full_data(user, person: Person) -> bool:
     """Whether the user's role at the person's village needs whole document numbers and phones."""
-    return has_role(user, person.area_id, *services.FULL_DATA_ROLES)
+    return has_role(user, person.area_id, *PERSON_DATA_READERS)
 
 
 def masked_view(person: Person, full: bool) -> dict:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cordon.accounts.models import Area, User
+from cordon.accounts.permissions import PEOPLE_REGISTRARS, PEOPLE_SUPERVISORS
 from cordon.accounts.scope import require_role
 from cordon.core import audit
 from cordon.core.privacy import mask_document, mask_phone
@@ -24,9 +25,7 @@ from cordon.people.classify import classify, load_categories
 from cordon.people.models import Arrival, Household, Person, RiskCategory
 from cordon.people.origins import resolve_origin
 from cordon.people.pinyin import name_keys
-from cordon.people.roles import FULL_DATA_ROLES as FULL_DATA_ROLES
-from cordon.people.roles import FULL_EXPORT_ROLES as FULL_EXPORT_ROLES
-from cordon.people.roles import REGISTRARS, SUPERVISORS
+from cordon.people.signals import announce_arrivals
 
 PERSON_FIELDS = (
     "name",
@@ -263,7 +262,7 @@ def person_save(
     ``partial`` (a registration of a known person, an API PATCH), a field left out or blank keeps
     what is stored; the edit page, which shows every field, saves them all.
     """
-    require_role(actor, area, *REGISTRARS)
+    require_role(actor, area, *PEOPLE_REGISTRARS)
     try:
         with transaction.atomic():
             return _person_save(actor=actor, area=area, data=data, person=person, partial=partial)
@@ -309,7 +308,7 @@ def _person_save(*, actor, area, data, person, partial) -> tuple[Person, bool]:
         before = {}
     else:
         person = Person.objects.select_for_update().get(pk=person.pk)
-        require_role(actor, person.area_id, *REGISTRARS)
+        require_role(actor, person.area_id, *PEOPLE_REGISTRARS)
         if found:
             # Found by what was typed, not chosen: a registration names the person, it neither
             # renames nor moves them (their page does that, on purpose).
@@ -317,7 +316,7 @@ def _person_save(*, actor, area, data, person, partial) -> tuple[Person, bool]:
             identity.refuse_move(holder=person, area=area, viewer=actor)
         before = _person_snapshot(person)
         if person.area_id != area.code and not found:
-            require_role(actor, area, *REGISTRARS)
+            require_role(actor, area, *PEOPLE_REGISTRARS)
             person.area = area
     for field, value in cleaned.items():
         setattr(person, field, value)
@@ -352,7 +351,7 @@ def arrival_save(
     again updates it (with ``partial``, blank fields keep what is stored). A new arrival is filed by
     the deployment's rules; one already filed moves only when its origin changes, never because the
     rules changed since — and never when it was classified by hand."""
-    require_role(actor, person.area_id, *REGISTRARS)
+    require_role(actor, person.area_id, *PEOPLE_REGISTRARS)
     today = timezone.localdate()
     cleaned = clean_arrival(data, today=today)
     if arrival is None:
@@ -398,10 +397,8 @@ def arrival_save(
             changes=changes,
         )
     if created:
-        # An arrival in a ledger the rules in force observe puts the person under observation now.
-        from cordon.observation.services import periods_open_for_arrivals
-
-        periods_open_for_arrivals(actor=actor, area=arrival.area_id, people=[person.pk])
+        # Observation opens a period when the rules in force observe this arrival's ledger.
+        announce_arrivals(actor=actor, area=arrival.area_id, people=[person.pk])
     return arrival, created
 
 
@@ -430,7 +427,7 @@ def register(
 @transaction.atomic
 def arrival_reclassify(*, actor: User, arrival: Arrival, category: RiskCategory, reason: str) -> Arrival:
     """Put an arrival in another ledger by hand, with a reason; the rules no longer move it."""
-    require_role(actor, arrival.area_id, *SUPERVISORS)
+    require_role(actor, arrival.area_id, *PEOPLE_SUPERVISORS)
     reason = validation.normalize(reason or "")
     if not reason:
         raise ValidationError({"reason": [_("Say why the category is changed.")]})
@@ -462,8 +459,8 @@ def person_merge(*, actor: User, keep: Person, duplicate: Person, reason: str) -
     ``duplicate`` is deleted, its full record kept in the audit entry. Two different document numbers
     are never merged.
     """
-    require_role(actor, keep.area_id, *SUPERVISORS)
-    require_role(actor, duplicate.area_id, *SUPERVISORS)
+    require_role(actor, keep.area_id, *PEOPLE_SUPERVISORS)
+    require_role(actor, duplicate.area_id, *PEOPLE_SUPERVISORS)
     if keep.pk == duplicate.pk:
         raise ValidationError(_("Choose two different records."))
     keep = Person.objects.select_for_update().get(pk=keep.pk)
@@ -555,7 +552,7 @@ def _move_other_records(keep: Person, duplicate: Person) -> None:
 @transaction.atomic
 def household_assign(*, actor: User, person: Person, address: str, contact_phone: str = "") -> Household:
     """Put a person in the household at ``address`` in their village, making it if it is new."""
-    require_role(actor, person.area_id, *REGISTRARS)
+    require_role(actor, person.area_id, *PEOPLE_REGISTRARS)
     address = validation.normalize(address or "")
     if not address:
         raise ValidationError({"address": [_("Enter the household's address.")]})

@@ -10,11 +10,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cordon.accounts.models import Area, Role, User
+from cordon.accounts.permissions import PEOPLE_REGISTRARS
 from cordon.accounts.scope import require_role
 from cordon.core import audit
 from cordon.people import validation
 from cordon.people.models import RiskCategory
-from cordon.people.services import REGISTRARS
 
 # --- Ledger categories ----------------------------------------------------------------------------
 
@@ -79,7 +79,7 @@ def header_mapping_save(*, actor: User, area: Area, mapping: dict[str, str]) -> 
     from cordon.people.importer import FIELDS
     from cordon.people.models import HeaderMapping
 
-    require_role(actor, area, *REGISTRARS)
+    require_role(actor, area, *PEOPLE_REGISTRARS)
     saved = 0
     for header, field in mapping.items():
         key = normalize_header(header)[:60]

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cordon.accounts.permissions import CASE_WORKERS, OBSERVERS, PEOPLE_REGISTRARS, PEOPLE_SUPERVISORS
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
-from cordon.accounts.selectors import area_choices
-from cordon.core import audit
+from cordon.accounts.selectors import area_choices, audit_history
 from cordon.core.access import log_access
 from cordon.core.forms import add_service_errors
 from cordon.core.privacy import mask_phone
@@ -27,13 +27,13 @@ def _registrar_areas(user):
     """Villages and grids where the user may register people (a person lives in a village)."""
     return [
         (code, label.strip("\u3000"))
-        for code, label in area_choices(user, roles=services.REGISTRARS)
+        for code, label in area_choices(user, roles=PEOPLE_REGISTRARS)
         if len(code) >= 12
     ]
 
 
 def _require_registrar(request):
-    if not has_role_anywhere(request.user, *services.REGISTRARS):
+    if not has_role_anywhere(request.user, *PEOPLE_REGISTRARS):
         raise PermissionDenied(_("Your role does not register people."))
 
 
@@ -45,7 +45,7 @@ def search(request):
     context = {
         "query": query,
         "rows": rows,
-        "can_register": has_role_anywhere(request.user, *services.REGISTRARS),
+        "can_register": has_role_anywhere(request.user, *PEOPLE_REGISTRARS),
     }
     template = "people/_search_results.html" if request.htmx else "people/search.html"
     return render(request, template, context)
@@ -137,8 +137,8 @@ def detail(request, pk: int):
     full = selectors.shows_full_data(request.user, person)
     if full:
         log_access(actor=request.user, kind="view", target=person, area=person.area_id)
-    can_edit = has_role(request.user, person.area_id, *services.REGISTRARS)
-    can_supervise = has_role(request.user, person.area_id, *services.SUPERVISORS)
+    can_edit = has_role(request.user, person.area_id, *PEOPLE_REGISTRARS)
+    can_supervise = has_role(request.user, person.area_id, *PEOPLE_SUPERVISORS)
     category_choices = [(c.code, c.name) for c in selectors.categories()]
     context = {
         "person": person,
@@ -158,7 +158,7 @@ def detail(request, pk: int):
         "reclassify_form": ReclassifyForm(category_choices=category_choices) if can_supervise else None,
         "merge_form": MergeForm() if can_supervise else None,
         "household_form": HouseholdForm(initial={"address": person.address}) if can_edit else None,
-        "history": audit.history(person, request.user)[:30],
+        "history": audit_history(person, request.user)[:30],
         **_observation(request.user, person),
         **_cases(request.user, person),
     }
@@ -169,9 +169,8 @@ def _cases(user, person) -> dict:
     """The person's stays at quarantine sites (for their village's staff too: where and until when)
     and, for health workers and the command centre, their case and contact links."""
     from cordon.cases import selectors as cases
-    from cordon.cases.services import CASE_ROLES
 
-    clinical = has_role(user, person.area_id, *CASE_ROLES)
+    clinical = has_role(user, person.area_id, *CASE_WORKERS)
     return {
         "placements": list(
             cases.placements_visible(user).filter(person=person).select_related("site", "period")
@@ -185,7 +184,6 @@ def _cases(user, person) -> dict:
 def _observation(user, person) -> dict:
     """The person's observation periods and open alerts, shown on their page."""
     from cordon.observation import selectors as observation
-    from cordon.observation.services import OBSERVERS
 
     periods = observation.person_periods(user, person)
     return {
@@ -200,7 +198,7 @@ def _observation(user, person) -> dict:
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
     person = get_visible_or_404(Person.objects.select_related("area"), request.user, pk=pk)
-    if not has_role(request.user, person.area_id, *services.REGISTRARS):
+    if not has_role(request.user, person.area_id, *PEOPLE_REGISTRARS):
         raise PermissionDenied(_("Your role does not register people."))
     initial = {
         f: getattr(person, f)

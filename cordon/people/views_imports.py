@@ -14,17 +14,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cordon.accounts.permissions import PEOPLE_REGISTRARS
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices
 from cordon.core.models import Job
-from cordon.people import import_files, services, services_ledger
+from cordon.people import import_files, services_ledger
 from cordon.people.forms import ImportUploadForm
 from cordon.people.importer import FIELDS
 from cordon.people.jobs import queue_commit, queue_import
 
 
 def _require_registrar(request):
-    if not has_role_anywhere(request.user, *services.REGISTRARS):
+    if not has_role_anywhere(request.user, *PEOPLE_REGISTRARS):
         raise PermissionDenied(_("Your role does not register people."))
 
 
@@ -32,7 +33,7 @@ def _import_job_or_404(request, pk) -> Job:
     """An import of the user's villages — for those who register people there: its report and its
     rejected rows hold whole ID numbers and phones."""
     return get_visible_or_404(
-        Job.objects.filter(kind="people.import"), request.user, roles=services.REGISTRARS, pk=pk
+        Job.objects.filter(kind="people.import"), request.user, roles=PEOPLE_REGISTRARS, pk=pk
     )
 
 
@@ -40,7 +41,7 @@ def _import_job_or_404(request, pk) -> Job:
 @require_http_methods(["GET", "POST"])
 def imports(request):
     _require_registrar(request)
-    choices = area_choices(request.user, roles=services.REGISTRARS)
+    choices = area_choices(request.user, roles=PEOPLE_REGISTRARS)
     form = ImportUploadForm(request.POST or None, request.FILES or None, area_choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,7 +53,7 @@ def imports(request):
             add_service_errors(form, exc)
         else:
             return redirect("people:import_job", pk=job.pk)
-    recent = Job.objects.visible_to(request.user, roles=services.REGISTRARS).filter(
+    recent = Job.objects.visible_to(request.user, roles=PEOPLE_REGISTRARS).filter(
         kind="people.import", created_by=request.user
     )[:20]
     return render(request, "people/imports.html", {"form": form, "recent": recent})

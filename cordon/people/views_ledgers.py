@@ -15,11 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from cordon.accounts.models import Role
+from cordon.accounts.permissions import LEDGER_FULL_EXPORTERS, PEOPLE_REGISTRARS
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere
 from cordon.accounts.selectors import area_choices
 from cordon.core import jobs
 from cordon.core.models import Job
-from cordon.people import exports, selectors, services, services_ledger
+from cordon.people import exports, selectors, services_ledger
 from cordon.people.forms import CategoryForm, ExportForm, LedgerFilterForm
 
 PAGE = 50
@@ -76,7 +77,7 @@ def ledger(request):
         "query": query.urlencode(),
         "base_query": base_query.urlencode(),
         "can_export": True,
-        "can_register": has_role_anywhere(request.user, *services.REGISTRARS),
+        "can_register": has_role_anywhere(request.user, *PEOPLE_REGISTRARS),
     }
     return render(request, "people/ledger.html", context)
 
@@ -112,7 +113,7 @@ def export(request):
     choices = area_choices(request.user)
     _form, filters = _filters(request, choices)
     export_form = ExportForm(request.POST or None)
-    may_unmask = has_role_anywhere(request.user, *services.FULL_EXPORT_ROLES)
+    may_unmask = has_role_anywhere(request.user, *LEDGER_FULL_EXPORTERS)
     if request.method == "POST" and export_form.is_valid():
         data = export_form.cleaned_data
         try:
@@ -127,7 +128,7 @@ def export(request):
         except ValidationError as exc:
             export_form.add_error(None, exc.messages)
         else:
-            roles = services.FULL_EXPORT_ROLES if wanted.unmasked else None
+            roles = LEDGER_FULL_EXPORTERS if wanted.unmasked else None
             total = selectors.ledger_arrivals(request.user, filters, roles=roles).count()
             if total > exports.SYNC_LIMIT:
                 job = jobs.enqueue(
@@ -178,7 +179,7 @@ def _check_unmasking(user, wanted: exports.ExportRequest, area_code: str) -> Non
     """Whole numbers need a role that may export them over the whole filtered area, and a reason."""
     if not wanted.unmasked:
         return
-    if not has_role(user, area_code, *services.FULL_EXPORT_ROLES):
+    if not has_role(user, area_code, *LEDGER_FULL_EXPORTERS):
         raise ValidationError(_("Your role may export masked numbers only."))
     if len(wanted.reason) < 4:
         raise ValidationError(_("Give the reason for exporting whole ID numbers and phones."))

@@ -17,20 +17,18 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
-from cordon.accounts.models import Area, Role
+from cordon.accounts.models import Area
+from cordon.accounts.permissions import CASE_WORKERS, DASHBOARD_READERS
 from cordon.accounts.scope import has_role, visible_prefixes
 from cordon.cases.models import Case
 from cordon.cases.selectors import epidemic_curve
-from cordon.cases.services import CASE_ROLES
 from cordon.checkpoints.models import Checkpoint, PassageDayCount
+from cordon.core import codes
 from cordon.lockdowns.models import Lockdown
 from cordon.observation.models import Alert, Period
 from cordon.people.models import Arrival
 from cordon.people.selectors import categories
 
-# Who reads the dashboard: the command centre, the health workers and the read-only viewers above.
-DASHBOARD_ROLES = (Role.COMMANDER, Role.COMMAND_STAFF, Role.HEALTH_WORKER, Role.VIEWER)
 # The levels one may pick: a county (its towns side by side), a town (its villages) or one village.
 PICKABLE_LEVELS = (codes.COUNTY, codes.TOWN, codes.VILLAGE)
 WINDOWS = (14, 30, 60, 90)
@@ -39,7 +37,7 @@ TOP_CHECKPOINTS = 8
 
 def dashboard_areas(viewer) -> list[Area]:
     """The areas the viewer may open a dashboard for, highest first then by code (one query)."""
-    areas = Area.objects.visible_to(viewer, DASHBOARD_ROLES).filter(level__in=PICKABLE_LEVELS)
+    areas = Area.objects.visible_to(viewer, DASHBOARD_READERS).filter(level__in=PICKABLE_LEVELS)
     return sorted(areas.only("code", "name", "level"), key=lambda a: (codes.LEVELS.index(a.level), a.code))
 
 
@@ -256,7 +254,7 @@ def charts(viewer, area: Area, *, end: date, days: int, today: date) -> dict:
         "arrivals": arrivals_by_day(viewer, area, start, end),
         "observation": observation_by_day(viewer, area, start, end, today),
         # Cases are clinical records: the curve only for those the cases app shows them to.
-        "curve": curve_by_day(viewer, area, start, end) if has_role(viewer, area, *CASE_ROLES) else None,
+        "curve": curve_by_day(viewer, area, start, end) if has_role(viewer, area, *CASE_WORKERS) else None,
         "passages": passages_by_checkpoint(viewer, area, start, end),
     }
 
@@ -336,4 +334,4 @@ def figures_with_change(now: dict, before: dict) -> list[dict]:
 
 def reaches_dashboard(viewer) -> bool:
     """Whether the viewer holds a dashboard role anywhere (the view then picks the area)."""
-    return bool(visible_prefixes(viewer, DASHBOARD_ROLES))
+    return bool(visible_prefixes(viewer, DASHBOARD_READERS))

@@ -77,11 +77,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, Whe
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
 from cordon.accounts.models import Area
+from cordon.accounts.permissions import CASE_WORKERS
 from cordon.accounts.scope import has_role
 from cordon.cases.models import Case, ClassificationChange, ContactLink, Placement
-from cordon.cases.services import CASE_ROLES
+from cordon.core import codes
 from cordon.observation.models import Alert, LabTest, Period
 from cordon.people.models import Arrival, RiskCategory
 from cordon.reports import figures_field as field
@@ -530,7 +530,7 @@ def _cases(raw, viewer, code, people) -> dict:
     )
 
     # The counts go up in the report; the list of cases is clinical (health workers, command centre).
-    clinical = has_role(viewer, code, *CASE_ROLES)
+    clinical = has_role(viewer, code, *CASE_WORKERS)
 
     def url(classification):
         return list_url("cases:list", classification=classification, area=code) if clinical else None

@@ -3,7 +3,7 @@
 from cordon.accounts import selectors as area_selectors
 from cordon.accounts.models import Area, User
 from cordon.checkpoints.models import Checkpoint
-from cordon.checkpoints.selectors import checkpoint_counts
+from cordon.checkpoints.selectors import checkpoint_counts, counted_under_areas
 from cordon.observation.selectors import triage_counts
 
 
@@ -22,7 +22,7 @@ def home_overview(user) -> list[dict]:
             "counts": checkpoint_counts(checkpoints),
             "subarea_count": Area.objects.within(area).exclude(code=area.code).count(),
             "account_count": User.objects.visible_to(user).within(area).filter(is_active=True).count(),
-            "children": area_selectors.child_summaries(area),
+            "children": area_selectors.child_summaries(area, counted_under_areas()),
             # Open alerts show here until someone closes them, with the rest of the triage.
             "observation": triage_counts(user, area.code),
         }

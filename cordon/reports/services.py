@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.accounts import codes
-from cordon.accounts.models import Area, Role, User
+from cordon.accounts.models import Area, User
+from cordon.accounts.permissions import REPORT_READERS, REPORT_SENDERS
 from cordon.accounts.scope import has_role, require_role, visible_area
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.enterprises.models import Finding
 from cordon.lockdowns.models import ExitPass
 from cordon.observation.models import Alert, LabTest
@@ -31,8 +31,6 @@ from cordon.reports.models import DailyReport
 from cordon.reports.report_text import report_text
 from cordon.reports.report_xlsx import column_value
 
-SEND_ROLES = (Role.COMMANDER, Role.COMMAND_STAFF)
-READ_ROLES = (*SEND_ROLES, Role.VIEWER, Role.VILLAGE_HEAD, Role.HEALTH_WORKER)
 UNRESOLVED_LIMIT = 50  # rows per kind on the page; the figures give the full counts
 
 
@@ -59,13 +57,13 @@ def report_area(viewer: User, code: str) -> Area:
     """The area whose report ``viewer`` may read: one they reach ("no such area" otherwise), and a role
     there that reads reports."""
     area = visible_area(viewer, code)
-    if not has_role(viewer, area, *READ_ROLES):
+    if not has_role(viewer, area, *REPORT_READERS):
         raise PermissionDenied(_("Your role does not allow reading this report."))
     return area
 
 
 def may_send(viewer: User, area: Area) -> bool:
-    return has_role(viewer, area, *SEND_ROLES)
+    return has_role(viewer, area, *REPORT_SENDERS)
 
 
 @dataclass
@@ -142,7 +140,7 @@ def compute(*, viewer: User, area: Area, day: dt.date, as_of: dt.datetime) -> tu
     """The figures of ``area`` and, above a town, one column per area below it (their sum is the area's
     own figures: each column is counted the same way over its own part), all in one pass of grouped
     queries however many areas there are below."""
-    parts = [child for child in child_areas(area) if has_role(viewer, child, *READ_ROLES)]
+    parts = [child for child in child_areas(area) if has_role(viewer, child, *REPORT_READERS)]
     return figs.figures_with_parts(viewer=viewer, area=area, as_of=as_of, parts=parts)
 
 
@@ -150,7 +148,7 @@ VIEWS = ("sent", "live", "stored")
 
 
 def readable_children(viewer: User, area: Area) -> list[Area]:
-    return [child for child in child_areas(area) if has_role(viewer, child, *READ_ROLES)]
+    return [child for child in child_areas(area) if has_role(viewer, child, *REPORT_READERS)]
 
 
 def report_for(
@@ -340,7 +338,7 @@ def report_generate(*, actor: User, area: Area, day: dt.date) -> DailyReport:
 
     Refuses when the latest version is sent: a sent report is changed only by a correction.
     """
-    require_role(actor, area, *SEND_ROLES)
+    require_role(actor, area, *REPORT_SENDERS)
     latest = DailyReport.objects.select_for_update().filter(area=area, day=day).order_by("-version").first()
     if latest and latest.is_sent:
         raise ValidationError(_("This report has been sent and cannot change; make a correction instead."))
@@ -366,7 +364,7 @@ def _locked(report: DailyReport) -> DailyReport:
 @transaction.atomic
 def report_set_remarks(*, actor: User, report: DailyReport, remarks: str) -> DailyReport:
     """The command centre's remarks on a draft. A sent report keeps the remarks it was sent with."""
-    require_role(actor, report.area_id, *SEND_ROLES)
+    require_role(actor, report.area_id, *REPORT_SENDERS)
     report = _locked(report)
     if report.is_sent:
         raise ValidationError(_("This report has been sent and cannot change; make a correction instead."))
@@ -380,7 +378,7 @@ def report_set_remarks(*, actor: User, report: DailyReport, remarks: str) -> Dai
 @transaction.atomic
 def report_send(*, actor: User, report: DailyReport) -> DailyReport:
     """Send a draft upward: from now on it is frozen."""
-    require_role(actor, report.area_id, *SEND_ROLES)
+    require_role(actor, report.area_id, *REPORT_SENDERS)
     report = _locked(report)
     if report.is_sent:
         raise ValidationError(_("This report has already been sent."))
@@ -400,7 +398,7 @@ def report_send(*, actor: User, report: DailyReport) -> DailyReport:
 def report_correct(*, actor: User, report: DailyReport, reason: str) -> DailyReport:
     """A correction of a sent report: a new draft version from the records as they are now, the
     remarks carried over. The sent version stays as it was."""
-    require_role(actor, report.area_id, *SEND_ROLES)
+    require_role(actor, report.area_id, *REPORT_SENDERS)
     report = _locked(report)
     if not report.is_sent:
         raise ValidationError(_("A draft is corrected by generating it again, not by a new version."))

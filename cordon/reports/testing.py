@@ -1,4 +1,4 @@
-"""The reports' part of the test world (called by cordon.core.testing.build_world).
+"""The reports' part of the test world (called by cordon.testing.build_world).
 
 ``world.daily_report`` — 四间房村's daily report for 2020-02-20, a draft made by the town's commander
 (a day the reports' own tests leave alone); the county's reporting deadline (10:00 the next day).

@@ -30,10 +30,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from cordon.accounts import codes
-from cordon.accounts.models import Area, Role, User
+from cordon.accounts.models import Area, User
+from cordon.accounts.permissions import REPORT_DEADLINE_SETTERS
 from cordon.accounts.scope import require_role
-from cordon.core import audit
+from cordon.core import audit, codes
 from cordon.reports import figures as figs
 from cordon.reports.models import DailyReport, ReportingDeadline
 
@@ -60,7 +60,7 @@ def deadline_set(*, actor: User, area: Area, days_after: int, at: dt.time) -> Re
     """The command centre of ``area`` (a county, a city) sets when the areas below it must report.
 
     Refuses a deadline before the end of the day reported or more than a week after it."""
-    require_role(actor, area, Role.COMMANDER, Role.COMMAND_STAFF)
+    require_role(actor, area, *REPORT_DEADLINE_SETTERS)
     if codes.level_of(area.code) not in (codes.COUNTY, codes.CITY, codes.PROVINCE):
         raise ValidationError(_("A reporting deadline is set above the town."))
     if not 1 <= days_after <= 7:  # 1 day after at 00:00 is 24:00 of the day reported

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cordon.accounts import selectors as area_selectors
+from cordon.accounts.permissions import REPORT_READERS
 from cordon.accounts.scope import get_visible_or_404
 from cordon.core.forms import act_and_return
 from cordon.federation import services as federation
@@ -81,7 +82,7 @@ def daily(request):
             "query": query,
             "may_send": services.may_send(request.user, area),
             "is_latest": not report.versions or report.stored == report.versions[0],
-            "areas": area_selectors.area_choices(request.user, services.READ_ROLES),
+            "areas": area_selectors.area_choices(request.user, REPORT_READERS),
         },
     )
 
@@ -198,7 +199,7 @@ def reporting_status(request):
             "has_children": bool(children),
             "may_set": services.may_send(request.user, area) and bool(children),
             "deadline": upward.deadline_of(area, day),
-            "areas": area_selectors.area_choices(request.user, services.READ_ROLES),
+            "areas": area_selectors.area_choices(request.user, REPORT_READERS),
         },
     )
 

@@ -104,7 +104,8 @@ def module_world(server, django_db_blocker):
     from django.core.management import call_command
     from django.db import connections
 
-    from cordon.core.testing import FAST_HASHERS, build_world, restore_migration_data, shared
+    from cordon.core.testing import FAST_HASHERS, shared
+    from cordon.testing import build_world, restore_migration_data
 
     shared.release()  # the other tests' world, held in a transaction of this connection, goes first
     with django_db_blocker.unblock():

@@ -4,7 +4,8 @@ chain as a graph and a list."""
 from playwright.sync_api import expect
 
 from cordon.cases.models import ContactLink
-from cordon.core.testing import PASSWORD, id_number
+from cordon.core.testing import PASSWORD
+from cordon.people.testing import id_number
 from tests.browser.conftest import fits_width, log_in, screenshot
 
 

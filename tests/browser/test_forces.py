@@ -4,8 +4,9 @@ screenshots — and a clerk registering a volunteer at 390 px."""
 
 import pytest
 
-from cordon.core.testing import PASSWORD, id_number
+from cordon.core.testing import PASSWORD
 from cordon.forces.models import Personnel
+from cordon.people.testing import id_number
 from tests.browser.conftest import fits_width, log_in, screenshot
 
 

@@ -5,10 +5,11 @@ from datetime import timedelta
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cordon.core.testing import PASSWORD, id_number
+from cordon.core.testing import PASSWORD
 from cordon.observation import services
 from cordon.observation.models import HealthCheck
 from cordon.people import services as people_services
+from cordon.people.testing import id_number
 from tests.browser.conftest import fits_width, log_in, screenshot
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from cordon.accounts import codes
+from cordon.core import codes
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,7 @@ def test_nested_prefixes_collapse_to_the_widest(world):
 
 def test_a_neighbouring_code_with_the_same_leading_digits_is_not_inside():
     # 131081103 must not reach 1310811030… of another town, nor 13108110 reach 131081104.
-    from cordon.accounts.scope import prefixes_q
+    from cordon.core.scope import prefixes_q
 
     query = str(prefixes_q("area_id", ["131081103"]))
     assert "131081104" in query and "131081103" in query

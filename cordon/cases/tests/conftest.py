@@ -3,8 +3,8 @@ from datetime import date
 import pytest
 
 from cordon.cases import services
-from cordon.core.testing import id_number
 from cordon.observation.tests.conftest import clock, local, someone  # noqa: F401 — shared fixtures
+from cordon.people.testing import id_number
 
 
 @pytest.fixture

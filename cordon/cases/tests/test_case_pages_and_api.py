@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from cordon.cases.models import Case, ContactLink
-from cordon.core.testing import id_number
+from cordon.people.testing import id_number
 
 
 def post_json(client, url, body):

@@ -160,10 +160,10 @@ def test_logging_a_passage_is_a_handful_of_queries(world, api_client, django_ass
 
 
 def test_the_day_list_pages_a_hundred_at_a_time(world, client):
-    from cordon.checkpoints import services_passages
+    from cordon.gate import passages
 
     for n in range(105):
-        services_passages.passage_record(
+        passages.passage_record(
             actor=world.guard,
             checkpoint=world.sjf_gate,
             data={"direction": "in", "name": "路人", "decision": "allowed"},

@@ -9,9 +9,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from cordon.checkpoints import selectors
-from cordon.checkpoints import services_passages as passages
 from cordon.checkpoints.models import Passage, PassageDayCount
 from cordon.checkpoints.services_counts import passage_counts_rebuild
+from cordon.gate import passages
 
 
 def log(world, checkpoint=None, client_id=None, actor=None, **values):

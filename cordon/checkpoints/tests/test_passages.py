@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from cordon.checkpoints import services_passages as passages
 from cordon.checkpoints.models import Passage
+from cordon.gate import passages
 
 
 def entry(**values):

@@ -93,19 +93,3 @@ def record_url(entry) -> str:
     """The page of the record an audit entry is about, where there is one (it checks access itself)."""
     name = RECORD_PAGES.get(entry.target_type)
     return reverse(name, kwargs={"pk": entry.target_id}) if name else ""
-
-
-@register.filter
-def passage_flag(code: str) -> str:
-    """A passage's flag in words, as the guard's screen showed it."""
-    from cordon.checkpoints.services_passages import FLAG_LABELS
-
-    return str(FLAG_LABELS.get(code, code))
-
-
-@register.filter
-def lockdown_reason(code: str) -> str:
-    """A reason to go out of a sealed area, in words."""
-    from cordon.lockdowns.models import Lockdown
-
-    return str(dict(Lockdown.Reason.choices).get(code, code))

@@ -1,6 +1,7 @@
 import pytest
 
-from cordon.core import testing
+from cordon.core.testing import shared_world
+from cordon.testing import build_world
 
 
 @pytest.fixture
@@ -9,6 +10,6 @@ def world(request):
     part of these tests (and they are built in parallel)."""
     from cordon.forces.testing import extend_world
 
-    return testing.shared_world(
-        request, key="world with forces only", build=lambda: testing.build_world(extensions=[extend_world])
+    return shared_world(
+        request, key="world with forces only", build=lambda: build_world(extensions=[extend_world])
     )

@@ -8,11 +8,13 @@ from django.urls import reverse
 
 from cordon.accounts import services as account_services
 from cordon.accounts.models import Role
-from cordon.checkpoints import services_duty, services_passages
+from cordon.checkpoints import services_duty
 from cordon.core.models import AuditEntry
-from cordon.core.testing import PASSWORD, id_number
+from cordon.core.testing import PASSWORD
 from cordon.forces import selectors, services, services_assign
 from cordon.forces.models import Commendation
+from cordon.gate import passages
+from cordon.people.testing import id_number
 
 FEB = "2020-02-{day:02d} {time} +0800"
 
@@ -62,7 +64,7 @@ def small_world(world):
         services_assign.assignment_create(actor=world.head, team=world.team, shift=team_shift)
     for n, day in enumerate((10, 11, 11)):
         with _at(day):
-            services_passages.passage_record(
+            passages.passage_record(
                 actor=guard,
                 checkpoint=world.sjf_gate,
                 data={"direction": "in", "name": "村民", "decision": "allowed"},

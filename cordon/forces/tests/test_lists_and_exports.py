@@ -7,8 +7,8 @@ import python_calamine
 from django.urls import reverse
 
 from cordon.core.models import AccessLog
-from cordon.core.testing import id_number
 from cordon.forces import services
+from cordon.people.testing import id_number
 
 
 def test_the_list_searches_and_filters_and_masks_phones(world, login):

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from cordon.core.models import AuditEntry
-from cordon.core.testing import id_number
 from cordon.forces import services
 from cordon.forces.models import Personnel
 from cordon.people.models import Person
+from cordon.people.testing import id_number
 
 NEW_ID = id_number("13108119920404044")
 

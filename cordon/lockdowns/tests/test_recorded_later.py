@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cordon.gate import passes
 from cordon.lockdowns import services
 
 
@@ -49,13 +50,13 @@ def test_a_pass_applied_and_decided_days_ago_keeps_its_times(world, sealed_a_wee
     gate = world.sjf_gate
     inside = moment + timedelta(hours=1)
     assert (
-        services.pass_check(
+        passes.pass_check(
             actor=world.guard, checkpoint=gate, short_code=exit_pass.short_code, at=inside
         ).state
         == "valid"
     )
     assert (
-        services.pass_check(actor=world.guard, checkpoint=gate, short_code=exit_pass.short_code).state
+        passes.pass_check(actor=world.guard, checkpoint=gate, short_code=exit_pass.short_code).state
         == "expired"
     )
 

@@ -7,7 +7,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from cordon.checkpoints import services_passages
+from cordon.gate import passages, passes
 from cordon.lockdowns import services, tokens
 from cordon.lockdowns.models import ExitPass
 
@@ -113,29 +113,27 @@ def test_refuses_a_person_outside_the_village_and_an_unsealed_village(world, sea
 def test_the_card_checks_at_the_villages_gate_and_nowhere_else(world, sealed):
     exit_pass = approved(world)
     token = services.pass_token(exit_pass)
-    check = services.pass_check(actor=world.guard, checkpoint=world.sjf_gate, token=token)
+    check = passes.pass_check(actor=world.guard, checkpoint=world.sjf_gate, token=token)
     assert check.state == "valid" and check.hints == ("尹** ·0011",)
     assert (
-        services.pass_check(
+        passes.pass_check(
             actor=world.guard, checkpoint=world.grid_gate, short_code=exit_pass.short_code.lower()
         ).state
         == "valid"
     )
     assert (
-        services.pass_check(actor=world.commander, checkpoint=world.xw_gate, token=token).state
+        passes.pass_check(actor=world.commander, checkpoint=world.xw_gate, token=token).state
         == "wrong_checkpoint"
     )
     with time_machine.travel(timezone.now() + timedelta(hours=5)):
-        assert (
-            services.pass_check(actor=world.guard, checkpoint=world.sjf_gate, token=token).state == "expired"
-        )
+        assert passes.pass_check(actor=world.guard, checkpoint=world.sjf_gate, token=token).state == "expired"
     with time_machine.travel(timezone.now() - timedelta(hours=1)):
         assert (
-            services.pass_check(actor=world.guard, checkpoint=world.sjf_gate, token=token).state
+            passes.pass_check(actor=world.guard, checkpoint=world.sjf_gate, token=token).state
             == "not_yet_valid"
         )
     assert (
-        services.pass_check(actor=world.guard, checkpoint=world.sjf_gate, short_code="NOSUCH22").state
+        passes.pass_check(actor=world.guard, checkpoint=world.sjf_gate, short_code="NOSUCH22").state
         == "unknown"
     )
 
@@ -146,30 +144,30 @@ def test_a_forged_altered_or_revoked_card_does_not_check(world, sealed):
     prefix, body, signature = token.split(".")
     altered = tokens._b64(tokens._unb64(body).replace(b'"p":', b'"p":1'))
     assert (
-        services.pass_check(
+        passes.pass_check(
             actor=world.guard, checkpoint=world.sjf_gate, token=f"{prefix}.{altered}.{signature}"
         ).state
         == "invalid"
     )
     assert (
-        services.pass_check(actor=world.guard, checkpoint=world.sjf_gate, token=token[:-4] + "AAAA").state
+        passes.pass_check(actor=world.guard, checkpoint=world.sjf_gate, token=token[:-4] + "AAAA").state
         == "invalid"
     )
     assert (
-        services.pass_check(actor=world.guard, checkpoint=world.sjf_gate, token="not a token").state
+        passes.pass_check(actor=world.guard, checkpoint=world.sjf_gate, token="not a token").state
         == "invalid"
     )
     services.pass_revoke(actor=world.head, exit_pass=exit_pass, reason="已返回")
-    assert services.pass_check(actor=world.guard, checkpoint=world.sjf_gate, token=token).state == "revoked"
+    assert passes.pass_check(actor=world.guard, checkpoint=world.sjf_gate, token=token).state == "revoked"
 
 
 def test_using_a_pass_records_a_passage_without_the_sealed_flag(world, sealed):
-    flags = services_passages.gate_check(
+    flags = passages.gate_check(
         actor=world.guard, checkpoint=world.sjf_gate, document_number=world.yin.document_number
     ).flags
     assert "sealed_no_pass" in flags
     exit_pass = approved(world)
-    passage = services.pass_use(
+    passage = passes.pass_use(
         actor=world.guard, checkpoint=world.sjf_gate, exit_pass=exit_pass, direction="out", client_id="u1"
     )
     assert (
@@ -177,7 +175,7 @@ def test_using_a_pass_records_a_passage_without_the_sealed_flag(world, sealed):
         and passage.person == world.yin
         and "sealed_no_pass" not in passage.flags
     )
-    again = services.pass_use(
+    again = passes.pass_use(
         actor=world.guard, checkpoint=world.sjf_gate, exit_pass=exit_pass, direction="out", client_id="u1"
     )
     assert again.pk == passage.pk

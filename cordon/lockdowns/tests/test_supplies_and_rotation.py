@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from cordon.checkpoints import services_passages
+from cordon.gate import passages
 from cordon.lockdowns import services, services_supplies
 from cordon.lockdowns.models import RotationMember
 from cordon.people import services as people_services
@@ -62,12 +62,12 @@ def test_the_gate_tells_a_households_turn(world, village):
     services_supplies.rotation_create(actor=world.clerk, lockdown=village, starts_on=date(2020, 2, 10))
     batch = RotationMember.objects.get(household=world.yin.household).batch
     with tm.travel(f"2020-02-{9 + batch} 10:00 +0800", tick=False):
-        check = services_passages.gate_check(
+        check = passages.gate_check(
             actor=world.guard, checkpoint=world.sjf_gate, document_number=world.yin.document_number
         )
         assert "sealed_no_pass" in check.flags and "今日可外出采购" in check.as_dict()["turn"]
     with tm.travel(f"2020-02-{10 + batch} 10:00 +0800", tick=False):
-        check = services_passages.gate_check(
+        check = passages.gate_check(
             actor=world.guard, checkpoint=world.sjf_gate, document_number=world.yin.document_number
         )
         assert f"下次 02-{12 + batch}" in check.as_dict()["turn"]

@@ -4,9 +4,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from cordon.core.testing import id_number
 from cordon.observation import services
 from cordon.people import services as people_services
+from cordon.people.testing import id_number
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

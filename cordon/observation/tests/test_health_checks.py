@@ -137,7 +137,7 @@ def test_entering_the_same_slot_again_corrects_it_and_the_correction_is_audited(
 )
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_double_submission_of_the_same_check_stores_one(clock):
-    from cordon.core.testing import build_world
+    from cordon.testing import build_world
 
     world = build_world()
     clock(2020, 2, 3, 8)

@@ -3,7 +3,7 @@ import io
 import pytest
 
 from cordon.core.spreadsheet_writers import Column, SheetSpec, write_xlsx
-from cordon.core.testing import id_number
+from cordon.people.testing import id_number
 
 HEADERS = ["姓名", "身份证号", "手机号", "村街", "现住址", "来源地", "返乡日期", "交通方式", "车牌号"]
 

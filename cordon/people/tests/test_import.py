@@ -5,9 +5,9 @@ import json
 import pytest
 
 from cordon.cli import main
-from cordon.core.testing import id_number
 from cordon.people.importer import run_import
 from cordon.people.models import Arrival, HeaderMapping, Person
+from cordon.people.testing import id_number
 from cordon.people.tests.conftest import HEADERS, ledger_xlsx, row
 
 GOOD = [

@@ -13,10 +13,10 @@ from cordon.cli import main
 from cordon.core import jobs
 from cordon.core.models import AuditEntry, Job
 from cordon.core.privacy import mask_document
-from cordon.core.testing import id_number
 from cordon.people import services
 from cordon.people.importer import run_import
 from cordon.people.models import Arrival, Person
+from cordon.people.testing import id_number
 from cordon.people.tests.conftest import row
 
 NUMBER = "13108119850203001"

@@ -23,10 +23,10 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cordon.core.testing import id_number
 from cordon.people import import_writer
 from cordon.people.importer import run_import
 from cordon.people.models import Arrival, Person
+from cordon.people.testing import id_number
 
 TODAY = datetime.date(2020, 2, 21)
 HEADERS = ["序号", "姓名", "身份证号", "手机号", "村街", "现住址", "来源地", "返乡日期"]

@@ -6,11 +6,11 @@ import io
 import python_calamine
 from django.db.models import ProtectedError, RestrictedError
 
-from cordon.core.testing import id_number
 from cordon.people import exports, services
 from cordon.people.importer import run_import
 from cordon.people.models import Arrival, Person
 from cordon.people.selectors import LedgerFilters
+from cordon.people.testing import id_number
 
 PEOPLE = [
     # name, document type, number, phone, address, registered, origin, day, means, plate, train, team, note

@@ -14,9 +14,9 @@ import pytest
 import xlsxwriter
 
 from cordon.cli import main
-from cordon.core.testing import id_number
 from cordon.people.importer import run_import
 from cordon.people.models import Arrival, Person
+from cordon.people.testing import id_number
 from cordon.people.tests.conftest import HEADERS, row
 
 FIXTURES = Path(__file__).parent / "fixtures"

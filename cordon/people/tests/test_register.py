@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cordon.core.models import AuditEntry
-from cordon.core.testing import id_number
 from cordon.people import services
 from cordon.people.models import Arrival, Person
+from cordon.people.testing import id_number
 
 FORM = {
     "document_type": "mainland_id",

@@ -22,7 +22,7 @@ def _at(day, hour=9):
 
 
 def _register(world, name, id17, origin, day):
-    from cordon.core.testing import id_number
+    from cordon.people.testing import id_number
 
     people.register(
         actor=world.clerk,
@@ -64,7 +64,7 @@ def test_figures_of_a_past_day_stay_that_days_when_later_records_are_added(world
 
 
 def _id(first17):
-    from cordon.core.testing import id_number
+    from cordon.people.testing import id_number
 
     return id_number(first17)
 

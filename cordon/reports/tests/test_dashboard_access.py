@@ -79,7 +79,7 @@ def _more_data(world):
     from django.utils import timezone
 
     from cordon.cases import services as cases
-    from cordon.checkpoints import services_passages
+    from cordon.gate import passages
 
     today = timezone.localdate()
 
@@ -95,7 +95,7 @@ def _more_data(world):
         )
         cases.case_register(actor=world.health, person=person, classification="suspected")
         for gate in (world.xw_gate, world.station):
-            services_passages.passage_record(
+            passages.passage_record(
                 actor=world.operator,
                 checkpoint=gate,
                 data={"direction": "out", "name": f"过路{name}", "decision": "allowed"},

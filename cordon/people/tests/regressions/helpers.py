@@ -1,8 +1,8 @@
 import io
 
 from cordon.core.spreadsheet_writers import Column, SheetSpec, write_xlsx
-from cordon.core.testing import id_number
 from cordon.people.importer import run_import
+from cordon.people.testing import id_number
 
 __all__ = ["id_number", "imp", "put", "xlsx"]
 

@@ -1,3 +1,4 @@
+from cordon.accounts.selectors import audit_history
 from cordon.people.tests.regressions.helpers import imp, put, xlsx
 
 HEADERS = ["姓名", "身份证号", "手机号", "村街", "来源地", "到达日期"]
@@ -16,13 +17,12 @@ def test_a_known_persons_new_phone_on_a_new_arrival_is_reported_as_an_update(wor
 
 
 def test_an_import_that_changes_a_phone_leaves_a_trace_on_the_persons_history(world, tmp_path):
-    from cordon.core import audit
 
     yin = world.yin
     rows = [["尹某某", yin.document_number, "13900000000", "四间房村", "湖北省武汉市", "2020-01-25"]]
     report = imp(world, put(tmp_path, xlsx(rows, HEADERS)))
     assert report.updated == 1
-    history = list(audit.history(yin, world.commander))
+    history = list(audit_history(yin, world.commander))
     print([(e.action, e.changes) for e in history])
     assert any("139****0000" in str(e.changes) for e in history), (
         "who changed the phone, and from what, is lost"

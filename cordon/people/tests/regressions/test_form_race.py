@@ -1,9 +1,9 @@
 """A registration racing another one (or an import) for the same ID number: the unique constraint
 fires and the clerk gets a 500 instead of "already registered"."""
 
-from cordon.core.testing import id_number
 from cordon.people import services
 from cordon.people.models import Person
+from cordon.people.testing import id_number
 
 
 def test_register_racing_another_insert_of_the_same_number_is_not_a_500(world, login, monkeypatch):

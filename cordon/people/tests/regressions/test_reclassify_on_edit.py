@@ -1,8 +1,8 @@
 import json
 
-from cordon.core.testing import id_number
 from cordon.people import services, services_ledger
 from cordon.people.models import Arrival, RiskCategory
+from cordon.people.testing import id_number
 
 
 def test_editing_an_old_arrivals_note_keeps_its_ledger(world, api_client):

@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cordon.accounts.models import Role, User
+from cordon.accounts.models import User
+from cordon.accounts.permissions import GUARDS
 from cordon.accounts.scope import require_role
 from cordon.checkpoints.models import Checkpoint, Occupant, Passage
 from cordon.checkpoints.services_counts import count_params, count_passage, insert_and_count_sql
@@ -29,7 +30,6 @@ from cordon.people import validation
 from cordon.people.models import Person
 from cordon.people.services import holders
 
-GUARDS = (Role.CHECKPOINT_GUARD, Role.VILLAGE_CLERK, Role.VILLAGE_HEAD, Role.COMMANDER, Role.COMMAND_STAFF)
 # An offline entry may be this old when it is finally sent, and a phone's clock this far ahead.
 OFFLINE_LIMIT = timedelta(days=7)
 CLOCK_SKEW = timedelta(minutes=10)
@@ -333,7 +333,7 @@ def passage_record(
         flags.append("fever")
     if cleaned["person"] is not None and not cleaned["name"]:
         cleaned["name"] = cleaned["person"].name
-    exit_pass = data.get("exit_pass")  # a pass checked at the gate (lockdowns.services.pass_use)
+    exit_pass = data.get("exit_pass")  # a pass checked at the gate (gate.passes.pass_use)
     if exit_pass is not None and "sealed_no_pass" in flags:
         flags.remove("sealed_no_pass")
     passage = Passage(

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from cordon.accounts.models import Role
 from cordon.accounts.scope import has_role_anywhere
-from cordon.core import audit
+from cordon.accounts.selectors import audit_entries
 from cordon.core.pagination import Pages
 
 router = Router(tags=["audit"])
@@ -42,7 +42,7 @@ class AuditEntryOut(Schema):
 def audit_list(request, target_type: str = "", target_id: str = "", action: str = ""):
     if not has_role_anywhere(request.user, Role.COMMANDER):
         raise PermissionDenied(_("Only the commander reads the audit log."))
-    entries = audit.readable_entries(request.user)
+    entries = audit_entries(request.user)
     if target_type:
         entries = entries.filter(target_type=target_type[:60])
     if target_id:
