@@ -8,7 +8,7 @@ division code) and the moment it was made; the rest depends on the kind:
 - ``daily_report``: ``report`` — the area, the day, the version, when it was sent, the figures
   and the columns exactly as the report's JSON has them, the text, the remarks, the reason of a
   correction, and the unresolved items (without links: they point into the sender's server).
-- ``handover``: ``handover`` — see ``cordon.federation.handover`` (only what the receiver needs).
+- ``handover``: reserved for the hand-over of a person between towns (not built yet).
 """
 
 from __future__ import annotations
