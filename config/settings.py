@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cordon.enterprises",
     "cordon.reports",
     "cordon.federation",
+    "cordon.retention",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,8 @@
     cordon federation push              push the queued packages whose time has come (the worker does too)
     cordon federation export DIR        write the queued packages to DIR (a USB stick)
     cordon federation import FILE…      take package files from a child server
+    cordon retention set --area CODE --kind passages|counselling|access_logs --days N
+    cordon retention run [--dry-run] [--date YYYY-MM-DD] [--json]   remove what is past its period
     cordon check                        Django's deployment checks
     cordon manage ARGS…                 any Django management command
 
@@ -525,6 +527,31 @@ def cmd_federation(args) -> int:
     return 0
 
 
+def cmd_retention(args) -> int:
+    import datetime as dt
+
+    from cordon.retention import services
+
+    actor = _actor(args)
+    if args.action == "set":
+        if not (args.area and args.kind and args.days is not None):
+            raise CommandError(_("retention set needs --area, --kind and --days."))
+        policy = services.policy_set(
+            actor=actor, area=_area(actor, args.area), kind=args.kind, days=args.days
+        )
+        print(json.dumps({"area": policy.area_id, "kind": policy.kind, "days": policy.days}))
+        return 0
+    today = dt.date.fromisoformat(args.date) if args.date else None
+    results = services.retention_run(actor=actor, today=today, dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False))
+    else:
+        for row in results:
+            verb = _("removed") if row["done"] else _("would be removed")
+            print(f"{row['area']} {row['kind']} < {row['before']}: {row['count']} {verb}")
+    return 0
+
+
 def cmd_check(args) -> int:
     from django.core.management import call_command
 
@@ -694,6 +721,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--as", dest="as_user", metavar="USERNAME")
     p.set_defaults(func=cmd_federation)
+
+    p = sub.add_parser("retention", help="how long closed records are kept; remove what is past it")
+    p.add_argument("action", choices=["set", "run"])
+    p.add_argument("--area", help="set: the town's code")
+    p.add_argument("--kind", choices=["passages", "counselling", "access_logs"])
+    p.add_argument("--days", type=int)
+    p.add_argument("--dry-run", action="store_true", help="run: count, change nothing")
+    p.add_argument("--date", help="run: today's date for the periods (default: today)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--as", dest="as_user", metavar="USERNAME")
+    p.set_defaults(func=cmd_retention)
 
     p = sub.add_parser("check", help="Django's deployment checks")
     p.set_defaults(func=cmd_check)

@@ -309,8 +309,9 @@ def _world_extensions():
     from cordon.forces.testing import extend_world as forces
     from cordon.operations.testing import extend_world as operations
     from cordon.reports.testing import extend_world as reports
+    from cordon.retention.testing import extend_world as retention
 
-    return (forces, operations, enterprises, reports)
+    return (forces, operations, enterprises, reports, retention)
 
 
 @pytest.fixture

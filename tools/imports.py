@@ -36,6 +36,7 @@ LAYERS = [
     "operations",  # disinfection, counselling, notices, rumours
     "reports",  # the daily report and the dashboard: they combine every app's figures
     "federation",  # the parent and child servers, signed packages between them
+    "retention",  # how long closed records are kept, and their removal
     "demo",  # the seed town
 ]
 
