@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cordon.reports",
     "cordon.federation",
     "cordon.retention",
+    "cordon.handovers",
 ]
 
 MIDDLEWARE = [

@@ -307,11 +307,12 @@ def _world_extensions():
     here, when the world is built: the field apps' modules load only then."""
     from cordon.enterprises.testing import extend_world as enterprises
     from cordon.forces.testing import extend_world as forces
+    from cordon.handovers.testing import extend_world as handovers
     from cordon.operations.testing import extend_world as operations
     from cordon.reports.testing import extend_world as reports
     from cordon.retention.testing import extend_world as retention
 
-    return (forces, operations, enterprises, reports, retention)
+    return (forces, operations, enterprises, reports, retention, handovers)
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ LAYERS = [
     "enterprises",  # reopening applications and inspections
     "forces",  # personnel and teams
     "operations",  # disinfection, counselling, notices, rumours
+    "handovers",  # a person handed from one town to another (A9)
     "reports",  # the daily report and the dashboard: they combine every app's figures
     "federation",  # the parent and child servers, signed packages between them
     "retention",  # how long closed records are kept, and their removal
