@@ -245,8 +245,9 @@ def cmd_users(args) -> int:
 
 
 def cmd_areas(args) -> int:
+    from cordon.accounts import services
     from cordon.accounts.models import Area
-    from cordon.core import codes, services
+    from cordon.core import codes
 
     actor = _actor(args)
     if args.action == "add":

@@ -379,10 +379,10 @@ def household_candidates(case: Case, viewer) -> list:
 def village_choices(viewer) -> list[tuple[str, str]]:
     """(code, name) of the villages (and grids) where the viewer may register people."""
     from cordon.accounts.models import Area
+    from cordon.accounts.permissions import PEOPLE_REGISTRARS
     from cordon.core import codes
-    from cordon.people.services import REGISTRARS
 
-    areas = Area.objects.visible_to(viewer, REGISTRARS).filter(level=codes.VILLAGE).order_by("code")
+    areas = Area.objects.visible_to(viewer, PEOPLE_REGISTRARS).filter(level=codes.VILLAGE).order_by("code")
     return [(a.code, a.name) for a in areas.only("code", "name")]
 
 

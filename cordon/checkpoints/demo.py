@@ -13,6 +13,7 @@ from cordon.accounts.models import Area, User
 from cordon.checkpoints import services
 from cordon.checkpoints.models import Checkpoint, Passage
 from cordon.gate.passages import passage_record
+from cordon.gate.passes import pass_check
 from cordon.lockdowns.models import ExitPass
 from cordon.people.models import Person
 
@@ -187,7 +188,7 @@ def _pass_uses(log: _Log, guard, rng) -> int:
         out = exit_pass.valid_from + timedelta(minutes=rng.randint(5, 40))
         back = exit_pass.valid_until - timedelta(minutes=rng.randint(20, 90))
         for direction, at in (("out", out), ("in", back)):
-            check = passes.pass_check(actor=guard, checkpoint=gate, short_code=exit_pass.short_code, at=at)
+            check = pass_check(actor=guard, checkpoint=gate, short_code=exit_pass.short_code, at=at)
             if check.state != "valid":
                 continue
             for person in exit_pass.people.all():

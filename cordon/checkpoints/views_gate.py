@@ -213,7 +213,7 @@ def day_list(request, pk: int):
     )
 
 
-def _csv(checkpoint: Checkpoint, day: date, passages) -> HttpResponse:
+def _csv(checkpoint: Checkpoint, day: date, rows) -> HttpResponse:
     from cordon.core.privacy import mask_name, mask_phone
 
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -223,7 +223,7 @@ def _csv(checkpoint: Checkpoint, day: date, passages) -> HttpResponse:
     header = ("time", "direction", "name", "phone", "plate", "people on board", "from", "to", "purpose")
     writer.writerow([_(h) for h in header] + [_("temperature"), _("decision"), _("reason"), _("flags")])
     labels = {k: str(v) for k, v in passages.FLAG_LABELS.items()}
-    for p in passages.iterator():
+    for p in rows.iterator():
         writer.writerow(
             [
                 timezone.localtime(p.occurred_at).strftime("%H:%M"),

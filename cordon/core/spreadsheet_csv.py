@@ -13,13 +13,13 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 
 from cordon.core.spreadsheet_headers import HeaderFinder
-from cordon.core.spreadsheets import (
-    _BLANKS,
+from cordon.core.spreadsheet_types import (
+    BLANKS,
     HEADER_SEARCH_ROWS,
     Sheet,
     SpreadsheetError,
     Table,
-    _not_a_spreadsheet,
+    not_a_spreadsheet,
 )
 
 _DELIMITERS = (",", "\t", ";")  # a full-width "，" is punctuation inside Chinese text, never a separator
@@ -125,7 +125,7 @@ def _decode(data: bytes, filename: str) -> tuple[str, str]:
             return _decode_as(data, "utf-16-le"), "utf-16"
         if sample[0::2].count(0) > 0.9 * len(sample[0::2]):
             return _decode_as(data, "utf-16-be"), "utf-16"
-        raise _not_a_spreadsheet(filename)
+        raise not_a_spreadsheet(filename)
     # Strict UTF-8 first: GB18030 decodes almost any byte string, UTF-8 text included (as mojibake).
     try:
         return data.decode("utf-8"), "utf-8"
@@ -154,7 +154,7 @@ def _undecodable() -> SpreadsheetError:
 
 def _sniff_delimiter(text: str) -> str:
     """The separator that splits the most lines into the same number of fields (comma on a tie)."""
-    lines = [line for line in itertools.islice(text.splitlines(), 50) if line.strip(_BLANKS)]
+    lines = [line for line in itertools.islice(text.splitlines(), 50) if line.strip(BLANKS)]
     best, best_score = ",", 0
     for delimiter in _DELIMITERS:
         try:

@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext_lazy as _
 
-from cordon.core.spreadsheets import (
+from cordon.core.spreadsheet_types import (
     HEADER_SEARCH_ROWS,
     MIN_KNOWN_HEADERS,
     Header,
     SpreadsheetError,
-    _cell_text,
+    cell_text,
     normalize_header,
 )
 
@@ -29,7 +29,7 @@ class HeaderFinder:
         `region` is the sheet's first rows from A1; `merges` are ((row, col), (row, col)) ranges.
         """
         width = max((len(row) for row in region), default=0)
-        texts = [[_cell_text(v) for v in row] + [""] * (width - len(row)) for row in region]
+        texts = [[cell_text(v) for v in row] + [""] * (width - len(row)) for row in region]
         if any(any(row) for row in texts):
             self.saw_data = True
         is_text = [[type(v) is str for v in row] + [True] * (width - len(row)) for row in region]

@@ -192,8 +192,8 @@ def personnel_register_many(*, actor: User, area: Area, rows: list[dict]) -> lis
         by_person = dict(Personnel.objects.filter(person__in=made).values_list("person_id", "pk"))
         for row in personnel:
             row.pk = by_person[row.person_id]
-        from cordon.core.context import current_source
-        from cordon.core.models import AuditEntry
+    from cordon.core.context import current_source
+    from cordon.core.models import AuditEntry
 
     source = current_source()
     AuditEntry.objects.bulk_create(

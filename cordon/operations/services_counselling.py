@@ -21,7 +21,7 @@ from cordon.accounts.scope import has_role, require_role
 from cordon.core import audit
 from cordon.core.access import log_access
 from cordon.core.models import AccessLog
-from cordon.operations import services_common as check
+from cordon.operations import fields as check
 from cordon.operations.models import CounsellingSession
 
 FIELDS = ("person", "household", "counsellor", "held_on", "mode", "follow_up_needed", "follow_up_on")

@@ -27,7 +27,7 @@ from cordon.accounts.permissions import (
 from cordon.accounts.scope import has_role, require_role
 from cordon.core import audit, codes
 from cordon.core.pictures import picture_type
-from cordon.operations import services_common as check
+from cordon.operations import fields as check
 from cordon.operations.models import DisinfectionRound, DisinfectionTask
 
 MAX_ROUNDS = 120

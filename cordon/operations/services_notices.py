@@ -19,7 +19,7 @@ from cordon.accounts.models import Area, User
 from cordon.accounts.permissions import NOTICE_DRAFTERS, NOTICE_PUBLISHERS, RUMOUR_REPORTERS
 from cordon.accounts.scope import has_role, require_role
 from cordon.core import audit, codes
-from cordon.operations import services_common as check
+from cordon.operations import fields as check
 from cordon.operations.models import Notice, Rumour
 
 VERIFIERS = NOTICE_PUBLISHERS

@@ -17,6 +17,7 @@ from cordon.accounts.permissions import (
     COUNSELLING_READERS,
     DISINFECTION_FROM_CASE,
     DISINFECTION_PLANNERS,
+    DISINFECTION_RECORDERS,
     RUMOUR_REPORTERS,
 )
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
@@ -180,7 +181,7 @@ def task_detail(request, pk: int):
     task = _task(request, pk)
     today = timezone.localdate()
     rounds = list(task.round_set.select_related("done_by"))
-    may_record = has_role(request.user, task.area_id, *services_disinfection.RECORDERS)
+    may_record = has_role(request.user, task.area_id, *DISINFECTION_RECORDERS)
     form = None
     if may_record and any(r.done_at is None for r in rounds):
         form = _round_form(rounds, today)

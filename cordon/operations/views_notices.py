@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cordon.accounts.models import Area
-from cordon.accounts.permissions import NOTICE_DRAFTERS, RUMOUR_REPORTERS
+from cordon.accounts.permissions import NOTICE_DRAFTERS, NOTICE_PUBLISHERS, RUMOUR_REPORTERS
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices
 from cordon.core import codes
@@ -127,7 +127,7 @@ def notice_detail(request, pk: int):
             "may_edit": notice.status == Notice.Status.DRAFT
             and has_role(request.user, notice.area_id, *NOTICE_DRAFTERS),
             "may_publish": notice.status == Notice.Status.DRAFT
-            and has_role(request.user, notice.area_id, *services.PUBLISHERS),
+            and has_role(request.user, notice.area_id, *NOTICE_PUBLISHERS),
         },
     )
 

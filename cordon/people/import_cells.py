@@ -13,7 +13,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cordon.core.spreadsheets import LOST_PRECISION_MESSAGE
+from cordon.core.spreadsheet_types import LOST_PRECISION_MESSAGE
 from cordon.people import validation
 
 # --- rows that are not people -----------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from cordon.core.spreadsheet_writers import Column, SheetSpec, write_xlsx
-from cordon.people.importer import FIELDS
+from cordon.people.import_types import FIELDS
 from cordon.people.validation import id_check_character
 
 TEMPLATE_FIELDS = (

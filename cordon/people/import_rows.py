@@ -16,20 +16,20 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from cordon.accounts.models import Area
-from cordon.core.spreadsheets import LostPrecision, SpreadsheetError
+from cordon.core.spreadsheet_types import LostPrecision, SpreadsheetError
 from cordon.people import services, validation
 from cordon.people.identity import file_name_conflict_message, same_name
 from cordon.people.import_cells import floated, not_a_person, read_phone_cell
-from cordon.people.importer import (
-    _DOCUMENTS,
-    _MEANS,
-    _SEX,
-    _STATUSES,
-    _TABLES,
+from cordon.people.import_types import (
     ARRIVAL_KEYS,
+    DOCUMENTS,
     FIELDS,
+    MEANS,
     PERSON_KEYS,
     REQUIRED,
+    SEX,
+    STATUSES,
+    TABLES,
     CheckedRow,
     Report,
     field_for,
@@ -50,7 +50,7 @@ def _choice(value, table: dict, default=""):
 @lru_cache(maxsize=4096)
 def _choice_of_text(text: str, table_id: int, default: str):
     # Ledgers repeat a handful of words (自驾, 火车, 身份证): each is matched once per process.
-    return _choice_uncached(text, _TABLES[table_id], default)
+    return _choice_uncached(text, TABLES[table_id], default)
 
 
 def _choice_uncached(value, table: dict, default=""):
@@ -113,7 +113,7 @@ class Checker:
         if errors:
             return {}, {}, "", errors, notes
         person_data = {k: values.get(k) for k in PERSON_KEYS}
-        kind = _choice(values.get("document_type"), _DOCUMENTS, default="mainland_id")
+        kind = _choice(values.get("document_type"), DOCUMENTS, default="mainland_id")
         if kind is None:
             errors["document_type"] = [
                 _("Unknown kind of document: %(value)s")
@@ -123,19 +123,19 @@ class Checker:
         if not values.get("document_number") and not values.get("document_type"):
             person_data["document_type"] = "none"
         sex = validation.normalize(values.get("sex") or "").lower()
-        person_data["sex"] = _SEX.get(sex, "")
+        person_data["sex"] = SEX.get(sex, "")
         person_data["phone"], person_data["phone_other"] = self.phones(values, errors, notes)
         if isinstance(values.get("document_number"), int | float):
             person_data["document_number"] = str(int(values["document_number"]))
         arrival_data = {k: values.get(k) for k in ARRIVAL_KEYS}
         arrival_data["arrival_date"] = self.arrival_date(arrival_data["arrival_date"])
-        means = _choice(values.get("means"), _MEANS)
+        means = _choice(values.get("means"), MEANS)
         arrival_data["means"] = means if means is not None else "other"
         for key in ("origin_text", "plate", "transport_number", "route", "screening_team", "note"):
             if arrival_data[key] is not None and not isinstance(arrival_data[key], str):
                 arrival_data[key] = str(arrival_data[key])
         self.plate_or_number(values.get("plate_or_number"), arrival_data)
-        status = _choice(values.get("status"), _STATUSES)
+        status = _choice(values.get("status"), STATUSES)
         if status is None:
             self.unknown_statuses.setdefault(validation.normalize(values.get("status"))[:20], None)
         area_code = ""

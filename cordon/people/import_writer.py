@@ -25,7 +25,7 @@ from cordon.core.models import AuditEntry
 from cordon.core.privacy import mask_phone
 from cordon.people.classify import classify
 from cordon.people.identity import move_message, name_conflict_message, same_name, same_place
-from cordon.people.importer import CheckedRow, Report, RowProblem
+from cordon.people.import_types import CheckedRow, Report, RowProblem
 from cordon.people.models import Arrival, Person
 from cordon.people.services import REGISTERED_ELSEWHERE, holders
 

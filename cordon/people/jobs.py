@@ -105,7 +105,7 @@ def job_dir(job: Job) -> Path:
 def report_result(report, directory: Path | None) -> dict:
     """What a job keeps of an import report: counts, the first errors and notes, a sample of the
     updates, the sheets' mappings, and the rejected rows as an .xlsx to fix and import again."""
-    from cordon.people.importer import FIELDS
+    from cordon.people.import_types import FIELDS
 
     rejected_file = ""
     if directory is not None and report.rejected_rows:

@@ -75,8 +75,8 @@ def header_mapping_save(*, actor: User, area: Area, mapping: dict[str, str]) -> 
 
     An empty field means "ignore this column" and is remembered too, so the question is not asked again.
     """
-    from cordon.core.spreadsheets import normalize_header
-    from cordon.people.importer import FIELDS
+    from cordon.core.spreadsheet_types import normalize_header
+    from cordon.people.import_types import FIELDS
     from cordon.people.models import HeaderMapping
 
     require_role(actor, area, *PEOPLE_REGISTRARS)

@@ -20,7 +20,7 @@ from cordon.accounts.selectors import area_choices
 from cordon.core.models import Job
 from cordon.people import import_files, services_ledger
 from cordon.people.forms import ImportUploadForm
-from cordon.people.importer import FIELDS
+from cordon.people.import_types import FIELDS
 from cordon.people.jobs import queue_commit, queue_import
 
 

@@ -9,7 +9,7 @@ date never changes an earlier day. Everything is counted through the viewer's sc
 number of aggregate queries (``QUERIES``) however large the area.
 
 Each section is written once, in two halves: ``_<section>_counts`` says what to count at a moment
-(queries described, run by ``figures_parts.count``), ``_<section>`` makes an area's figures (labels,
+(queries described, run by ``core.tallies.count``), ``_<section>`` makes an area's figures (labels,
 units, links) from those counts. So the same queries count a county's towns side by side and the
 county itself (``figures_with_parts``, the report's columns), or one area at two moments
 (``figures_at``, the dashboard's now and yesterday), and every answer is the area's ``area_figures``.
@@ -82,11 +82,11 @@ from cordon.accounts.permissions import CASE_WORKERS
 from cordon.accounts.scope import has_role
 from cordon.cases.models import Case, ClassificationChange, ContactLink, Placement
 from cordon.core import codes
+from cordon.core.tallies import Listing, Parts, Tally, count, whole
 from cordon.observation.models import Alert, LabTest, Period
 from cordon.people.models import Arrival, RiskCategory
 from cordon.reports import figures_field as field
 from cordon.reports.figures_field import list_url, make_fig, make_section, number
-from cordon.reports.figures_parts import Listing, Parts, Tally, count, whole
 
 # The ledger categories that make up "湖北旅居史" (the default ledgers' codes; a deployment that
 # renames its categories keeps these two codes for Wuhan and the rest of Hubei).

@@ -1,7 +1,7 @@
 """The field's figures of the daily report: seals and passes, checkpoints and passages, disinfection,
 forces and enterprises. Part of ``cordon.reports.figures`` (see its docstring for the rules and the
 shape); split off to keep each file readable. Each section is two functions: ``<section>_counts``
-says what to count at a moment (``figures_parts`` runs it, for the whole area or each part below it,
+says what to count at a moment (``core.tallies`` runs it, for the whole area or each part below it,
 for one moment or several), ``<section>`` makes one area's section of figures from its counts."""
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordon.checkpoints.models import Checkpoint, DutyShift, PassageDayCount
+from cordon.core.tallies import Listing, Tally
 from cordon.enterprises.models import Enterprise, Finding, StatusChange
 from cordon.forces.models import Personnel, Team, TeamMember
 from cordon.lockdowns.models import ExitPass, Lockdown, PassDecision, SupplyDelivery
 from cordon.operations.models import DisinfectionRound, DisinfectionTask
-from cordon.reports.figures_parts import Listing, Tally
 
 
 def list_url(name: str, **params) -> str:

@@ -18,8 +18,9 @@ import xlsxwriter
 import xlsxwriter.worksheet
 
 from cordon.core import spreadsheet_writers
+from cordon.core.spreadsheet_types import LostPrecision, SpreadsheetError, normalize_header
 from cordon.core.spreadsheet_writers import Column, SheetSpec, csv_chunks, write_csv, write_xlsx
-from cordon.core.spreadsheets import LostPrecision, SpreadsheetError, normalize_header, read_table
+from cordon.core.spreadsheets import read_table
 
 
 @pytest.fixture(autouse=True)

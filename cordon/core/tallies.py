@@ -1,5 +1,5 @@
-"""How the report's counts are made: the whole area or each part below it, at one moment or several,
-in the same queries.
+"""Counting an area and its parts at one moment or several, in the same queries: how the report's and
+the apps' figures are counted.
 
 A section of the report says what it counts as a list of queries for one moment (``Tally``: aggregates
 over the rows ``where`` keeps; ``Listing``: rows read one by one); ``count`` runs them.

@@ -1,4 +1,5 @@
-"""Small checks the operations services share: text fields and dates, with messages naming the field."""
+"""Field checks the operations services share: text fields, dates and amounts, with messages naming the
+field."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
