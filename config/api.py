@@ -16,7 +16,9 @@ from cordon.colours.api import router as colours_router
 from cordon.core.edge import EdgeParser
 from cordon.core.errors import ApiError, schema_error_message
 from cordon.enterprises.api import router as enterprises_router
+from cordon.federation.api import router as federation_router
 from cordon.forces.api import router as forces_router
+from cordon.handovers.api import router as handovers_router
 from cordon.lockdowns.api import router as lockdowns_router
 from cordon.notifications.api import router as notifications_router
 from cordon.observation.api import router as observation_router
@@ -49,6 +51,8 @@ api.add_router("/forces/", forces_router)
 api.add_router("/operations/", operations_router)
 api.add_router("/enterprises/", enterprises_router)
 api.add_router("/reports/", reports_router)
+api.add_router("/federation/", federation_router)
+api.add_router("/handovers/", handovers_router)
 api.add_router("/audit/", audit_router)
 api.add_router("/notifications/", notifications_router)
 api.add_router("/colours/", colours_router)

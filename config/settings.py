@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "cordon.reports",
     "cordon.notifications",
     "cordon.colours",
+    "cordon.federation",
+    "cordon.retention",
+    "cordon.handovers",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,8 @@ urlpatterns = [
     path("dashboard/", include("cordon.reports.urls_dashboard")),
     path("inbox/", include("cordon.notifications.urls")),
     path("colours/", include("cordon.colours.urls")),
+    path("federation/", include("cordon.federation.urls")),
+    path("handovers/", include("cordon.handovers.urls")),
     # A person's self-report link: no login, the secret in the path is the key.
     path("r/<str:secret>/", views_self.self_report, name="self_report"),
     path("audit/", views_audit.audit_log, name="audit_log"),

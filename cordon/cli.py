@@ -11,6 +11,16 @@
     cordon observation sweep [--date YYYY-MM-DD] [--area CODE] [--json]   for cron: safe to run twice
     cordon cases chain CASE [--depth N] [--json]   a case's chain (CASE: an id or 廊坊市第23例)
     cordon report daily --area CODE --date YYYY-MM-DD|now --format text|json|xlsx [--output FILE]
+    cordon report send --area CODE --date YYYY-MM-DD [--reason TEXT]   generate and send (a correction
+                                        with --reason when sent already); queued for the parent server
+    cordon federation key [--json]      this server's public key, for the parent and the children
+    cordon federation add parent|child --area CODE --key KEY [--url URL] [--name N] --own-area CODE
+    cordon federation status [--json]   the peers, the queue (attempts, next try), what came in
+    cordon federation push              push the queued packages whose time has come (the worker does too)
+    cordon federation export DIR        write the queued packages to DIR (a USB stick)
+    cordon federation import FILE…      take package files from a child server
+    cordon retention set --area CODE --kind passages|counselling|access_logs --days N
+    cordon retention run [--dry-run] [--date YYYY-MM-DD] [--json]   remove what is past its period
     cordon check                        Django's deployment checks
     cordon manage ARGS…                 any Django management command
 
@@ -481,6 +491,115 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_report_send(args) -> int:
+    from cordon.federation import services as federation
+    from cordon.reports import services
+    from cordon.reports.models import DailyReport
+
+    actor = _actor(args)
+    area = services.report_area(actor, args.area)
+    day, _as_of = services.parse_day(args.date)
+    latest = DailyReport.objects.filter(area=area, day=day).order_by("-version").first()
+    if latest and latest.is_sent:
+        if not args.reason:
+            raise CommandError(_("This report has been sent; give --reason to send a correction."))
+        draft = services.report_correct(actor=actor, report=latest, reason=args.reason)
+    else:
+        draft = services.report_generate(actor=actor, area=area, day=day)
+    sent = federation.report_send(actor=actor, report=draft)
+    print(json.dumps({"area": sent.area_id, "date": sent.day.isoformat(), "version": sent.version}))
+    return 0
+
+
+def cmd_federation(args) -> int:
+    from pathlib import Path
+
+    from cordon.federation import keys, selectors, services
+
+    if args.action in ("export", "import") and args.kind:  # argparse gave the first path to ``kind``
+        args.paths = [args.kind, *args.paths]
+    if args.action == "key":
+        data = {"key_id": keys.key_id(), "public_key": keys.public_key_text()}
+        print(json.dumps(data) if args.json else f"{data['key_id']}  {data['public_key']}")
+    elif args.action == "add":
+        if args.kind not in ("parent", "child") or not args.area or not args.key or not args.own_area:
+            raise CommandError(_("federation add needs parent|child, --area, --key and --own-area."))
+        peer = services.peer_add(
+            actor=_actor(args),
+            kind=args.kind,
+            name=args.name or "",
+            url=args.url or "",
+            area_code=args.area,
+            public_key=args.key,
+            own_area=args.own_area,
+        )
+        print(json.dumps({"kind": peer.kind, "area_code": peer.area_code, "key_id": peer.key_id}))
+    elif args.action == "status":
+        data = selectors.overview()
+        if args.json:
+            print(json.dumps(data, ensure_ascii=False, indent=1))
+        else:
+            for peer in data["peers"]:
+                url = peer["url"] or "-"
+                print(f"{peer['kind']:6} {peer['area_code']} {peer['name']} {url} {peer['key_id']}")
+            print(_("%(n)s package(s) queued.") % {"n": data["queued"]})
+            for entry in data["outbox"]:
+                print(
+                    f"  {entry['status']:8} {entry['area_code']} {entry['day']} v{entry['version']} "
+                    f"tries={entry['attempts']} next={entry['next_attempt_at'] or '-'} {entry['last_error']}"
+                )
+    elif args.action == "push":
+        print(json.dumps(services.push_due()))
+    elif args.action == "export":
+        if not args.paths:
+            raise CommandError(_("federation export needs a directory."))
+        directory = Path(args.paths[0])
+        directory.mkdir(parents=True, exist_ok=True)
+        for path in services.export_files(directory):
+            print(path)
+    elif args.action == "import":
+        if not args.paths:
+            raise CommandError(_("federation import needs one or more files."))
+        refused = 0
+        for name in args.paths:
+            from django.core.exceptions import ValidationError
+
+            try:
+                stored = services.receive(Path(name).read_bytes(), via="file")
+            except ValidationError as exc:
+                refused += 1
+                print(f"{name}: {' '.join(exc.messages)}", file=sys.stderr)
+            else:
+                print(f"{name}: {stored.area_id} {stored.day} v{stored.version}")
+        return 1 if refused else 0
+    return 0
+
+
+def cmd_retention(args) -> int:
+    import datetime as dt
+
+    from cordon.retention import services
+
+    actor = _actor(args)
+    if args.action == "set":
+        if not (args.area and args.kind and args.days is not None):
+            raise CommandError(_("retention set needs --area, --kind and --days."))
+        policy = services.policy_set(
+            actor=actor, area=_area(actor, args.area), kind=args.kind, days=args.days
+        )
+        print(json.dumps({"area": policy.area_id, "kind": policy.kind, "days": policy.days}))
+        return 0
+    today = dt.date.fromisoformat(args.date) if args.date else None
+    results = services.retention_run(actor=actor, today=today, dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False))
+    else:
+        for row in results:
+            verb = _("removed") if row["done"] else _("would be removed")
+            print(f"{row['area']} {row['kind']} < {row['before']}: {row['count']} {verb}")
+    return 0
+
+
 def cmd_check(args) -> int:
     from django.core.management import call_command
 
@@ -626,14 +745,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_user", metavar="USERNAME")
     p.set_defaults(func=cmd_cases)
 
-    p = sub.add_parser("report", help="cordon report daily --area CODE --date D: the daily report (日报)")
-    p.add_argument("what", choices=["daily"])
+    p = sub.add_parser(
+        "report", help="cordon report daily|send --area CODE --date D: the daily report (日报)"
+    )
+    p.add_argument("what", choices=["daily", "send"])
+    p.add_argument("--reason", help="send: the reason of a correction when the day's report was sent")
     p.add_argument("--area", required=True, help="division code of the area (village, town, county)")
     p.add_argument("--date", default="now", help="the day, YYYY-MM-DD (as of its 24:00), or now")
     p.add_argument("--format", choices=["text", "json", "xlsx"], default="text")
     p.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--as", dest="as_user", metavar="USERNAME")
-    p.set_defaults(func=cmd_report)
+    p.set_defaults(func=lambda args: cmd_report_send(args) if args.what == "send" else cmd_report(args))
+
+    p = sub.add_parser("federation", help="the parent and child servers, and the packages between them")
+    p.add_argument("action", choices=["key", "add", "status", "push", "export", "import"])
+    p.add_argument("kind", nargs="?", help="add: parent or child")
+    p.add_argument("paths", nargs="*", help="export: a directory; import: package files")
+    p.add_argument("--area", help="add: the other server's area code")
+    p.add_argument("--own-area", help="add: this server's area code")
+    p.add_argument("--key", help="add: the other server's public key (base64)")
+    p.add_argument("--url", help="add: the other server's address (empty: by file only)")
+    p.add_argument("--name")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--as", dest="as_user", metavar="USERNAME")
+    p.set_defaults(func=cmd_federation)
+
+    p = sub.add_parser("retention", help="how long closed records are kept; remove what is past it")
+    p.add_argument("action", choices=["set", "run"])
+    p.add_argument("--area", help="set: the town's code")
+    p.add_argument("--kind", choices=["passages", "counselling", "access_logs"])
+    p.add_argument("--days", type=int)
+    p.add_argument("--dry-run", action="store_true", help="run: count, change nothing")
+    p.add_argument("--date", help="run: today's date for the periods (default: today)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--as", dest="as_user", metavar="USERNAME")
+    p.set_defaults(func=cmd_retention)
 
     p = sub.add_parser("check", help="Django's deployment checks")
     p.set_defaults(func=cmd_check)

@@ -308,10 +308,12 @@ def _world_extensions():
     from cordon.colours.testing import extend_world as colours
     from cordon.enterprises.testing import extend_world as enterprises
     from cordon.forces.testing import extend_world as forces
+    from cordon.handovers.testing import extend_world as handovers
     from cordon.operations.testing import extend_world as operations
     from cordon.reports.testing import extend_world as reports
+    from cordon.retention.testing import extend_world as retention
 
-    return (forces, operations, enterprises, reports, colours)
+    return (forces, operations, enterprises, reports, colours, retention, handovers)
 
 
 @pytest.fixture

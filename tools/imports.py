@@ -30,6 +30,7 @@ LAYERS = [
     "people",  # the registry: people, households, arrivals, ledgers
     "observation",  # medical observation: protocol editions, periods, checks, alerts, tests
     "cases",  # cases, contacts, the chain, quarantine sites
+    "handovers",  # a person handed from one town to another, their observation continuing
     "checkpoints",  # checkpoints, passages, duty shifts
     "lockdowns",  # sealed areas, exit passes, supplies and rotation
     "colours",  # a person's status colour from the records above, by the town's rules
@@ -38,7 +39,12 @@ LAYERS = [
     "enterprises",  # reopening applications and inspections
     "forces",  # personnel and teams
     "operations",  # disinfection, counselling, notices, rumours
+    "handovers",  # a person handed from one town to another (A9)
     "reports",  # the daily report and the dashboard: they combine every app's figures
+    "federation",  # reports sent to a parent server as signed, versioned packages
+    "retention",  # how long closed records are kept, and the run that removes the rest
+    "federation",  # the parent and child servers, signed packages between them
+    "retention",  # how long closed records are kept, and their removal
     "demo",  # the seed town
 ]
 

@@ -21,6 +21,21 @@ DASHBOARD_READERS = (Role.COMMANDER, Role.COMMAND_STAFF, Role.HEALTH_WORKER, Rol
 REPORT_SENDERS = (Role.COMMANDER, Role.COMMAND_STAFF)
 # Who reads daily reports: the senders, the viewers above, a village's head, the health workers.
 REPORT_READERS = (*REPORT_SENDERS, Role.VIEWER, Role.VILLAGE_HEAD, Role.HEALTH_WORKER)
+# Who sets when the areas below must have sent their report (the command centre above a town).
+REPORT_DEADLINE_SETTERS = REPORT_SENDERS
+# Who hands a person to another town, and who takes one in (A9).
+HANDOVER_SENDERS = (
+    Role.COMMANDER,
+    Role.COMMAND_STAFF,
+    Role.HEALTH_WORKER,
+    Role.VILLAGE_HEAD,
+    Role.VILLAGE_CLERK,
+)
+HANDOVER_RECEIVERS = HANDOVER_SENDERS
+# Who sets how long the town keeps closed records (retention).
+RETENTION_SETTERS = (Role.COMMANDER,)
+# Who sets up this server's parent and child servers (federation) and imports their package files.
+SERVER_LINKERS = (Role.COMMANDER,)
 
 # --- The people registry ---
 # Who registers and edits people: the village's clerks and head, the command centre, the health centre.

@@ -79,8 +79,9 @@ def run_periodic(last_run: dict[str, float], *, clock=time.monotonic) -> int:
     return ran
 
 
-def enqueue(*, kind: str, area, actor, params: dict, status: str = Job.Status.QUEUED) -> Job:
-    """Queue a job; the worker picks it up. Within a transaction, it is queued when that commits.
+def enqueue(*, kind: str, area, actor, params: dict, status: str = Job.Status.QUEUED, run_after=None) -> Job:
+    """Queue a job; the worker picks it up (not before ``run_after`` when given). Within a
+    transaction, it is queued when that commits.
 
     ``status="running"`` records work done in the caller's own process (a CLI import): a worker never
     picks it up.
@@ -95,6 +96,7 @@ def enqueue(*, kind: str, area, actor, params: dict, status: str = Job.Status.QU
         status=status,
         started_at=started,
         heartbeat_at=started,
+        run_after=run_after,
     )
 
 
@@ -120,8 +122,9 @@ def _worker_id() -> str:
 def claim_next() -> Job | None:
     """Take the oldest queued job, or None. Safe with several workers."""
     _requeue_stale()
+    due = Q(run_after__isnull=True) | Q(run_after__lte=timezone.now())
     for candidate in (
-        Job.objects.filter(status=Job.Status.QUEUED).order_by("id").values_list("id", flat=True)[:5]
+        Job.objects.filter(due, status=Job.Status.QUEUED).order_by("id").values_list("id", flat=True)[:5]
     ):
         now = timezone.now()
         claimed = Job.objects.filter(pk=candidate, status=Job.Status.QUEUED).update(

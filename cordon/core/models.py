@@ -115,6 +115,8 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Not before this moment (a retry with backoff: a package to a server that was down).
+    run_after = models.DateTimeField(null=True, blank=True)
     params = models.JSONField(default=dict, blank=True)
     result = models.JSONField(default=dict, blank=True)
     message = models.CharField(max_length=500, blank=True)

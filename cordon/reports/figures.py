@@ -160,6 +160,48 @@ def figures_with_parts(
     return _compute(viewer, area, [as_of], parts, Parts(lengths.pop() if lengths else None))[0]
 
 
+def own_level_figures(*, viewer, area: Area, as_of: dt.datetime, below: str) -> dict:
+    """The figures of the rows at ``area``'s own level only (a county's own road station, its own
+    cases), none of the areas below it: the rows whose code's first digits for level ``below`` are
+    ``area``'s own (a county 131081000000 → towns' 9 digits "131081000", which no town has). What a
+    county adds to its towns' sent reports when it sends its own."""
+    length = codes.PREFIX_LENGTH[below]
+    return _compute(viewer, area, [as_of], [area], Parts(length))[0][1][0]
+
+
+def summed(area: Area, day: dt.date, parts: Sequence[dict]) -> dict:
+    """The figures of ``area`` for ``day`` as the sum of ``parts`` (figures in the report's shape: the
+    towns' sent reports and the county's own rows). Every value is added; a figure some part lacks (a
+    ledger category of one town) counts 0 there; the labels are the first part's; no list links (the
+    sum is of frozen reports, not of the records)."""
+    sections: dict = {}
+    release: Counter = Counter()
+    sealed: list = []
+    for part in parts:
+        for key, section in part.get("sections", {}).items():
+            into = sections.setdefault(key, {"label": section["label"], "figures": {}})
+            for fkey, figure in section["figures"].items():
+                have = into["figures"].setdefault(
+                    fkey, {"label": figure["label"], "value": 0, "unit": figure.get("unit", "")}
+                )
+                if isinstance(figure.get("value"), int | float):
+                    have["value"] += figure["value"]
+        for entry in part.get("release_dates", []):
+            release[entry["date"]] += entry["count"]
+        sealed.extend(part.get("sealed_areas", []))
+    return {
+        "area": {"code": area.code, "name": area.name, "level": area.level},
+        "date": day.isoformat(),
+        "as_of": timezone.localtime(end_of_day(day)).isoformat(),
+        "zero_report": all(
+            sections.get(s, {}).get("figures", {}).get(f, {}).get("value", 0) == 0 for s, f in NEW_THAT_DAY
+        ),
+        "sections": sections,
+        "release_dates": [{"date": d, "count": n} for d, n in sorted(release.items())],
+        "sealed_areas": sorted(sealed, key=lambda a: a["code"]),
+    }
+
+
 def figures_at(*, viewer, area: Area, moments: Sequence[dt.datetime]) -> list[dict]:
     """``area_figures`` of ``area`` at each of ``moments`` (the dashboard's now and yesterday 24:00),
     from the same queries: ``QUERIES_AT_TWO_MOMENTS`` for two."""

@@ -4,6 +4,8 @@ A report is a draft until the command centre sends it; a sent report never chang
 a new version of the same area and day, and every version is kept.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -38,6 +40,8 @@ class DailyReport(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # Why a new version was made of a report already sent.
     correction_reason = models.CharField(_("reason for the correction"), max_length=200, blank=True)
+    # A report received from another server (federation): the sender's key id; empty for one made here.
+    received_from = models.CharField(_("received from key"), max_length=64, blank=True)
 
     objects = DailyReportQuerySet.as_manager()
 
@@ -55,3 +59,25 @@ class DailyReport(models.Model):
     @property
     def is_sent(self) -> bool:
         return self.status == self.Status.SENT
+
+
+class ReportingDeadline(models.Model):
+    """When the areas directly below ``area`` must have sent their report of a day: ``days_after`` the
+    day, at ``at`` local time (10:00 of the next day by default). Set by the command centre above."""
+
+    area = models.OneToOneField(
+        "accounts.Area", to_field="code", on_delete=models.CASCADE, related_name="+", verbose_name=_("area")
+    )
+    days_after = models.PositiveSmallIntegerField(_("days after the day reported"), default=1)
+    at = models.TimeField(_("time"), default=dt.time(10, 0))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    objects = DailyReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reporting deadline")
+        verbose_name_plural = _("reporting deadlines")
+
+    def __str__(self):
+        return f"{self.area_id} +{self.days_after}d {self.at:%H:%M}"

@@ -212,5 +212,8 @@ def report_text(figures: dict, columns: list[dict] | None = None) -> str:
             lines.append(_("Zero report: no new arrivals, fever alerts, cases or contacts that day."))
         lines.append("".join(_sentences(figures)))
         for column in columns or []:
+            if column.get("not_sent"):  # above a town, as sent: an area that has not sent says so
+                lines.append(f"{column['area']['name']}：" + _("not reported yet."))
+                continue
             lines.append(f"{column['area']['name']}：" + "".join(_sentences(column)))
         return "\n".join(lines)

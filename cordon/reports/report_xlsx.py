@@ -12,6 +12,13 @@ from django.utils.translation import gettext as _
 from cordon.core.spreadsheet_writers import Column, SheetSpec, write_xlsx
 
 
+def column_value(column: dict, section: str, figure: str):
+    """One area's value in a report's column; "—" for an area that has not sent (as sent)."""
+    if column.get("not_sent"):
+        return "—"
+    return column.get("sections", {}).get(section, {}).get("figures", {}).get(figure, {}).get("value", "")
+
+
 def _section_sheet(key: str, section: dict, report) -> SheetSpec:
     columns_data = report.columns
     headers = [Column(_("Figure"), width=36)]
@@ -25,7 +32,7 @@ def _section_sheet(key: str, section: dict, report) -> SheetSpec:
     for fkey, figure in section["figures"].items():
         row = [figure["label"]]
         for column in columns_data:
-            row.append(column["sections"][key]["figures"].get(fkey, {}).get("value", ""))
+            row.append(column_value(column, key, fkey))
         row += [figure["value"], figure["unit"]]
         rows.append(row)
     return SheetSpec(name=section["label"], columns=headers, rows=rows, header_lines=[_header(report)])

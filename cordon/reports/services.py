@@ -26,8 +26,10 @@ from cordon.lockdowns.models import ExitPass
 from cordon.observation.models import Alert, LabTest
 from cordon.operations.models import DisinfectionRound, DisinfectionTask
 from cordon.reports import figures as figs
+from cordon.reports import upward
 from cordon.reports.models import DailyReport
 from cordon.reports.report_text import report_text
+from cordon.reports.report_xlsx import column_value
 
 UNRESOLVED_LIMIT = 50  # rows per kind on the page; the figures give the full counts
 
@@ -76,6 +78,10 @@ class Report:
     columns: list[dict] = field(default_factory=list)  # a county: one column of figures per town
     stored: DailyReport | None = None
     versions: list[DailyReport] = field(default_factory=list)
+    # Which figures are shown: "stored" (a version of this area's own report), "sent" (above a town:
+    # the areas below as they sent them) or "live" (counted from the records now).
+    view: str = "live"
+    status: dict | None = None  # above a town: who has reported the day (``upward.reporting_status``)
 
     def tables(self) -> list[dict]:
         """The sections as tables for the page: each row a figure with its value per column (above a
@@ -84,9 +90,7 @@ class Report:
         for key, section in self.figures["sections"].items():
             rows = []
             for fkey, figure in section["figures"].items():
-                per_column = [
-                    c["sections"][key]["figures"].get(fkey, {}).get("value", "") for c in self.columns
-                ]
+                per_column = [column_value(c, key, fkey) for c in self.columns]
                 rows.append({**figure, "key": fkey, "columns": per_column})
             tables.append({"key": key, "label": section["label"], "rows": rows})
         return tables
@@ -98,6 +102,8 @@ class Report:
             "date": self.day.isoformat(),
             "version": stored.version if stored else None,
             "status": stored.status if stored else "live",
+            "view": self.view,
+            "reporting_status": self.status,
             "generated_at": stored.generated_at.isoformat() if stored else None,
             "sent_at": stored.sent_at.isoformat() if stored and stored.sent_at else None,
             "remarks": stored.remarks if stored else "",
@@ -138,25 +144,58 @@ def compute(*, viewer: User, area: Area, day: dt.date, as_of: dt.datetime) -> tu
     return figs.figures_with_parts(viewer=viewer, area=area, as_of=as_of, parts=parts)
 
 
-def report_for(*, viewer: User, area: Area, day: dt.date, as_of: dt.datetime) -> Report:
-    """The latest stored version for the day when there is one (its figures as frozen), else the
-    figures computed now for that day. Unresolved items are always as of the day asked."""
+VIEWS = ("sent", "live", "stored")
+
+
+def readable_children(viewer: User, area: Area) -> list[Area]:
+    return [child for child in child_areas(area) if has_role(viewer, child, *REPORT_READERS)]
+
+
+def report_for(
+    *, viewer: User, area: Area, day: dt.date, as_of: dt.datetime, view: str | None = None
+) -> Report:
+    """The report of ``area`` for ``day`` in one of three views (``VIEWS``):
+
+    - ``stored`` (a town's default): the latest stored version when there is one (its figures as
+      frozen), else the figures computed now for that day;
+    - ``sent`` (the default above a town): the areas below as they sent it, with the area's own rows
+      and who has reported (``upward``); no stored version of the area's own is shown;
+    - ``live``: computed now for that day, whatever is stored.
+
+    Unresolved items are always as of the day asked."""
+    children = readable_children(viewer, area)
+    view = view if view in VIEWS else ("sent" if children else "stored")
+    if view == "sent" and not children:
+        view = "stored"
     versions = list(versions_of(viewer=viewer, area=area, day=day))
-    stored = versions[0] if versions else None
+    stored = versions[0] if versions and view == "stored" else None
+    status = None
+    if children:
+        status = upward.reporting_status(viewer=viewer, area=area, children=children, day=day)
     if stored:
         figures, columns, text = stored.figures["figures"], stored.figures.get("columns", []), stored.text
+    elif view == "sent":
+        figures, columns = upward.as_sent(viewer=viewer, area=area, children=children, day=day)
+        text = report_text(figures, columns)
     else:
         figures, columns = compute(viewer=viewer, area=area, day=day, as_of=as_of)
         text = report_text(figures, columns)
+        view = "live"
+    if stored and "unresolved" in stored.figures:  # received from another server: as it sent them
+        unresolved = stored.figures["unresolved"]
+    else:
+        unresolved = unresolved_items(viewer=viewer, area=area, day=day, as_of=as_of)
     return Report(
         area=area,
         day=day,
         figures=figures,
         text=text,
-        unresolved=unresolved_items(viewer=viewer, area=area, day=day, as_of=as_of),
+        unresolved=unresolved,
         columns=columns,
         stored=stored,
         versions=versions,
+        view="stored" if stored else view,
+        status=status,
     )
 
 
@@ -281,6 +320,13 @@ def _item(kind: str, label: str, text: str, when: str, url: str) -> dict:
 
 
 def _frozen(*, actor: User, area: Area, day: dt.date) -> tuple[dict, str]:
+    """The figures a report freezes. A town's: counted from its records. Above a town: the sum of
+    the areas below as they sent it (an area that has not sent adds nothing) and the area's own rows,
+    each area's column saying which version it sent (``basis``: "sent")."""
+    children = child_areas(area)
+    if children:
+        figures, columns = upward.as_sent(viewer=actor, area=area, children=children, day=day)
+        return {"figures": figures, "columns": columns, "basis": "sent"}, report_text(figures, columns)
     as_of = figs.end_of_day(day) if day < timezone.localdate() else timezone.now()
     figures, columns = compute(viewer=actor, area=area, day=day, as_of=as_of)
     return {"figures": figures, "columns": columns}, report_text(figures, columns)

@@ -1,7 +1,7 @@
 """The reports' part of the test world (called by cordon.testing.build_world).
 
 ``world.daily_report`` — 四间房村's daily report for 2020-02-20, a draft made by the town's commander
-(a day the reports' own tests leave alone).
+(a day the reports' own tests leave alone); the county's reporting deadline (10:00 the next day).
 
 ``observed_twice(world)`` — two periods the reports' tests count day by day (made on demand).
 """
@@ -12,9 +12,13 @@ from cordon.reports import services
 
 
 def extend_world(world) -> None:
+    from cordon.reports.models import ReportingDeadline
+
     world.daily_report = services.report_generate(
         actor=world.commander, area=world.sjf, day=dt.date(2020, 2, 20)
     )
+    # The county's deadline for its towns (the default one, stored: a row outside every village).
+    ReportingDeadline.objects.create(area=world.county, set_by=world.operator)
 
 
 def observed_twice(world):

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cordon.reports import dashboard
+from cordon.reports import dashboard, services, upward
 from cordon.reports.figures import figures_at
 
 
@@ -58,8 +58,20 @@ def index(request):
     day = min(params.get("date") or today, today)
     days = params.get("days") or 30
     as_of, before = _moments(day, today)
-    # Now and yesterday 24:00 from the same queries.
-    now_figures, before_figures = figures_at(viewer=request.user, area=area, moments=[as_of, before])
+    # Above a town the default is what the areas below sent (their last sent version of the day and
+    # of the day before); ?view=live counts the records now.
+    children = services.readable_children(request.user, area)
+    view = "live" if not children or request.GET.get("view") == "live" else "sent"
+    status = None
+    if view == "sent":
+        now_figures = upward.as_sent(viewer=request.user, area=area, children=children, day=day)[0]
+        before_figures = upward.as_sent(
+            viewer=request.user, area=area, children=children, day=day - timedelta(days=1)
+        )[0]
+        status = upward.reporting_status(viewer=request.user, area=area, children=children, day=day)
+    else:
+        # Now and yesterday 24:00 from the same queries.
+        now_figures, before_figures = figures_at(viewer=request.user, area=area, moments=[as_of, before])
     groups = dashboard.figures_with_change(now_figures, before_figures)
     releases = now_figures.get("release_dates", [])[:7]
     context = {
@@ -77,5 +89,8 @@ def index(request):
         "charts": dashboard.charts(request.user, area, end=day, days=days, today=today),
         "grid": dashboard.area_grid(request.user, area),
         "status_labels": dashboard.status_labels(),
+        "view": view,
+        "has_children": bool(children),
+        "reporting": status,
     }
     return render(request, "reports/dashboard.html", context)

@@ -3,6 +3,7 @@ the downloads (.xlsx, .json, .txt)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from urllib.parse import urlencode
 
@@ -18,7 +19,8 @@ from cordon.accounts import selectors as area_selectors
 from cordon.accounts.permissions import REPORT_READERS
 from cordon.accounts.scope import get_visible_or_404
 from cordon.core.forms import act_and_return
-from cordon.reports import services
+from cordon.federation import services as federation
+from cordon.reports import services, upward
 from cordon.reports.models import DailyReport
 from cordon.reports.report_xlsx import report_xlsx
 
@@ -56,7 +58,9 @@ def _page_url(area_code: str, day) -> str:
 @login_required
 def daily(request):
     area, day, as_of, error = _requested(request)
-    report = services.report_for(viewer=request.user, area=area, day=day, as_of=as_of)
+    report = services.report_for(
+        viewer=request.user, area=area, day=day, as_of=as_of, view=request.GET.get("view")
+    )
     version = request.GET.get("version", "")
     if version.isdigit():
         chosen = next((v for v in report.versions if v.version == int(version)), None)
@@ -65,6 +69,7 @@ def daily(request):
         report.stored = chosen
         report.figures, report.columns = chosen.figures["figures"], chosen.figures.get("columns", [])
         report.text = chosen.text
+        report.view = "stored"
     query = urlencode({"area": area.code, "date": day.isoformat()})
     return render(
         request,
@@ -87,7 +92,9 @@ def daily_download(request, fmt: str):
     area, day, as_of, error = _requested(request)
     if error:
         return HttpResponse(error, status=400, content_type="text/plain; charset=utf-8")
-    report = services.report_for(viewer=request.user, area=area, day=day, as_of=as_of)
+    report = services.report_for(
+        viewer=request.user, area=area, day=day, as_of=as_of, view=request.GET.get("view")
+    )
     name = f"daily-{area.code}-{day.isoformat()}"
     if fmt == "json":
         response = JsonResponse(report.as_dict(), json_dumps_params={"ensure_ascii": False, "indent": 1})
@@ -151,7 +158,7 @@ def daily_send(request, pk: int):
     report = _stored(request, pk)
 
     def action():
-        services.report_send(actor=request.user, report=report)
+        federation.report_send(actor=request.user, report=report)
         return _("Report sent. It can no longer change; a correction makes a new version.")
 
     return act_and_return(request, action, _page_url(report.area_id, report.day))
@@ -173,3 +180,44 @@ def daily_correct(request, pk: int):
 
 def json_text(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+@login_required
+def reporting_status(request):
+    """Who below the area has reported the day (已报送 / 未报送 / 逾期 / 已更正), and the deadline."""
+    area, day, _as_of, error = _requested(request)
+    children = services.readable_children(request.user, area)
+    status = upward.reporting_status(viewer=request.user, area=area, children=children, day=day)
+    return render(
+        request,
+        "reports/status.html",
+        {
+            "area": area,
+            "day": day,
+            "error": error,
+            "status": status,
+            "has_children": bool(children),
+            "may_set": services.may_send(request.user, area) and bool(children),
+            "deadline": upward.deadline_of(area, day),
+            "areas": area_selectors.area_choices(request.user, REPORT_READERS),
+        },
+    )
+
+
+@login_required
+@require_POST
+def deadline_set(request):
+    area = area_or_404(request.user, request.POST.get("area", ""))
+
+    def action():
+        try:
+            days = int(request.POST.get("days_after", ""))
+            at = dt.time.fromisoformat(request.POST.get("at", ""))
+        except ValueError:
+            raise ValidationError(
+                _("Give the deadline as a number of days and a time such as 10:00.")
+            ) from None
+        upward.deadline_set(actor=request.user, area=area, days_after=days, at=at)
+        return _("Reporting deadline saved.")
+
+    return act_and_return(request, action, reverse("reports:status") + f"?area={area.code}")

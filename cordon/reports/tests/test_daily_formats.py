@@ -70,8 +70,12 @@ def test_json_and_text_downloads(world, client, login):
     assert text == data["text"] + "\n"
 
 
-def test_a_county_sees_its_towns_side_by_side_and_the_sum(world, client, login, api_client):
-    data = api_client(world.viewer).get("/api/v1/reports/daily?area=131081000000&date=2020-02-21").json()
+def test_a_county_sees_its_towns_live_side_by_side_and_the_sum(world, client, login, api_client):
+    data = (
+        api_client(world.viewer)
+        .get("/api/v1/reports/daily?area=131081000000&date=2020-02-21&view=live")
+        .json()
+    )
     columns = {c["area"]["name"]: c for c in data["columns"]}
     assert set(columns) == {"堂二里镇", "南孟镇"}
 
@@ -83,7 +87,7 @@ def test_a_county_sees_its_towns_side_by_side_and_the_sum(world, client, login, 
     assert wuhan_and_hubei(data["figures"]) == 2
     assert "堂二里镇：截至2月21日24时" in data["text"]
     login(world.viewer)
-    body = client.get("/reports/daily/?area=131081000000&date=2020-02-21").content.decode()
+    body = client.get("/reports/daily/?area=131081000000&date=2020-02-21&view=live").content.decode()
     assert '<th class="num">南孟镇</th>' in body and "合计" in body
 
 

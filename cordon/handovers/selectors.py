@@ -1,0 +1,33 @@
+"""Hand-overs a user may see: those their town sent and those addressed to it."""
+
+from cordon.accounts.models import Area, visible_prefixes
+from cordon.core import codes
+from cordon.core.scope import prefixes_q
+from cordon.handovers.models import Handover
+
+
+def handovers_for(user):
+    """Sent from or addressed to an area the user reaches (404 for anything else)."""
+    if user.is_superuser:
+        return Handover.objects.all()
+    prefixes = visible_prefixes(user)
+    sent, received = prefixes_q("area_id", prefixes), prefixes_q("to_area_id", prefixes)
+    if sent is None:
+        return Handover.objects.none()
+    return Handover.objects.filter(sent | received)
+
+
+def receiving_towns(person) -> list:
+    """The towns a person may be handed to: every town on this server but their own. A sender needs
+    the other towns' names and codes, which lie outside its scope by design (nothing else of them)."""
+    own = person.area_id[:9]
+    return [
+        area
+        for area in Area.objects.order_by("code").only("code", "name")
+        if codes.level_of(area.code) == codes.TOWN and not area.code.startswith(own)
+    ]
+
+
+def receiving_town(code: str):
+    """The town named by ``code`` (None when there is no such town): see ``receiving_towns``."""
+    return Area.objects.filter(code=code).first()
