@@ -31,7 +31,7 @@ def _checks_missed(now: datetime, area) -> int:
         status=HealthCheck.Status.MISSED, day__gte=now.date() - timedelta(days=2), period__status="active"
     )
     if area is not None:
-        recent = recent.filter(area_id__startswith=area.prefix)
+        recent = recent.filter(period__in=Period.objects.within(area).values("pk"))
     raised = 0
     for period_id in recent.values_list("period_id", flat=True).distinct():
         last_two = sorted(
