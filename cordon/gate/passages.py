@@ -490,9 +490,13 @@ def passages_record_batch(*, actor: User, checkpoint: Checkpoint, entries: list[
     if len(entries) > MAX_BATCH:
         raise ValidationError(_("At most %(n)s entries at a time.") % {"n": MAX_BATCH})
     results: list[dict] = []
-    # A transaction per few dozen entries, not a commit per entry: on PostgreSQL each commit waits
+    # On PostgreSQL a transaction per few dozen entries, not a commit per entry: each commit waits
     # for the disk (200 entries took 2.3 s). Each entry still stands alone (a savepoint in
-    # ``_store``), and a writer waiting on SQLite's lock waits for one chunk, not the whole batch.
+    # ``_store``). On SQLite each entry is its own transaction, as a single passage is: a duplicate
+    # entry's savepoint inside a chunk could not be rolled back there ("SQL statements in progress"
+    # on the server's kept connection), which broke the rest of the chunk.
+    if connection.vendor != "postgresql":
+        return [_batch_entry(actor, checkpoint, entry) for entry in entries]
     for start in range(0, len(entries), _BATCH_CHUNK):
         with transaction.atomic():
             for entry in entries[start : start + _BATCH_CHUNK]:

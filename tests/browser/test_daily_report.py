@@ -39,8 +39,11 @@ def test_the_command_centre_generates_remarks_and_sends(live_world, page_at):
     expect(page.locator(".report-meta")).to_contain_text("草稿")
     page.fill("#remarks", "四间房村继续封闭管理。")
     page.get_by_role("button", name="保存备注").click()
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="报送日报").click()
     expect(page.locator(".report-meta")).to_contain_text("已报送")
+    assert asked and "报送" in asked[0]  # sending is asked once: it cannot be undone
     expect(page.locator(".report-remarks")).to_contain_text("四间房村继续封闭管理。")
     assert fits_width(page)
     screenshot(page, "daily-report-sent-390")
