@@ -459,7 +459,9 @@ def _insert(passage: Passage, *, counted: bool) -> None:
         values += count_params(passage)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        passage.pk = cursor.fetchone()[0]
+        # SQLite: a plain INSERT and its rowid. With RETURNING, a duplicate entry sent twice at once
+        # could answer no row and leave the statement open, so the transaction could not end.
+        passage.pk = cursor.fetchone()[0] if connection.vendor == "postgresql" else cursor.lastrowid
     passage._state.adding, passage._state.db = False, connection.alias
 
 
@@ -469,9 +471,9 @@ def _insert_statement(vendor: str, counted: bool) -> tuple[str, list]:
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     columns = ", ".join(quote(field.column) for field in fields)
     marks = ", ".join(["%s"] * len(fields))
-    insert = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks}) RETURNING {quote(meta.pk.column)}"  # noqa: S608 — names are ours, values are parameters
-    )
+    insert = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 — names are ours, values are parameters
+    if vendor == "postgresql":
+        insert += f" RETURNING {quote(meta.pk.column)}"
     return (insert_and_count_sql(insert) if counted else insert), fields
 
 
