@@ -426,7 +426,7 @@ def load_people(
     from django.utils import timezone
 
     from cordon.people.classify import classify, load_categories
-    from cordon.people.import_writer import ARRIVAL_COLUMNS, PERSON_COLUMNS
+    from cordon.people.import_inserts import ARRIVAL_COLUMNS, PERSON_COLUMNS
     from cordon.people.models import Arrival, Person
     from cordon.people.origins import resolve_origin
     from cordon.people.pinyin import name_keys

@@ -2,7 +2,7 @@
 passage endpoint against a bare Django application served the same way.
 
 Both servers are the production set-up (gunicorn, 2 workers × 4 threads, debug off, the command of
-``cordon serve``: ``cordon.cli.gunicorn_command``) on 127.0.0.1, on the same database with the same
+``cordon serve``: ``cordon.cli_serve.gunicorn_command``) on 127.0.0.1, on the same database with the same
 database settings (config/settings.py's ``DATABASES``), one after the other. The load generator is
 autocannon (bench/load.mjs, one Node process on an event loop) with 50 kept-alive connections, each
 sending one request after another for a fixed time, after a 3-second warm-up. Measured in one run:
@@ -173,7 +173,7 @@ class _server:
         }
 
     def __enter__(self):
-        from cordon.cli import gunicorn_command
+        from cordon.cli_serve import gunicorn_command
 
         command = (
             gunicorn_command("127.0.0.1", self.port, 2)

@@ -274,7 +274,7 @@ def _schema_floor(path: str) -> dict:
     from django.utils import timezone
 
     from bench.data import TOWN, raw_insert
-    from cordon.people.import_writer import ARRIVAL_COLUMNS, PERSON_COLUMNS
+    from cordon.people.import_inserts import ARRIVAL_COLUMNS, PERSON_COLUMNS
     from cordon.people.models import Arrival, Person
 
     village = TOWN[0][:9] + "201"

@@ -26,7 +26,8 @@ from cordon.core import codes
 from cordon.core.spreadsheet_types import normalize_header
 from cordon.core.spreadsheets import read_table
 from cordon.people.classify import load_categories
-from cordon.people.import_rows import Checker, Direct, Run, check_in_a_second_process
+from cordon.people.import_child import check_in_a_second_process
+from cordon.people.import_rows import Checker, Direct, Run
 from cordon.people.import_types import Report, field_for
 from cordon.people.import_writer import Writer
 from cordon.people.models import HeaderMapping

@@ -19,16 +19,15 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from cordon.accounts.models import Area
+from cordon.cases.figures import PLACEMENT_RELEASED, placement_over_q
 from cordon.cases.models import Placement
 from cordon.observation.models import Period
 from cordon.people.models import Arrival
 from cordon.reports.figures import (
     HUBEI,
-    PLACEMENT_RELEASED,
     area_figures,
     end_of_day,
     ended_q,
-    placement_over_q,
     value,
 )
 

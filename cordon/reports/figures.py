@@ -73,15 +73,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Case as CaseWhen
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, Exists, F, OuterRef, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cordon.accounts.models import Area
-from cordon.accounts.permissions import CASE_WORKERS
-from cordon.accounts.scope import has_role
-from cordon.cases.models import Case, ClassificationChange, ContactLink, Placement
+from cordon.cases import figures as case_figures
 from cordon.checkpoints import figures as checkpoint_figures
 from cordon.core import codes
 from cordon.core.privacy import mask_name
@@ -216,8 +214,8 @@ def _compute(viewer, area: Area, moments, parts: Sequence[Area], grouping: Parts
         "screening": _screening_counts,
         "observation": _observation_counts,
         "alerts": _alerts_counts,
-        "cases": _cases_counts,
-        "contacts": _contacts_counts,
+        "cases": case_figures.case_counts,
+        "contacts": case_figures.contact_counts,
         "lockdowns": lockdown_figures.counts,
         "checkpoints": checkpoint_figures.counts,
         "teams": forces_figures.team_counts,
@@ -252,8 +250,8 @@ def _figures(viewer, area: Area, m: Moment, raw: dict[str, dict], names: dict) -
         "screening": _screening(raw["screening"], names, code, people),
         "observation": _observation(raw["observation"], code, people),
         "alerts": _alerts(raw["alerts"], code, people),
-        "cases": _cases(raw["cases"], viewer, code, people),
-        "contacts": _contacts(raw["contacts"], people),
+        "cases": case_figures.cases_section(raw["cases"], viewer, code, people),
+        "contacts": case_figures.contacts_section(raw["contacts"], people),
         "lockdowns": lockdowns,
         "checkpoints": checkpoint_figures.section(raw["checkpoints"], people),
         "disinfection": operations_figures.section(raw["disinfection"], raw["teams"], code),
@@ -409,19 +407,12 @@ def _screening(raw, names, code, people) -> dict:
 
 
 PERIOD_COMPLETED = Q(status=Period.Status.COMPLETED)
-PLACEMENT_RELEASED = Q(outcome=Placement.Outcome.RELEASED)
 
 
 def ended_q(day: dt.date, release_day: dt.date) -> Q:
     """Periods over by the moment reported, by the one rule of ``observation.stays``: a completed
     period is over at 00:00 of its release day, one closed early at the end of the day it closed."""
     return stays.over_q(end="actual_end", completed=PERIOD_COMPLETED, day=day, released_by=release_day)
-
-
-def placement_over_q(day: dt.date, release_day: dt.date) -> Q:
-    """Placements over by the moment reported: the same rule as the periods (``observation.stays``),
-    so a contact released with their period leaves both figures at the same moment."""
-    return stays.over_q(end="left_on", completed=PLACEMENT_RELEASED, day=day, released_by=release_day)
 
 
 # A period's state at a moment (``period_state``): under observation, over by completing it, over
@@ -530,147 +521,5 @@ def _alerts(raw, code, people) -> dict:
                 _("Referred to the fever clinic"), number(raw, "referred_total"), people
             ),
             "tests_overdue": make_fig(_("Test results overdue"), number(raw, "tests_overdue"), people),
-        },
-    )
-
-
-def _cases_counts(viewer, code, m: Moment) -> list:
-    day = m.day
-    latest = ClassificationChange.objects.filter(case=OuterRef("pk"), on__lte=day).order_by("-on", "-id")
-
-    def fold(counts: dict, row: dict) -> None:
-        classification = row["as_of"]
-        if classification:
-            ended = row["outcome_on"] is not None and row["outcome_on"] <= day
-            new = classification == Case.Classification.CONFIRMED and row["confirmed_on"] == day
-            for name, counted in (
-                (classification, True),
-                ("cured", row["outcome"] == Case.Outcome.DISCHARGED and ended),
-                ("died", row["outcome"] == Case.Outcome.DIED and ended),
-                ("new_confirmed", new),
-            ):
-                counts[name] = counts.get(name, 0) + counted
-        counts["changed_today"] = counts.get("changed_today", 0) + bool(row["changed_today"])
-
-    # One row per case (a town has tens, a county hundreds): the classification then is a subquery,
-    # which PostgreSQL will not let an aggregate's filter reach into.
-    return [
-        Listing(
-            Case.objects.visible_to(viewer)
-            .within(code)
-            .filter(person__isnull=False),  # a source case outside the town is not the town's case
-            fields=("outcome", "outcome_on", "confirmed_on"),
-            annotations={
-                "as_of": Subquery(latest.values("classification")[:1]),
-                "changed_today": Exists(ClassificationChange.objects.filter(case=OuterRef("pk"), on=day)),
-            },
-            fold=fold,
-        )
-    ]
-
-
-def _cases(raw, viewer, code, people) -> dict:
-    counts = {name: number(raw, name) for name in [*Case.Classification.values, "cured", "died"]}
-    in_hospital = (
-        counts["confirmed"] + counts["asymptomatic"] + counts["suspected"] - counts["cured"] - counts["died"]
-    )
-
-    # The counts go up in the report; the list of cases is clinical (health workers, command centre).
-    clinical = has_role(viewer, code, *CASE_WORKERS)
-
-    def url(classification):
-        return list_url("cases:list", classification=classification, area=code) if clinical else None
-
-    return make_section(
-        _("Cases"),
-        {
-            "confirmed": make_fig(_("Confirmed"), counts["confirmed"], people, url("confirmed")),
-            "suspected": make_fig(_("Suspected"), counts["suspected"], people, url("suspected")),
-            "asymptomatic": make_fig(_("Asymptomatic"), counts["asymptomatic"], people, url("asymptomatic")),
-            "excluded": make_fig(_("Excluded"), counts["excluded"], people, url("excluded")),
-            "cured": make_fig(_("Cured and discharged"), counts["cured"], people),
-            "died": make_fig(_("Deaths"), counts["died"], people),
-            "in_hospital": make_fig(_("Still in treatment"), max(in_hospital, 0), people),
-            "new_confirmed": make_fig(_("Confirmed that day"), number(raw, "new_confirmed"), people),
-            "changed_today": make_fig(
-                _("New or reclassified that day"), number(raw, "changed_today"), people
-            ),
-        },
-    )
-
-
-def _fold_release(counts: dict, row: dict) -> None:
-    counts.setdefault("release", []).append((row["end"], row["n"]))
-
-
-def _contacts_counts(viewer, code, m: Moment) -> list:
-    day = m.day
-    placements = Placement.objects.visible_to(viewer).within(code)
-    placed = Q(placed_on__lte=day)
-    over = placement_over_q(day, m.release_day)
-    inside = Q(left_on__isnull=True) | ~over
-    return [
-        Tally(
-            ContactLink.objects.visible_to(viewer).within(code),
-            # Counted by the day the tracing happened, not the day it was typed in.
-            where=Q(traced_on__lte=day),
-            exact=("close", "secondary", "became_case"),  # people, who may be contacts in two towns
-            aggregates={
-                "close": Count("person", distinct=True, filter=Q(degree=ContactLink.Degree.CLOSE)),
-                "secondary": Count("person", distinct=True, filter=Q(degree=ContactLink.Degree.SECONDARY)),
-                # Confirmed on a later day than traced: a case registered with its source (the link
-                # recorded that day) is that case's source, not a contact who became a case.
-                "became_case": Count(
-                    "person",
-                    distinct=True,
-                    filter=Q(
-                        contact_case__confirmed_on__lte=day, contact_case__confirmed_on__gt=F("traced_on")
-                    ),
-                ),
-                "traced_today": Count("id", filter=Q(traced_on=day)),
-            },
-        ),
-        Tally(
-            placements,
-            where=placed,
-            exact=("placed",),
-            aggregates={
-                "placed": Count("person", distinct=True),
-                "in_quarantine": Count("id", filter=inside),
-                "released": Count("id", filter=PLACEMENT_RELEASED & over),
-                "released_today": Count(
-                    "id",
-                    filter=stays.ended_that_day_q(
-                        end="left_on", completed=PLACEMENT_RELEASED, day=day, released_by=m.release_day
-                    ),
-                ),
-            },
-        ),
-        # Contacts in quarantine by planned end: (date, count) pairs, summed by date over the parts.
-        Tally(
-            placements.filter(period__isnull=False),
-            where=placed & inside,
-            by_as={"end": F("period__planned_end")},
-            aggregates={"n": Count("id")},
-            fold=_fold_release,
-        ),
-    ]
-
-
-def _contacts(raw, people) -> dict:
-    sites = list_url("cases:sites")
-    return make_section(
-        _("Close contacts and quarantine"),
-        {
-            "close": make_fig(_("Close contacts traced"), number(raw, "close"), people),
-            "secondary": make_fig(_("Secondary contacts traced"), number(raw, "secondary"), people),
-            "became_case": make_fig(_("Contacts who became cases"), number(raw, "became_case"), people),
-            "traced_today": make_fig(_("Contacts traced that day"), number(raw, "traced_today"), people),
-            "placed": make_fig(_("Placed in centralised quarantine"), number(raw, "placed"), people),
-            "in_quarantine": make_fig(
-                _("In centralised quarantine"), number(raw, "in_quarantine"), people, sites
-            ),
-            "released": make_fig(_("Released from centralised quarantine"), number(raw, "released"), people),
-            "released_today": make_fig(_("Released that day"), number(raw, "released_today"), people),
         },
     )

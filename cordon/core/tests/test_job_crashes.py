@@ -82,7 +82,7 @@ def test_serve_restarts_a_dead_worker_with_backoff_and_keeps_the_web_server(tmp_
         [
             sys.executable,
             "-c",
-            "from cordon.cli import _setup, _supervise; _setup(); "
+            "from cordon.cli_common import _setup; from cordon.cli_serve import _supervise; _setup(); "
             f"raise SystemExit(_supervise({web!r}, {worker!r}))",
         ],
         stderr=subprocess.PIPE,

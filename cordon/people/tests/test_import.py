@@ -258,14 +258,14 @@ def test_a_date_without_its_year_takes_the_ledgers_year(world, ledger_file):
 
 
 def test_an_import_reads_and_checks_its_file_in_a_child_process(world, ledger_file, monkeypatch):
-    from cordon.people import import_rows
+    from cordon.people import import_child
 
     bad = row("坏", "13108119850203099", day="2030-01-01")
     path = ledger_file([*GOOD, bad])
-    import_rows.LAST_CHILD_PEAK_RSS_KB[0] = 0
+    import_child.LAST_CHILD_PEAK_RSS_KB[0] = 0
     preview = importing(world, path, dry_run=True)
     assert (preview.created, preview.rejected) == (3, 1)
-    assert import_rows.LAST_CHILD_PEAK_RSS_KB[0] > 0  # measured by the child itself
+    assert import_child.LAST_CHILD_PEAK_RSS_KB[0] > 0  # measured by the child itself
     stored = importing(world, path)
     assert (stored.created, stored.rejected) == (3, 1)
     assert Person.objects.filter(name__in=["张三", "李四", "王五"]).count() == 3

@@ -13,7 +13,7 @@ import pytest
 from cordon.core import jobs
 from cordon.core.models import Job
 from cordon.core.tests import hostile_files
-from cordon.people import import_rows
+from cordon.people import import_child
 from cordon.people.importer import run_import
 
 # What the child may add to what it inherited from the test process, measured by the child itself.
@@ -53,11 +53,11 @@ def corpus(tmp_path_factory):
 def test_each_hostile_file_is_refused_with_its_message_within_bounded_memory(world, corpus, make):
     name, _data = make()
     before_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    import_rows.LAST_CHILD_PEAK_RSS_KB[0] = 0
+    import_child.LAST_CHILD_PEAK_RSS_KB[0] = 0
     report = preview(world, corpus / name)
     assert EXPECTED[make.__name__] in report.message, report.message
     assert report.created == report.rejected == 0
-    child_kb = import_rows.LAST_CHILD_PEAK_RSS_KB[0]
+    child_kb = import_child.LAST_CHILD_PEAK_RSS_KB[0]
     assert 0 < child_kb < before_kb + MEMORY_MARGIN_MB * 1024, (child_kb, before_kb)
 
 
