@@ -8,13 +8,13 @@ bytes, so a package names the key that signed it without carrying it.
 
 import base64
 import hashlib
-import os
 import threading
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from django.conf import settings
+
+from cordon.core.keys import installation_key
 
 _lock = threading.Lock()
 _key: Ed25519PrivateKey | None = None
@@ -24,11 +24,7 @@ def private_key() -> Ed25519PrivateKey:
     global _key
     with _lock:
         if _key is None:
-            pem = os.environ.get("CORDON_FEDERATION_KEY", "").encode()
-            path = settings.VAR_DIR / "federation_key.pem"
-            if not pem and path.exists():
-                pem = path.read_bytes()
-            _key = serialization.load_pem_private_key(pem, password=None) if pem else _new_key(path)
+            _key = installation_key("CORDON_FEDERATION_KEY", "federation_key.pem", Ed25519PrivateKey.generate)
         return _key
 
 
@@ -37,21 +33,6 @@ def forget() -> None:
     global _key
     with _lock:
         _key = None
-
-
-def _new_key(path) -> Ed25519PrivateKey:
-    key = Ed25519PrivateKey.generate()
-    data = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it a moment ago: use theirs
-        return serialization.load_pem_private_key(path.read_bytes(), password=None)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-    return key
 
 
 def _raw(public: Ed25519PublicKey) -> bytes:

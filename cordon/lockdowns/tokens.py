@@ -10,15 +10,15 @@ seconds) and a photo-free identity hint (masked names and the ID numbers' last f
 
 import base64
 import json
-import os
 import threading
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
-from django.conf import settings
+
+from cordon.core.keys import installation_key
 
 PREFIX = "CDP1"
 _lock = threading.Lock()
@@ -37,26 +37,12 @@ def private_key() -> ec.EllipticCurvePrivateKey:
     global _key
     with _lock:
         if _key is None:
-            pem = os.environ.get("CORDON_PASS_SIGNING_KEY", "").encode()
-            path = settings.VAR_DIR / "pass_signing_key.pem"
-            if not pem and path.exists():
-                pem = path.read_bytes()
-            _key = serialization.load_pem_private_key(pem, password=None) if pem else _new_key(path)
+            _key = installation_key(
+                "CORDON_PASS_SIGNING_KEY",
+                "pass_signing_key.pem",
+                lambda: ec.generate_private_key(ec.SECP256R1()),
+            )
         return _key
-
-
-def _new_key(path) -> ec.EllipticCurvePrivateKey:
-    key = ec.generate_private_key(ec.SECP256R1())
-    data = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it a moment ago: use theirs
-        return serialization.load_pem_private_key(path.read_bytes(), password=None)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-    return key
 
 
 def public_jwk() -> dict:
