@@ -117,6 +117,9 @@ class Period(models.Model):
         "people.Arrival", null=True, blank=True, on_delete=models.SET_NULL, related_name="observation_period"
     )
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices)
+    # The day of the latest move between modes (``plan["transfers"]``, kept by ``period_transfer``):
+    # a report of an earlier day reads the mode of that day from the transfers of these periods only.
+    moved_on = models.DateField(null=True, blank=True)
     place = models.CharField(_("place of observation"), max_length=200, blank=True)
     exposure_date = models.DateField(_("last exposure"))
     opened_on = models.DateField(_("opened on"))
@@ -210,6 +213,7 @@ class Period(models.Model):
                     "actual_end",
                     "status",
                     "mode",
+                    "moved_on",
                     "reason",
                     "arrival",
                     "person",
@@ -250,11 +254,26 @@ class Period(models.Model):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    def mode_on(self, day) -> str:
+        """The mode the period was in on ``day`` (see ``mode_on``)."""
+        return mode_on(mode=self.mode, transfers=self.plan.get("transfers", []), day=day)
+
     @property
     def mode_label(self) -> str:
         """The mode's name, as ``get_mode_display`` gives it without rebuilding the choices each time
         (a triage page shows fifty)."""
         return protocol.MODES.get(self.mode, self.mode)
+
+
+def mode_on(*, mode: str, transfers: list[dict], day) -> str:
+    """The mode of a period on ``day``, from its mode now and its transfers (``{"on", "from", "to"}``,
+    in the order made): a move counts from its own day, so the mode on a day is the one left by the
+    first move after it, or the mode now when none came later."""
+    iso = day.isoformat()
+    for move in transfers:
+        if move["on"] > iso:
+            return move["from"]
+    return mode
 
 
 class HealthCheck(models.Model):
