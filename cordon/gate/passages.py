@@ -43,8 +43,9 @@ _DECISIONS = frozenset(Passage.Decision.values)
 _SHOWN_CODES = frozenset({"", "red", "yellow", "green"})
 
 # Flags that make letting a person through an override: allowed only with the guard's reason, marked
-# on the passage and counted in the day's figures.
-OVERRIDDEN = frozenset({"under_observation", "in_quarantine", "sealed_no_pass"})
+# on the passage and counted in the day's figures. A fever (anyone's on board at or over the
+# threshold in force) is one: the rule is to stop and refer, so letting them on is the guard's call.
+OVERRIDDEN = frozenset({"under_observation", "in_quarantine", "sealed_no_pass", "fever"})
 
 FLAG_LABELS = {
     "under_observation": gettext_lazy("Under medical observation"),
