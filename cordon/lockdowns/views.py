@@ -27,7 +27,7 @@ from cordon.accounts.permissions import (
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.checkpoints.models import Checkpoint
 from cordon.core import codes
-from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
+from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise, to_choose
 from cordon.core.privacy import card_name, mask_document, mask_phone
 from cordon.core.qr import qr_svg
 from cordon.gate import passes
@@ -63,7 +63,7 @@ class ApplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("One per line, at most 10."),
     )
-    reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=Lockdown.Reason.choices)
+    reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=to_choose(Lockdown.Reason.choices))
     reason_detail = forms.CharField(label=gettext_lazy("Details"), max_length=200, required=False)
     destination = forms.CharField(label=gettext_lazy("Destination"), max_length=100)
     valid_from = forms.DateTimeField(
@@ -95,7 +95,7 @@ def lockdown_list(request):
     form = None
     if can_seal:
         form = SealForm(request.POST or None)
-        form.fields["area"].choices = _village_choices(request.user, SEALERS)
+        form.fields["area"].choices = to_choose(_village_choices(request.user, SEALERS))
         if request.method == "POST" and form.is_valid():
             try:
                 area = visible_area(request.user, form.cleaned_data["area"])
@@ -165,7 +165,7 @@ def pass_apply(request):
     form = ApplyForm(
         request.POST or None, initial={"valid_from": now, "valid_until": now.replace(hour=23, minute=59)}
     )
-    form.fields["area"].choices = _village_choices(request.user, PASS_APPLICANTS)
+    form.fields["area"].choices = to_choose(_village_choices(request.user, PASS_APPLICANTS))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -374,7 +374,7 @@ def _new_id() -> str:
 
 
 class SupplyForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=SupplyDelivery.Kind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=to_choose(SupplyDelivery.Kind.choices))
     description = forms.CharField(label=gettext_lazy("What"), max_length=100)
     quantity = forms.DecimalField(
         label=gettext_lazy("Quantity"), min_value=0, max_digits=10, decimal_places=2
