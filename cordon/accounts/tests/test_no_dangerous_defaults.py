@@ -39,6 +39,7 @@ FORM_PAGES = [
     ("health", "/cases/{case}/contacts/", ["degree", "setting"]),
     ("health", "/cases/sites/new/", ["area"]),
     ("health", "/observation/open/{zhou}/", ["reason"]),
+    ("health", "/observation/periods/{period}/", ["slot"]),  # a wrong one corrects another check
     ("commander", "/enterprises/new/", ["area", "sector"]),
     ("commander", "/forces/personnel/new/", ["kind", "area"]),
     ("commander", "/forces/teams/new/", ["kind", "area"]),
@@ -55,7 +56,7 @@ FORM_PAGES = [
 def _shown_as_chosen(html: str, name: str) -> list[str]:
     """What a browser shows chosen in each select called ``name``: the selected option, else the first."""
     shown = []
-    for select in re.findall(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S):
+    for select in re.findall(rf'<select[^>]* name="{name}"[^>]*>(.*?)</select>', html, re.S):
         options = re.findall(r'<option value="([^"]*)"([^>]*)>', select)
         chosen = [value for value, attrs in options if "selected" in attrs] or [options[0][0]]
         shown.append(chosen[0])
@@ -63,7 +64,12 @@ def _shown_as_chosen(html: str, name: str) -> list[str]:
 
 
 def test_no_form_starts_on_a_choice_of_its_own(world, client):
-    ids = {"case": world.case.pk, "zhou": world.zhou.pk, "lockdown": world.lockdown.pk}
+    ids = {
+        "case": world.case.pk,
+        "zhou": world.zhou.pk,
+        "lockdown": world.lockdown.pk,
+        "period": world.yin_period.pk,
+    }
     chosen = {}
     for actor, url, names in FORM_PAGES:
         client.force_login(getattr(world, actor))
