@@ -219,7 +219,12 @@ def backup_write(path: Path, *, passphrase: bytes, force: bool = False) -> Summa
                 manifest.update(json.loads(line))
             yield line
 
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise BackupError(
+            _("Cannot write %(path)s (%(error)s).") % {"path": path, "error": exc.strerror}
+        ) from None
     try:
         with os.fdopen(descriptor, "wb") as out:
             for piece in _sealed(watched(), passphrase):

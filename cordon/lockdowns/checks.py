@@ -17,9 +17,9 @@ def pass_key_problem() -> str | None:
     try:
         if not ExitPass.objects.exists():
             return None
+        # Only a key that signed a card is remembered: passes never printed (the demo town just
+        # loaded) need none yet, and the first card printed makes it.
         problem = keys.mismatch("pass_signing")
-        if problem is None and keys.stored_pem("pass_signing") is None:
-            problem = "missing"
         remembered = keys.remembered_fingerprint("pass_signing")
     except (DatabaseError, RuntimeError):  # not migrated yet, or no database in this process
         return None

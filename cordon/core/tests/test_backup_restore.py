@@ -85,6 +85,8 @@ def test_refuses_a_wrong_passphrase_a_cut_off_or_altered_file_and_a_full_databas
     assert main(["backup", str(file)]) == 0
     assert main(["backup", str(file)]) == 1  # never over an existing file without --force
     assert "已存在" in capsys.readouterr().err
+    assert main(["backup", str(installation / "no" / "such" / "dir.cbk")]) == 1
+    assert "无法写入" in capsys.readouterr().err
 
     # Not empty: refused, nothing changed.
     before = counts()
@@ -150,6 +152,13 @@ def test_the_server_refuses_to_start_with_passes_but_not_their_key(world, instal
 
 def test_a_database_without_passes_needs_no_key(db, installation):
     assert not ExitPass.objects.exists()
+    assert not [m for m in checks.run_checks() if m.id == "lockdowns.E001"]
+
+
+def test_passes_whose_card_was_never_printed_need_no_key_yet(world, installation):
+    # `make run`: the demo town loaded, nothing signed yet; the first card printed makes the key.
+    InstallationKey.objects.all().delete()
+    assert ExitPass.objects.exists() and keys.stored_pem("pass_signing") is None
     assert not [m for m in checks.run_checks() if m.id == "lockdowns.E001"]
 
 
