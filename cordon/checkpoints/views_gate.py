@@ -324,6 +324,7 @@ def _csv(checkpoint: Checkpoint, day: date, day_passages) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="passages-{checkpoint.pk}-{day}.csv"'
     header = ("time", "direction", "name", "phone", "plate", "people on board", "from", "to", "purpose")
     header = [_(h) for h in header] + [_("temperature"), _("decision"), _("reason"), _("flags")]
+    header += [_("person visited"), _("phone of the person visited")]
     labels = {k: str(v) for k, v in passages.FLAG_LABELS.items()}
     rows = (
         [
@@ -340,6 +341,8 @@ def _csv(checkpoint: Checkpoint, day: date, day_passages) -> HttpResponse:
             p.get_decision_display(),
             p.reason,
             "、".join(labels.get(f, f) for f in p.flags),
+            mask_name(p.visited_name),
+            mask_phone(p.visited_phone),
         ]
         for p in day_passages.iterator()
     )

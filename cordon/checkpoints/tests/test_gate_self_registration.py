@@ -108,6 +108,12 @@ def test_the_guard_decides_and_the_entry_becomes_one_passage(world, client):
     assert "不再等待" in again.content.decode() and Passage.objects.count() == 1
     client.post(gate, form)
     assert Passage.objects.count() == 1
+    # The day list shows whom the visitor came to see; its export masks them like everyone.
+    assert "走访 尹某某" in client.get(f"/checkpoints/{world.sjf_gate.pk}/passages/").content.decode()
+    export = client.get(f"/checkpoints/{world.sjf_gate.pk}/passages/?format=csv").content.decode("utf-8-sig")
+    assert (
+        "走访对象" in export and "尹**" in export and "138****5678" in export and "13812345678" not in export
+    )
 
 
 def test_another_checkpoints_guard_cannot_see_or_decide_it(world, client, api_client):
