@@ -257,7 +257,6 @@ def build_world(extensions=None):
             "purpose": "探亲",
         },
         device="world",
-        network="127.0.0.1",
     )
 
     # 四间房村's first grid sealed, with an approved exit pass for one of its residents.

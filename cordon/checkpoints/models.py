@@ -164,8 +164,8 @@ class Passage(models.Model):
 class SelfRegistration(models.Model):
     """A visitor's own entry, filled in on their phone after scanning the gate's QR code (扫码登记): it
     waits in the guard's queue, and becomes a passage only when the guard checks the person and
-    decides. ``device`` and ``network`` are hashes (of the form's cookie and of the address) that
-    the rate limits count by; nothing else of the visitor's phone is kept."""
+    decides. ``device`` is a hash (of the form's cookie, or of the address of a post without it) that
+    the rate limit counts by; nothing else of the visitor's phone is kept."""
 
     class Status(models.TextChoices):
         WAITING = "waiting", _("Self-registered, awaiting the guard")
@@ -189,7 +189,6 @@ class SelfRegistration(models.Model):
         Passage, null=True, blank=True, on_delete=models.SET_NULL, related_name="self_registration"
     )
     device = models.CharField(max_length=64)
-    network = models.CharField(max_length=64)
 
     objects = CheckpointQuerySet.as_manager()
 
@@ -198,7 +197,6 @@ class SelfRegistration(models.Model):
         indexes = [
             models.Index(fields=["checkpoint", "status", "created_at"], name="selfreg_queue_idx"),
             models.Index(fields=["device", "created_at"], name="selfreg_device_idx"),
-            models.Index(fields=["network", "created_at"], name="selfreg_network_idx"),
         ]
         verbose_name = _("self-registration")
         verbose_name_plural = _("self-registrations")

@@ -3,10 +3,13 @@ entry on their own phone, with no account; the guard then checks the person and 
 
 The QR code carries a link signed for one checkpoint that expires (``LINK_HOURS``): a forged or
 expired link, or one of a closed checkpoint, opens nothing. The visitor's fields are checked by the
-same functions as the guard's form. Entries are limited per device (the form's cookie), per network
-address and per checkpoint, so a flood cannot bury the guard's queue. The visitor is shown nothing
-back about anyone — not whether they are registered, flagged or known. An entry is not a passage:
-it waits in the guard's queue until the guard decides (``gate.passages.passage_record``).
+same functions as the guard's form. Entries are limited per device and per checkpoint, so a flood
+cannot bury the guard's queue. A device is the form's cookie, or — for a post that comes without
+it, as a script's would — its network address. The address alone is no limit: a village's phones
+share their carrier's, and behind the town's reverse proxy every visitor has the proxy's. The
+visitor is shown nothing back about anyone — not whether they are registered, flagged or known.
+An entry is not a passage: it waits in the guard's queue until the guard decides
+(``gate.passages.passage_record``).
 """
 
 import hashlib
@@ -27,10 +30,9 @@ from cordon.people import validation
 
 LINK_HOURS = 12  # a QR code shown at the start of a shift serves that shift
 _SALT = "cordon.checkpoints.visit"
-# At most this many entries in the window, per device, per network address and per checkpoint.
+# At most this many entries in the window, per device and per checkpoint.
 WINDOW = timedelta(minutes=30)
 PER_DEVICE = 3
-PER_NETWORK = 10
 PER_CHECKPOINT = 60
 QUEUE_HOURS = 12  # the guard's queue shows the entries of the last hours; older ones lapse
 
@@ -117,18 +119,17 @@ def _clean(data: dict, now: datetime) -> dict:
 
 @transaction.atomic
 def visit_register(
-    *, checkpoint: Checkpoint, data: dict, device: str, network: str, now: datetime | None = None
+    *, checkpoint: Checkpoint, data: dict, device: str, now: datetime | None = None
 ) -> SelfRegistration:
     """A visitor's own entry at a checkpoint, waiting for the guard. Refused (``TooMany``) beyond the
-    limits per device, per network address and per checkpoint; the fields checked as the guard's
+    limits per device and per checkpoint; the fields checked as the guard's
     form checks them. No actor: the visitor has no account; the checkpoint comes from a signed link."""
     now = now or timezone.now()
-    device_key, network_key = _hash(f"d:{device}"), _hash(f"n:{network}")
+    device_key = _hash(f"d:{device}")
     since = now - WINDOW
     recent = SelfRegistration.objects.filter(created_at__gte=since)
     if (
         recent.filter(device=device_key).count() >= PER_DEVICE
-        or recent.filter(network=network_key).count() >= PER_NETWORK
         or recent.filter(checkpoint=checkpoint).count() >= PER_CHECKPOINT
     ):
         raise TooMany
@@ -138,7 +139,6 @@ def visit_register(
         area_id=checkpoint.area_id,
         created_at=now,
         device=device_key,
-        network=network_key,
         **cleaned,
     )
     registration.full_clean()

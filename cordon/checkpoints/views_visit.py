@@ -58,14 +58,15 @@ def visit(request, token: str):
     checkpoint = services_visit.checkpoint_for_link(token)
     if checkpoint is None:
         return render(request, "checkpoints/visit_gone.html", status=404)
-    device = request.COOKIES.get(DEVICE_COOKIE) or secrets.token_hex(16)
+    # The device: the form's cookie, set when the form was opened; a post without it (a script's) is
+    # counted by its address instead.
+    cookie = request.COOKIES.get(DEVICE_COOKIE, "")[:64]
+    device = cookie or f"address:{_network(request)}"
     values = {field: request.POST.get(field, "") for field in FIELDS} if request.method == "POST" else {}
     errors, done, status = {}, False, 200
     if request.method == "POST":
         try:
-            services_visit.visit_register(
-                checkpoint=checkpoint, data=values, device=device, network=_network(request)
-            )
+            services_visit.visit_register(checkpoint=checkpoint, data=values, device=device)
         except services_visit.TooMany:
             errors, status = {"__all__": [_("Too many entries from here just now: ask the guard.")]}, 429
         except services_visit.ValidationError as exc:
@@ -80,7 +81,7 @@ def visit(request, token: str):
     )
     response.set_cookie(
         DEVICE_COOKIE,
-        device,
+        cookie or secrets.token_hex(16),
         max_age=60 * 60 * 24 * 30,
         httponly=True,
         samesite="Lax",

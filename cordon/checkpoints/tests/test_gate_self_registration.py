@@ -68,16 +68,21 @@ def test_a_forged_expired_or_closed_link_opens_nothing(world, client):
 
 def test_rate_limited_per_device_and_per_checkpoint(world, client):
     url = _link(world)
+    client.get(url)  # the visitor's phone opens the form (and gets its cookie)
     for _ in range(services_visit.PER_DEVICE):
         assert client.post(url, VISITOR).status_code == 200
     refused = client.post(url, VISITOR)
     assert refused.status_code == 429 and "过于频繁" in refused.content.decode()
-    # Another device on another address may still register (until the checkpoint's own limit).
+    # A script posting without the cookie is counted by its address.
+    script = client.__class__(REMOTE_ADDR="10.7.7.7")
+    for _ in range(services_visit.PER_DEVICE):
+        assert script.post(url, VISITOR, HTTP_COOKIE="").status_code == 200
+        script.cookies.clear()
+    assert script.post(url, VISITOR).status_code == 429
+    # Another device may still register (until the checkpoint's own limit).
     now = timezone.now()
-    for n in range(services_visit.PER_CHECKPOINT - services_visit.PER_DEVICE):
-        services_visit.visit_register(
-            checkpoint=world.sjf_gate, data=VISITOR, device=f"d{n}", network=f"10.0.0.{n}", now=now
-        )
+    for n in range(services_visit.PER_CHECKPOINT - 2 * services_visit.PER_DEVICE):
+        services_visit.visit_register(checkpoint=world.sjf_gate, data=VISITOR, device=f"d{n}", now=now)
     other = client.__class__(REMOTE_ADDR="10.9.9.9")
     assert other.post(url, VISITOR).status_code == 429
     # The next village's gate is not held up by this one's flood; half an hour later this one opens.
