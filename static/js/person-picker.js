@@ -15,7 +15,8 @@
     search.type = "search";
     search.className = "picker-search";
     search.placeholder = field.dataset.msgSearch || "";
-    search.setAttribute("aria-label", field.dataset.msgSearch || "");
+    search.setAttribute("aria-label", field.dataset.msgHint || field.dataset.msgSearch || "");
+    search.title = field.dataset.msgHint || field.dataset.msgSearch || "";
     search.autocomplete = "off";
     var list = document.createElement("ul");
     list.className = "picker-results";
