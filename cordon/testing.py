@@ -244,6 +244,20 @@ def build_world(extensions=None):
         data={"direction": "in", "name": "过路人", "decision": "allowed"},
         client_id="world-1",
     )
+    # A visitor's self-registration waiting at that gate (扫码登记).
+    from cordon.checkpoints import services_visit
+
+    world.self_registration = services_visit.visit_register(
+        checkpoint=world.sjf_gate,
+        data={
+            "name": "访客",
+            "document_number": id_number("11010519850307002"),
+            "phone": "13900000000",
+            "origin": "霸州市区",
+            "purpose": "探亲",
+        },
+        device="world",
+    )
 
     # 四间房村's first grid sealed, with an approved exit pass for one of its residents.
     from django.utils import timezone

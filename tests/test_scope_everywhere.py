@@ -124,6 +124,8 @@ def _pages(world):
         "checkpoints:gate": ("get", {"pk": world.sjf_gate.pk}),
         "checkpoints:gate_check": ("post", {"pk": world.sjf_gate.pk}),
         "checkpoints:gate_batch": ("post", {"pk": world.sjf_gate.pk}),
+        "checkpoints:gate_flags": ("get", {"pk": world.sjf_gate.pk}),
+        "checkpoints:visit_qr": ("get", {"pk": world.sjf_gate.pk}),
         "checkpoints:passages": ("get", {"pk": world.sjf_gate.pk}),
         "checkpoints:roster": ("get", {"pk": world.sjf_gate.pk}),
         "checkpoints:shift_delete": ("post", {"pk": world.shift.pk}),
@@ -212,7 +214,7 @@ def _named_patterns_with_parameters(resolver=None, namespace=""):
 
 # Pages whose key is a secret in the path rather than a login: they answer the same "no longer works"
 # page to a wrong secret as to a revoked one (tested with them), and nothing to anyone else.
-OPEN_BY_SECRET = {"self_report"}
+OPEN_BY_SECRET = {"self_report", "visit"}
 
 
 def test_every_page_that_names_a_record_is_listed(world):
@@ -334,6 +336,7 @@ def _passage_calls(world):
         ("post", "/api/v1/checkpoints/{checkpoint_id}/check"): (base + "/check", {"document_number": "x"}),
         ("post", "/api/v1/checkpoints/{checkpoint_id}/passages"): (base + "/passages", entry),
         ("get", "/api/v1/checkpoints/{checkpoint_id}/passages"): (base + "/passages", None),
+        ("get", "/api/v1/checkpoints/{checkpoint_id}/flags"): (base + "/flags", None),
         ("post", "/api/v1/checkpoints/{checkpoint_id}/passages/batch"): (base + "/passages/batch", [entry]),
     }
 

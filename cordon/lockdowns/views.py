@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +34,7 @@ from cordon.gate import passes
 from cordon.lockdowns import services, services_supplies, tokens
 from cordon.lockdowns.models import ExitPass, Lockdown, Rotation, SupplyDelivery
 from cordon.people.models import Person
+from cordon.people.selectors import picked_person
 from cordon.people.validation import parse_id_number
 
 DATETIME = {"type": "datetime-local"}
@@ -60,8 +61,16 @@ class ApplyForm(forms.Form):
     area = forms.ChoiceField(label=gettext_lazy("Village"))
     id_numbers = forms.CharField(
         label=gettext_lazy("ID numbers of those going out"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("One per line, at most 10."),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "data-person-picker": "",
+                "data-pick-url": reverse_lazy("people:pick"),
+                "data-msg-search": gettext_lazy("Search: name, pinyin, last digits of the ID number, phone"),
+                "data-msg-none": gettext_lazy("Nobody in your areas matches."),
+            }
+        ),
+        help_text=gettext_lazy("One per line, at most 10; or search and pick them above the box."),
     )
     reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=to_choose(Lockdown.Reason.choices))
     reason_detail = forms.CharField(label=gettext_lazy("Details"), max_length=200, required=False)
@@ -200,6 +209,13 @@ def _people(user, area: Area, text: str) -> list[Person]:
     for line in text.replace("，", "\n").replace(",", "\n").splitlines():
         line = line.strip()
         if not line:
+            continue
+        try:
+            picked = picked_person(user, line)  # chosen with the person picker ("#123 尹某某")
+        except ValidationError as exc:
+            raise ValidationError({"id_numbers": exc.messages}) from None
+        if picked is not None:
+            people.append(picked)
             continue
         try:
             number = parse_id_number(line, today=timezone.localdate()).number
