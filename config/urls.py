@@ -25,6 +25,9 @@ urlpatterns = [
     path("handovers/", include("cordon.handovers.urls")),
     # A person's self-report link: no login, the secret in the path is the key.
     path("r/<str:secret>/", views_self.self_report, name="self_report"),
+    path("r/<str:secret>/stop/", views_self.self_report_stop, name="self_report_stop"),
+    # The SMS gateway's replies to the reminders (signed with the gateway's shared secret).
+    path("sms/reply/", views_self.sms_reply, name="sms_reply"),
     path("audit/", views_audit.audit_log, name="audit_log"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -23,6 +23,7 @@ from cordon.observation import (
     services_followup,
     services_protocol,
 )
+from cordon.observation.api_reminders import router as reminders_router
 from cordon.observation.jobs import LAB_JOB, queue_lab_import
 from cordon.observation.models import Alert, HealthCheck, LabTest, Period, ProtocolEdition, SelfReportLink
 from cordon.people.models import Person
@@ -563,3 +564,7 @@ def round_checks(request, area: str, day: date | None = None):
         .filter(day=day)
         .order_by("period_id", "slot")
     )
+
+
+# The person's own SMS reminders live in their own module (this one is long enough).
+router.add_router("", reminders_router)

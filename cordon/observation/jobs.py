@@ -24,7 +24,7 @@ from cordon.core.spreadsheet_writers import Column, SheetSpec, write_xlsx
 from cordon.core.spreadsheets import SpreadsheetError
 from cordon.notifications import services as notifications
 from cordon.notifications.models import Kind
-from cordon.observation import due_events, lab_import, services_checks
+from cordon.observation import due_events, lab_import, reminders, services_checks
 from cordon.people.jobs import job_dir, store_upload
 
 LAB_JOB = "observation.lab_import"
@@ -36,6 +36,12 @@ REJECTED_FILE = "rejected.xlsx"
 def missed_checks_hourly() -> dict:
     marked = services_checks.checks_mark_missed()
     return {"marked": marked, "checks_missed": due_events.raise_missed_checks()}
+
+
+@jobs.periodic("observation.self_reminders", every=timedelta(minutes=5))
+def self_reminders() -> int:
+    """The monitored people's own morning and evening SMS (each slot once)."""
+    return reminders.send_due_reminders()
 
 
 @transaction.atomic

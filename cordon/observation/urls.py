@@ -29,6 +29,7 @@ urlpatterns = [
     path("periods/<int:pk>/replan/", views_period.replan, name="replan_one"),
     path("periods/<int:pk>/tests/", views_period.test_record, name="test_record"),
     path("periods/<int:pk>/link/", views_period.link_create, name="link_create"),
+    path("periods/<int:pk>/reminder/", views_period.reminder, name="reminder"),
     path("periods/<int:pk>/notice/", views_period.notice, name="notice"),
     path("tests/<int:pk>/result/", views_period.test_result, name="test_result"),
     path("alerts/<int:pk>/close/", views_period.alert_close, name="alert_close"),
