@@ -175,7 +175,12 @@ def send_due_reminders(*, now: dt.datetime | None = None) -> int:
     """Queue the reminders whose time has come; safe to run any number of times. Returns how many."""
     now = timezone.localtime(now or timezone.now())
     periods = (
-        Period.objects.filter(status=Period.Status.ACTIVE, mode=Period.Mode.HOME, opened_on__lte=now.date())
+        Period.objects.filter(
+            status=Period.Status.ACTIVE,
+            mode=Period.Mode.HOME,
+            opened_on__lte=now.date(),
+            planned_end__gte=now.date(),  # past its end the period waits to be completed, not reported
+        )
         .exclude(person__phone="")
         .select_related("person")
     )
