@@ -112,6 +112,7 @@ def notify(
     messages queued.
     """
     roles = list(roles)
+    users = list(users)
     area = area if isinstance(area, str) else area.code
     urgent = kind in URGENT_KINDS
     now = timezone.now()
@@ -132,6 +133,23 @@ def notify(
                     "opened_at": now,
                 },
             )
+        # Those told by name (whoever started a failed import) get the task as their own.
+        for user in users:
+            if user is not None and user.is_active:
+                Task.objects.get_or_create(
+                    key=key,
+                    role=f"user:{user.pk}",
+                    defaults={
+                        "kind": kind,
+                        "area_id": area,
+                        "title": _fill(subject, person_name)[:120],
+                        "person_name": person_name[:40],
+                        "link": link,
+                        "urgent": urgent,
+                        "assignee": user,
+                        "opened_at": now,
+                    },
+                )
     if not _switched_on(kind):
         return 0
     channels = _channels_on()
