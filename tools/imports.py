@@ -54,6 +54,7 @@ ENTRY_PACKAGES = {"templatetags", "management"}
 # Above every app: the command line and the cross-app test world.
 TOP = {
     "cordon.cli",
+    "cordon.cli_backup",
     "cordon.cli_common",
     "cordon.cli_lab",
     "cordon.cli_serve",
