@@ -30,6 +30,9 @@ urlpatterns = [
     path("r/<str:secret>/", views_self.self_report, name="self_report"),
     # A visitor's self-registration at a gate (its QR code): no login, the signed link is the key.
     path("v/<str:token>/", views_visit.visit, name="visit"),
+    path("r/<str:secret>/stop/", views_self.self_report_stop, name="self_report_stop"),
+    # The SMS gateway's replies to the reminders (signed with the gateway's shared secret).
+    path("sms/reply/", views_self.sms_reply, name="sms_reply"),
     path("audit/", views_audit.audit_log, name="audit_log"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),

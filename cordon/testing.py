@@ -178,6 +178,10 @@ def build_world(extensions=None):
         )
         observation.link_create(actor=actor, period=period)
     world.yin_period = world.yin.observation_periods.get()
+    # 尹某某's own SMS reminders, set by the clerk (the scope tests need a row).
+    from cordon.observation import reminders
+
+    world.yin_reminder = reminders.reminder_set(actor=world.clerk, period=world.yin_period, enabled=True)
     world.east_period = world.east_person.observation_periods.get()
 
     # A case of 四间房村 with a general contact (not observed, so the observation lists stay as they are),

@@ -56,6 +56,7 @@ TOP = {
     "cordon.cli",
     "cordon.cli_backup",
     "cordon.cli_common",
+    "cordon.cli_lab",
     "cordon.cli_serve",
     "cordon.cli_upward",
     "cordon.testing",

@@ -65,6 +65,7 @@ def _section_of(path: str) -> str:
         ("/audit/", "audit"),
         ("/inbox/outbox/", "outbox"),
         ("/inbox/switches/", "outbox"),
+        ("/inbox/groups/", "outbox"),
         ("/inbox/", "inbox"),
         ("/colours/", "colours"),
     ):

@@ -6,6 +6,8 @@ over a town's 50,000 periods never read the 1.4 million checks behind them: the 
 reporting" is then a comparison of ``last_slot`` with the latest slot whose deadline has passed.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -460,6 +462,9 @@ class SelfReportLink(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # Made for a reminder SMS (each reminder carries a fresh one and stops the one before); the link
+    # the health worker hands out is not touched by reminders.
+    for_reminder = models.BooleanField(default=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -470,3 +475,50 @@ class SelfReportLink(models.Model):
 
     def __str__(self):
         return f"{self.hint}…"
+
+
+class SelfReminder(models.Model):
+    """A monitored person's own reminder (Sara Alert's daily reminder): the self-report link by SMS
+    each morning and evening to the phone they gave, while under home observation.
+
+    Without a row the defaults apply (on, 08:00 and 18:00); the row records the person's preference as
+    the health worker set it, and an opt-out — by the person (the link's "stop" button, a reply to
+    the SMS) or by the health worker — with when and how. The SMS never carries a name, an ID number
+    or the phone: only a reminder link whose secret is stored hashed."""
+
+    class Via(models.TextChoices):
+        LINK = "link", _("the link in the SMS")
+        REPLY = "reply", _("a reply to the SMS")
+        WORKER = "worker", _("the health worker")
+
+    period = models.OneToOneField(Period, on_delete=models.CASCADE, related_name="reminder")
+    area = models.ForeignKey(
+        "accounts.Area", to_field="code", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    enabled = models.BooleanField(_("SMS reminders"), default=True)
+    morning_at = models.TimeField(_("morning reminder"), default=datetime.time(8, 0))
+    evening_at = models.TimeField(_("evening reminder"), default=datetime.time(18, 0))
+    opted_out_at = models.DateTimeField(_("opted out at"), null=True, blank=True)
+    opted_out_via = models.CharField(_("opted out by"), max_length=10, choices=Via.choices, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("self-report reminder")
+        verbose_name_plural = _("self-report reminders")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(morning_at__lt=models.F("evening_at")), name="reminder_morning_first"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.period_id} {self.morning_at:%H:%M}/{self.evening_at:%H:%M}"
+
+    @property
+    def sends(self) -> bool:
+        return self.enabled and self.opted_out_at is None
