@@ -47,6 +47,10 @@ def restore_migration_data() -> None:
         importlib.import_module("cordon.people.migrations.0002_default_categories").create(apps, None)
     if not ProtocolEdition.objects.exists():
         importlib.import_module("cordon.observation.migrations.0002_shipped_editions").create(apps, None)
+    from cordon.stock.models import Item
+
+    if not Item.objects.exists():
+        importlib.import_module("cordon.stock.migrations.0002_seed_items").seed(apps, None)
 
 
 def build_world(extensions=None):

@@ -1,0 +1,16 @@
+"""The teams' stock: overview, stores' ledgers, movements, deliveries to sealed gates, items."""
+
+from django.urls import path
+
+from cordon.stock import views
+
+app_name = "stock"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("stores/<int:pk>/", views.store_detail, name="store"),
+    path("<str:kind>/new/", views.move, name="move"),
+    path("deliveries/<int:pk>/", views.delivery_issue, name="delivery"),
+    path("items/", views.item_list, name="items"),
+    path("items/<int:pk>/", views.item_edit, name="item_edit"),
+]
