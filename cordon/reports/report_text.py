@@ -221,10 +221,12 @@ def _stock_sentence(figures: dict) -> str:
         if days:
             text += _(" (%(days)s days at the last week's rate)") % {"days": _number(days["value"])}
         parts.append(text)
-    return _("Protective supplies: %(items)s; %(below)s items below their warning level.") % {
-        "items": "；".join(parts),
-        "below": figures["below_warning"]["value"],
-    }
+    text = _("Protective supplies: %(items)s") % {"items": "；".join(parts)}
+    if "below_warning" in figures:
+        text += _("; %(below)s items below their warning level") % {
+            "below": figures["below_warning"]["value"]
+        }
+    return text + "。"
 
 
 def report_text(figures: dict, columns: list[dict] | None = None) -> str:

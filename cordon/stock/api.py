@@ -284,6 +284,14 @@ def delivery_issue(request, delivery_id: int, payload: DeliveryIssueIn):
     )
 
 
+def _one_town(user, area: str) -> bool:
+    """The town's warning levels apply to one whole town's total only."""
+    if area:
+        return codes.level_of(area) == codes.TOWN
+    top = top_areas(user)
+    return len(top) == 1 and top[0].level == codes.TOWN
+
+
 @router.get(
     "/summary", response=SummaryOut, summary="An area's stock per item, and what teams and checkpoints used"
 )
@@ -297,6 +305,6 @@ def summary(request, area: str = "", start: dt.date | None = None, end: dt.date 
     return {
         "area": area,
         "as_of": now,
-        "stock": _lines(figures.area_lines(movements, now)),
+        "stock": _lines(figures.area_lines(movements, now, town_wide=_one_town(request.user, area))),
         "used": [{**row, "used": str(row["used"])} for row in figures.used_by(movements, start, end)],
     }

@@ -6,7 +6,8 @@ received − issued − used = on hand, at any moment. "Days left" divides what 
 7 days' rate of stock going out: for a store, what it issued and used; for an area, what was used in
 it and what went out of it to sealed areas' gates (a transfer between two of its own stores is not
 consumption). No going out in those 7 days: no days-left figure. An item is below its warning level
-when the area's total on hand is under the level the town set for it.
+when the area's total on hand is under the level the town set for it (an item the area never
+received is not kept there, and is not flagged).
 
 ``counts``/``section`` follow ``cordon.reports.figures``' two halves (see its docstring).
 """
@@ -21,6 +22,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cordon.core import codes
 from cordon.core.tallies import Tally, list_url, make_fig, make_section
 from cordon.stock.models import Item, Movement, Store
 
@@ -43,6 +45,7 @@ class Line:
     issued: Decimal = ZERO
     used: Decimal = ZERO
     out_week: Decimal = ZERO  # what went out in the last RATE_DAYS days
+    town_wide: bool = False  # a whole town's total: the only one the town's level speaks of
 
     @property
     def on_hand(self) -> Decimal:
@@ -60,7 +63,8 @@ class Line:
 
     @property
     def below_warning(self) -> bool:
-        return self.item.warning_level > 0 and self.on_hand < self.item.warning_level
+        # The level is the town's total; an item the town never received is not kept there.
+        return self.town_wide and self.received > 0 and self.on_hand < self.item.warning_level
 
 
 def _aggregates(since: dt.datetime, out_q: Q) -> dict:
@@ -96,13 +100,17 @@ def store_lines(stores, as_of: dt.datetime | None = None) -> dict[int, list[Line
     return {s.pk: [_line(i, by_key.get((s.pk, i.pk))) for i in catalogue] for s in stores}
 
 
-def area_lines(movements, as_of: dt.datetime | None = None) -> list[Line]:
-    """One ``Line`` per active item over ``movements`` (an area's, already scoped): one query."""
+def area_lines(movements, as_of: dt.datetime | None = None, *, town_wide: bool = False) -> list[Line]:
+    """One ``Line`` per active item over ``movements`` (an area's, already scoped): one query.
+    ``town_wide``: the movements are one whole town's, so its warning levels apply."""
     as_of = as_of or timezone.now()
     since = as_of - dt.timedelta(days=RATE_DAYS)
     rows = movements.filter(at__lt=as_of).order_by().values("item_id").annotate(**_aggregates(since, GONE))
     by_item = {r["item_id"]: r for r in rows}
-    return [_line(i, by_item.get(i.pk)) for i in items()]
+    lines = [_line(i, by_item.get(i.pk)) for i in items()]
+    for line in lines:
+        line.town_wide = town_wide
+    return lines
 
 
 def used_by(movements, start: dt.date, end: dt.date) -> list[dict]:
@@ -120,7 +128,7 @@ def used_by(movements, start: dt.date, end: dt.date) -> list[dict]:
     return [
         {
             "store_id": r["store_id"],
-            "store": r["store__name"],
+            "store": r["store__name"],  # the team's or checkpoint's own name
             "kind": r["store__kind"],
             "item": r["item__name"],
             "unit": r["item__unit"],
@@ -157,28 +165,33 @@ def counts(viewer, code, m) -> list:
     ]
 
 
-def lines_from(raw: dict, catalogue: list[Item]) -> list[Line]:
+def lines_from(raw: dict, catalogue: list[Item], town_wide: bool = False) -> list[Line]:
     return [
-        Line(i, *(raw.get(f"{k}:{i.pk}") or ZERO for k in ("received", "issued", "used", "out_week")))
+        Line(
+            i,
+            *(raw.get(f"{k}:{i.pk}") or ZERO for k in ("received", "issued", "used", "out_week")),
+            town_wide=town_wide,
+        )
         for i in catalogue
     ]
 
 
 def section(raw: dict, catalogue: list[Item], code) -> dict:
-    """``below_warning`` (items under the town's level), then per item ``on_hand_<code>``,
-    ``days_left_<code>`` (absent without stock going out that week), ``received_<code>``, ``issued_<code>``,
-    ``used_<code>`` — the last three so the identity received − issued − used = on hand can be read
-    off the report."""
-    lines = lines_from(raw, catalogue)
+    """``below_warning`` (a town's items under its level; only in a town's section), then per
+    item ``on_hand_<code>``, ``days_left_<code>`` (absent without stock going out that week),
+    ``received_<code>``, ``issued_<code>``, ``used_<code>`` — the last three so the identity
+    received − issued − used = on hand can be read off the report."""
+    town = codes.level_of(code) == codes.TOWN
+    lines = lines_from(raw, catalogue, town_wide=town)
     url = list_url("stock:index", area=code)
-    figures = {
-        "below_warning": make_fig(
+    figures = {}
+    if town:  # the levels are a town's: a village's report has none, a county's sums its towns'
+        figures["below_warning"] = make_fig(
             _("Items below their warning level"),
             sum(1 for line in lines if line.below_warning),
             _("unit: items"),
             url,
         )
-    }
     days = [line.days_left for line in lines if line.days_left is not None]
     if days:  # no figure at all rather than a 0 that would read "nothing left"
         figures["fewest_days_left"] = make_fig(

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 NUMERIC = {"inputmode": "decimal"}
 DATETIME = {"type": "datetime-local"}
@@ -11,7 +12,7 @@ class MovementForm(forms.Form):
     """Stock received, issued or used: the view drops the fields its kind does not ask for."""
 
     store = forms.ChoiceField(label=_("Store"))
-    item = forms.ChoiceField(label=_("Item"))
+    item = forms.ChoiceField(label=pgettext_lazy("stock", "Item"))
     quantity = forms.DecimalField(
         label=_("Quantity"), max_digits=12, decimal_places=2, min_value=0.01, widget=forms.TextInput(NUMERIC)
     )
@@ -30,7 +31,7 @@ class MovementForm(forms.Form):
 
 
 class DeliveryIssueForm(forms.Form):
-    item = forms.ChoiceField(label=_("Item"))
+    item = forms.ChoiceField(label=pgettext_lazy("stock", "Item"))
     quantity = forms.DecimalField(
         label=_("Quantity in the item's unit"),
         max_digits=12,

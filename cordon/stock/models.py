@@ -52,6 +52,7 @@ class Store(models.Model):
         TEAM = "team", _("Team store")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    # The area's, team's or checkpoint's own name, as it was when the store was set up.
     name = models.CharField(_("name"), max_length=60)
     area = models.ForeignKey(
         "accounts.Area", to_field="code", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
@@ -86,7 +87,12 @@ class Store(models.Model):
         verbose_name_plural = _("stores")
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """ "四间房村（村物资库）": the name with the kind of store, in the reader's language."""
+        return f"{self.name}（{self.get_kind_display()}）"
 
 
 class Movement(models.Model):

@@ -81,13 +81,10 @@ def store_for_area(*, actor: User, area: Area) -> Store:
     if store:
         return store
     require_role(actor, area, *STOCK_KEEPERS)
-    if area.level == codes.TOWN:
-        kind, name = Store.Kind.TOWN, _("%(area)s store") % {"area": area.name}
-    elif area.level == codes.VILLAGE:
-        kind, name = Store.Kind.VILLAGE, _("%(area)s store") % {"area": area.name}
-    else:
+    kinds = {codes.TOWN: Store.Kind.TOWN, codes.VILLAGE: Store.Kind.VILLAGE}
+    if area.level not in kinds:
         raise ValidationError({"area": [_("Stores are kept by towns and villages.")]})
-    return _created(actor, Store(kind=kind, name=name[:60], area=area, created_by=actor))
+    return _created(actor, Store(kind=kinds[area.level], name=area.name[:60], area=area, created_by=actor))
 
 
 @transaction.atomic
@@ -97,9 +94,9 @@ def store_for_team(*, actor: User, team: Team) -> Store:
     if store:
         return store
     require_role(actor, team.area_id, *STOCK_KEEPERS)
-    name = _("%(team)s (team)") % {"team": team.name}
     return _created(
-        actor, Store(kind=Store.Kind.TEAM, name=name[:60], area_id=team.area_id, team=team, created_by=actor)
+        actor,
+        Store(kind=Store.Kind.TEAM, name=team.name[:60], area_id=team.area_id, team=team, created_by=actor),
     )
 
 
@@ -110,12 +107,11 @@ def store_for_checkpoint(*, actor: User, checkpoint: Checkpoint) -> Store:
     if store:
         return store
     require_role(actor, checkpoint.area_id, *STOCK_KEEPERS)
-    name = _("%(checkpoint)s (checkpoint)") % {"checkpoint": checkpoint.name}
     return _created(
         actor,
         Store(
             kind=Store.Kind.CHECKPOINT,
-            name=name[:60],
+            name=checkpoint.name[:60],
             area_id=checkpoint.area_id,
             checkpoint=checkpoint,
             created_by=actor,
@@ -153,7 +149,7 @@ def _refuse_over(store: Store, item: Item, quantity: Decimal, verb: str) -> None
                         "cannot %(verb)s %(want)s %(unit)s."
                     )
                     % {
-                        "store": store.name,
+                        "store": store.label,
                         "have": f"{have.normalize():f}",
                         "unit": item.unit,
                         "item": item.name,

@@ -34,6 +34,14 @@ KINDS = {
 }
 
 
+def _one_town(user, area_code: str) -> bool:
+    """True when the overview shows one whole town: the town's warning levels apply to its total."""
+    if area_code:
+        return codes.level_of(area_code) == codes.TOWN
+    top = top_areas(user)
+    return len(top) == 1 and top[0].level == codes.TOWN
+
+
 def _as_of(day: dt.date) -> dt.datetime:
     """The figures of a day are those of its end (24:00), or of now for today."""
     end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
@@ -62,7 +70,7 @@ def index(request):
         movements, stores = movements.within(area), stores.within(area)
     stores = list(stores)
     as_of = _as_of(end)
-    lines = figures.area_lines(movements, as_of)
+    lines = figures.area_lines(movements, as_of, town_wide=_one_town(request.user, area))
     per_store = figures.store_lines(stores, as_of)
     pending = (
         SupplyDelivery.objects.visible_to(request.user)
@@ -120,7 +128,7 @@ def _store_choices(user, roles, with_new_areas: bool) -> list[tuple[str, str]]:
     stores = [
         s for s in Store.objects.visible_to(user).select_related("area") if has_role(user, s.area_id, *roles)
     ]
-    choices = [(f"s:{s.pk}", s.name) for s in stores]
+    choices = [(f"s:{s.pk}", s.label) for s in stores]
     if with_new_areas:
         have = {s.area_id for s in stores if s.kind in (Store.Kind.TOWN, Store.Kind.VILLAGE)}
         areas = (
@@ -135,7 +143,8 @@ def _store_choices(user, roles, with_new_areas: bool) -> list[tuple[str, str]]:
 
 
 def _to_choices(user) -> list[tuple[str, str]]:
-    choices = [(f"s:{s.pk}", s.name) for s in Store.objects.visible_to(user)]
+    choices = [("", "—")]
+    choices += [(f"s:{s.pk}", s.label) for s in Store.objects.visible_to(user)]
     teams = Team.objects.visible_to(user).filter(active=True, store__isnull=True).only("pk", "name")
     checkpoints = Checkpoint.objects.visible_to(user).filter(store__isnull=True).only("pk", "name")
     choices += [(f"t:{t.pk}", _("%(team)s (team)") % {"team": t.name}) for t in teams]
@@ -252,7 +261,9 @@ def delivery_issue(request, pk: int):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Counted as issued from %(store)s.") % {"store": movement.store.name})
+            messages.success(
+                request, _("Counted as issued from %(store)s.") % {"store": movement.store.label}
+            )
             return redirect("stock:store", movement.store_id)
     return render(
         request,

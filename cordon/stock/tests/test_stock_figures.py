@@ -51,8 +51,17 @@ def test_an_item_below_the_towns_warning_level_is_flagged(world, items, february
         actor=world.commander, town=world.town, item=items.mask, data={"warning_level": "800"}
     )
     with time_machine.travel(at(16), tick=False):
-        lines = figures.area_lines(Movement.objects.within(world.town.code))
+        lines = figures.area_lines(Movement.objects.within(world.town.code), town_wide=True)
+        village = figures.area_lines(Movement.objects.within(world.sjf.code))
     assert [line.item.code for line in lines if line.below_warning] == ["mask"]  # 720 < 800
+    assert not any(line.below_warning for line in village)  # the level is the town's total
+    services.item_update(
+        actor=world.commander, town=world.town, item=items.mask, data={"warning_level": "700"}
+    )
+    with time_machine.travel(at(16), tick=False):
+        assert not any(
+            line.below_warning for line in figures.area_lines(Movement.objects.all(), town_wide=True)
+        )
 
 
 def test_what_each_team_and_checkpoint_used_in_a_period(world, items, february):
@@ -143,6 +152,7 @@ def test_the_report_section_adds_up_received_less_issued_and_used_to_on_hand(wor
         )
         village = parts[0]["sections"]["stock"]["figures"]
         assert village["on_hand_mask"]["value"] == 120 and village["days_left_mask"]["value"] == 6.0
+        assert "below_warning" not in village  # the levels are the town's
         assert village["on_hand_suit"]["value"] == 10
         assert whole["sections"]["stock"]["figures"] == section
         # The village's clerk sees the village's stock only.
@@ -155,7 +165,8 @@ def test_the_report_section_adds_up_received_less_issued_and_used_to_on_hand(wor
             viewer=world.commander, area=world.town, as_of=report_figures.end_of_day(date(2020, 2, 16))
         )
     stock = later["sections"]["stock"]["figures"]
-    assert stock["on_hand_suit"]["value"] == 33 and stock["below_warning"]["value"] == 1  # 33 < 50
+    # Masks 720 < 2000 (the seeded level), suits 33 < 50; the items never received are not flagged.
+    assert stock["on_hand_suit"]["value"] == 33 and stock["below_warning"]["value"] == 2
 
 
 def test_the_report_text_names_the_protective_supplies(world, items, february):
