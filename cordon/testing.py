@@ -316,8 +316,9 @@ def _world_extensions():
     from cordon.operations.testing import extend_world as operations
     from cordon.reports.testing import extend_world as reports
     from cordon.retention.testing import extend_world as retention
+    from cordon.stock.testing import extend_world as stock
 
-    return (forces, operations, enterprises, reports, colours, retention, handovers)
+    return (forces, operations, enterprises, reports, colours, retention, handovers, stock)
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ HUBEI = (WUHAN, HUBEI_OTHER)
 # A test whose result has not come back this many days after the sample counts as overdue.
 TEST_RESULT_DAYS = 2
 # The number of queries ``area_figures`` makes, whatever the size of the area (pinned in tests).
-QUERIES = 25  # once the viewer's roles are cached (the first read of a request fetches them)
+QUERIES = 26  # once the viewer's roles are cached (the first read of a request fetches them)
 # ``figures_with_parts`` for an area and the areas below it: the same queries grouped by part, and
 # those whose counts do not add up over the parts (distinct people) once more over the whole.
 QUERIES_WITH_PARTS = QUERIES + 4
@@ -213,7 +213,7 @@ def _compute(viewer, area: Area, moments, parts: Sequence[Area], grouping: Parts
     """Per moment, ``area``'s figures and those of each of ``parts`` (counted as ``grouping`` says)."""
     at = [Moment.at(as_of) for as_of in moments]
     names = {c.code: c.name for c in RiskCategory.objects.order_by("priority", "code")}
-    catalogue = stock_figures.items()
+    catalogue = stock_figures.catalogue()
     sections = {
         "screening": _screening_counts,
         "observation": _observation_counts,
@@ -251,7 +251,7 @@ def _compute(viewer, area: Area, moments, parts: Sequence[Area], grouping: Parts
     return answers
 
 
-def _figures(viewer, area: Area, m: Moment, raw: dict[str, dict], names: dict, catalogue: list) -> dict:
+def _figures(viewer, area: Area, m: Moment, raw: dict[str, dict], names: dict, catalogue: tuple) -> dict:
     """One area's figures (the report's shape, see the module docstring) from its raw counts."""
     code = area.code
     people, places = _("unit: people"), _("unit: areas")

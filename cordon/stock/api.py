@@ -9,11 +9,11 @@ import datetime as dt
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from cordon.accounts.models import Area
 from cordon.accounts.scope import get_visible_or_404, not_found, visible_area
 from cordon.accounts.selectors import top_areas
 from cordon.core import codes
@@ -35,6 +35,7 @@ class ItemOut(Schema):
 
 
 class ItemIn(Schema):
+    code: str = Field(..., max_length=30)
     name: str | None = Field(None, max_length=40)
     unit: str | None = Field(None, max_length=10)
     warning_level: Decimal | None = None
@@ -150,14 +151,51 @@ def item_list(request):
     return list(Item.objects.all())
 
 
-@router.patch("/items/{code}", response=ItemOut, summary="Change an item's name, unit or warning level")
-def item_update(request, code: str, payload: ItemIn):
-    town = next((a for a in top_areas(request.user) if a.level == codes.TOWN), None)
-    if town is None:
-        raise PermissionDenied
+@router.patch(
+    "/items",
+    response=ItemOut,
+    summary="Change an item's name, unit or default level (whoever reaches every town on the server)",
+)
+def item_update(request, payload: ItemIn):
     return services.item_update(
-        actor=request.user, town=town, item=_item(code, active=False), data=payload.dict(exclude_none=True)
+        actor=request.user,
+        item=_item(payload.code, active=False),
+        data=payload.dict(exclude={"code"}, exclude_none=True),
     )
+
+
+class LevelsIn(Schema):
+    levels: dict[str, Decimal] = Field(..., description="{item code: warning level}")
+
+
+class LevelsOut(Schema):
+    area: str
+    levels: dict[str, Decimal]
+
+
+def _town(request, area: str) -> Area:
+    return get_visible_or_404(Area.objects, request.user, code=area)
+
+
+def _levels(town: Area) -> dict:
+    levels = figures.town_levels(town.code)
+    return {"area": town.code, "levels": {i.code: levels[i.pk] for i in Item.objects.all()}}
+
+
+@router.get("/levels/{area}", response=LevelsOut, summary="A town's warning level per item")
+def levels_get(request, area: str):
+    return _levels(_town(request, area))
+
+
+@router.put("/levels/{area}", response=LevelsOut, summary="Set a town's warning levels (its command centre)")
+def levels_put(request, area: str, payload: LevelsIn):
+    town = _town(request, area)
+    services.town_levels_set(
+        actor=request.user,
+        town=town,
+        levels={_item(code, active=False): value for code, value in payload.levels.items()},
+    )
+    return _levels(town)
 
 
 @router.get("/stores", response=list[StoreDetailOut], summary="Stores and what each holds")
@@ -192,7 +230,11 @@ class _StoresWithStock:
 @router.post("/stores", response={201: StoreOut, 200: StoreOut}, summary="Set up a town's or village's store")
 def store_create(request, payload: StoreIn):
     area = visible_area(request.user, payload.area)
-    existed = Store.objects.filter(area=area, kind__in=[Store.Kind.TOWN, Store.Kind.VILLAGE]).exists()
+    existed = (
+        Store.objects.visible_to(request.user)
+        .filter(area=area, kind__in=[Store.Kind.TOWN, Store.Kind.VILLAGE])
+        .exists()
+    )
     store = services.store_for_area(actor=request.user, area=area)
     return Status(200 if existed else 201, store)
 
@@ -284,12 +326,12 @@ def delivery_issue(request, delivery_id: int, payload: DeliveryIssueIn):
     )
 
 
-def _one_town(user, area: str) -> bool:
+def _one_town(user, area: str) -> str | None:
     """The town's warning levels apply to one whole town's total only."""
     if area:
-        return codes.level_of(area) == codes.TOWN
+        return area if codes.level_of(area) == codes.TOWN else None
     top = top_areas(user)
-    return len(top) == 1 and top[0].level == codes.TOWN
+    return top[0].code if len(top) == 1 and top[0].level == codes.TOWN else None
 
 
 @router.get(
@@ -305,6 +347,6 @@ def summary(request, area: str = "", start: dt.date | None = None, end: dt.date 
     return {
         "area": area,
         "as_of": now,
-        "stock": _lines(figures.area_lines(movements, now, town_wide=_one_town(request.user, area))),
+        "stock": _lines(figures.area_lines(movements, now, town=_one_town(request.user, area))),
         "used": [{**row, "used": str(row["used"])} for row in figures.used_by(movements, start, end)],
     }

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from cordon.core import codes
 from cordon.core.tallies import Tally, list_url, make_fig, make_section
-from cordon.stock.models import Item, Movement, Store
+from cordon.stock.models import Item, ItemLevel, Movement, Store
 
 RATE_DAYS = 7
 ZERO = Decimal(0)
@@ -45,7 +45,7 @@ class Line:
     issued: Decimal = ZERO
     used: Decimal = ZERO
     out_week: Decimal = ZERO  # what went out in the last RATE_DAYS days
-    town_wide: bool = False  # a whole town's total: the only one the town's level speaks of
+    level: Decimal | None = None  # the town's warning level, when these are one whole town's figures
 
     @property
     def on_hand(self) -> Decimal:
@@ -64,7 +64,7 @@ class Line:
     @property
     def below_warning(self) -> bool:
         # The level is the town's total; an item the town never received is not kept there.
-        return self.town_wide and self.received > 0 and self.on_hand < self.item.warning_level
+        return self.level is not None and self.received > 0 and self.on_hand < self.level
 
 
 def _aggregates(since: dt.datetime, out_q: Q) -> dict:
@@ -85,6 +85,22 @@ def items() -> list[Item]:
     return list(Item.objects.filter(active=True))
 
 
+def town_levels(town_code: str) -> dict[int, Decimal]:
+    """The town's warning level per item id: the level it set, else the item's default."""
+    levels = {i.pk: i.warning_level for i in Item.objects.all()}
+    levels.update(ItemLevel.objects.filter(area_id=town_code).values_list("item_id", "warning_level"))
+    return levels
+
+
+def catalogue() -> tuple[list[Item], dict[tuple[str, int], Decimal]]:
+    """The active items, and every level a town set ({(town code, item id): level}): what the
+    report's sections need, in two queries."""
+    levels = {
+        (a, i): level for a, i, level in ItemLevel.objects.values_list("area_id", "item_id", "warning_level")
+    }
+    return items(), levels
+
+
 def store_lines(stores, as_of: dt.datetime | None = None) -> dict[int, list[Line]]:
     """Per store (by id), one ``Line`` per active item: one query for all ``stores``."""
     as_of = as_of or timezone.now()
@@ -100,16 +116,18 @@ def store_lines(stores, as_of: dt.datetime | None = None) -> dict[int, list[Line
     return {s.pk: [_line(i, by_key.get((s.pk, i.pk))) for i in catalogue] for s in stores}
 
 
-def area_lines(movements, as_of: dt.datetime | None = None, *, town_wide: bool = False) -> list[Line]:
-    """One ``Line`` per active item over ``movements`` (an area's, already scoped): one query.
-    ``town_wide``: the movements are one whole town's, so its warning levels apply."""
+def area_lines(movements, as_of: dt.datetime | None = None, *, town: str | None = None) -> list[Line]:
+    """One ``Line`` per active item over ``movements`` (an area's, already scoped). ``town``: the
+    movements are that whole town's, so its warning levels apply."""
     as_of = as_of or timezone.now()
     since = as_of - dt.timedelta(days=RATE_DAYS)
     rows = movements.filter(at__lt=as_of).order_by().values("item_id").annotate(**_aggregates(since, GONE))
     by_item = {r["item_id"]: r for r in rows}
     lines = [_line(i, by_item.get(i.pk)) for i in items()]
-    for line in lines:
-        line.town_wide = town_wide
+    if town:
+        levels = town_levels(town)
+        for line in lines:
+            line.level = levels.get(line.item.pk)
     return lines
 
 
@@ -165,24 +183,27 @@ def counts(viewer, code, m) -> list:
     ]
 
 
-def lines_from(raw: dict, catalogue: list[Item], town_wide: bool = False) -> list[Line]:
+def lines_from(raw: dict, items: list[Item], levels: dict | None = None) -> list[Line]:
+    """``levels``: {item id: level} when the counts are one whole town's."""
     return [
         Line(
             i,
             *(raw.get(f"{k}:{i.pk}") or ZERO for k in ("received", "issued", "used", "out_week")),
-            town_wide=town_wide,
+            level=None if levels is None else levels.get(i.pk, i.warning_level),
         )
-        for i in catalogue
+        for i in items
     ]
 
 
-def section(raw: dict, catalogue: list[Item], code) -> dict:
+def section(raw: dict, catalogue: tuple, code) -> dict:
     """``below_warning`` (a town's items under its level; only in a town's section), then per
     item ``on_hand_<code>``, ``days_left_<code>`` (absent without stock going out that week),
     ``received_<code>``, ``issued_<code>``, ``used_<code>`` — the last three so the identity
     received − issued − used = on hand can be read off the report."""
+    items, set_levels = catalogue
     town = codes.level_of(code) == codes.TOWN
-    lines = lines_from(raw, catalogue, town_wide=town)
+    levels = {i.pk: set_levels.get((code, i.pk), i.warning_level) for i in items} if town else None
+    lines = lines_from(raw, items, levels)
     url = list_url("stock:index", area=code)
     figures = {}
     if town:  # the levels are a town's: a village's report has none, a county's sums its towns'

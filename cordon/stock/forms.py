@@ -41,16 +41,3 @@ class DeliveryIssueForm(forms.Form):
         help_text=_("Leave empty when the delivery was counted in the item's unit."),
     )
     client_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
-
-
-class ItemForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=40)
-    unit = forms.CharField(label=_("Unit"), max_length=10)
-    warning_level = forms.DecimalField(
-        label=_("Warning level (town total)"),
-        max_digits=12,
-        decimal_places=2,
-        min_value=0,
-        widget=forms.TextInput(NUMERIC),
-    )
-    active = forms.BooleanField(label=_("In use"), required=False)

@@ -22,13 +22,15 @@ class ScopedQuerySet(AreaScopedQuerySet):
 
 
 class Item(models.Model):
-    """A kind of protective supply counted in one unit. The warning level is the town's: below it
-    the town's total stock of the item is flagged."""
+    """A kind of protective supply counted in one unit, shared by the server's towns. Its warning
+    level is the default a town starts from (``ItemLevel`` holds the level a town set)."""
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=40, unique=True)
     unit = models.CharField(_("unit"), max_length=10)
-    warning_level = models.DecimalField(_("warning level"), max_digits=12, decimal_places=2, default=0)
+    warning_level = models.DecimalField(
+        _("default warning level"), max_digits=12, decimal_places=2, default=0
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("in use"), default=True)
 
@@ -39,6 +41,28 @@ class Item(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ItemLevel(models.Model):
+    """The warning level a town set for an item: below it, the town's total stock is flagged."""
+
+    area = models.ForeignKey(
+        "accounts.Area", to_field="code", on_delete=models.PROTECT, related_name="+", verbose_name=_("town")
+    )
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="levels")
+    warning_level = models.DecimalField(_("warning level"), max_digits=12, decimal_places=2)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["area", "item"], name="stock_level_once_per_town")]
+        verbose_name = _("warning level")
+        verbose_name_plural = _("warning levels")
+
+    def __str__(self):
+        return f"{self.area_id} {self.item_id} {self.warning_level}"
 
 
 class Store(models.Model):

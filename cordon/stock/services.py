@@ -1,5 +1,5 @@
 """Every change of the teams' stock: a store set up, stock received, issued, used, a delivery to a
-sealed gate counted as an issue, an item's unit or warning level changed.
+sealed gate counted as an issue, a town's warning level for an item, an item's name or unit.
 
 Each act checks the actor's role at the store's area (``accounts.permissions``), writes an audit
 entry, and is idempotent on the client's key: the same key sent twice records the act once and
@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 
 from cordon.accounts.models import Area, User
 from cordon.accounts.permissions import STOCK_ITEM_EDITORS, STOCK_KEEPERS, STOCK_USERS
-from cordon.accounts.scope import get_visible_or_404, not_found, require_role, visible_area
+from cordon.accounts.scope import get_visible_or_404, has_role, not_found, require_role, visible_area
 from cordon.checkpoints.models import Checkpoint
 from cordon.core import audit, codes
 from cordon.forces.models import Team
 from cordon.lockdowns.models import SupplyDelivery
-from cordon.stock.models import Item, Movement, Store
+from cordon.stock.models import Item, ItemLevel, Movement, Store
 
 MAX_QUANTITY = Decimal("1e9")
 
@@ -377,28 +377,71 @@ def delivery_issue(
     return _write(actor, "stock.delivery_issue", movement, delivery=[None, delivery.pk]), True
 
 
-# --- Items -----------------------------------------------------------------------------------------
+# --- Items and warning levels ---------------------------------------------------------------------
+
+
+def _level(value) -> Decimal:
+    try:
+        level = Decimal(str(value).strip())
+        if not level.is_finite() or level < 0 or level >= MAX_QUANTITY:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"warning_level": [_("Give a level of zero or more.")]}) from None
+    return level.quantize(Decimal("0.01"))
 
 
 @transaction.atomic
-def item_update(*, actor: User, town: Area, item: Item, data: dict) -> Item:
-    """Change an item's name, unit, warning level or use: the town's command centre only."""
+def level_set(*, actor: User, town: Area, item: Item, warning_level) -> ItemLevel:
+    """The warning level a town sets for an item: its command centre only, for its own town."""
     require_role(actor, town, *STOCK_ITEM_EDITORS)
+    if town.level != codes.TOWN:
+        raise ValidationError({"area": [_("Warning levels are set by towns.")]})
+    level = _level(warning_level)
+    row = ItemLevel.objects.select_for_update().filter(area=town, item=item).first()
+    before = str(row.warning_level) if row else str(item.warning_level)
+    if row is None:
+        row = ItemLevel(area=town, item=item, warning_level=level, set_by=actor)
+    row.warning_level, row.set_by, row.set_at = level, actor, timezone.now()
+    row.save()
+    audit.record(
+        actor=actor,
+        action="stock.level_set",
+        target=row,
+        area=town,
+        changes={"item": [None, item.name], "warning_level": [before, str(level)]},
+    )
+    return row
+
+
+@transaction.atomic
+def town_levels_set(*, actor: User, town: Area, levels: dict) -> list[ItemLevel]:
+    """A town's levels for several items at once ({item: level}): all set, or none."""
+    return [
+        level_set(actor=actor, town=town, item=item, warning_level=value) for item, value in levels.items()
+    ]
+
+
+def may_edit_catalogue(actor: User) -> bool:
+    """The items are shared by the server's towns: whoever edits them reaches every one of them
+    (a one-town server's command centre; a county server's)."""
+    towns = list(Area.objects.filter(level=codes.TOWN).values_list("code", flat=True))
+    return bool(towns) and all(has_role(actor, town, *STOCK_ITEM_EDITORS) for town in towns)
+
+
+@transaction.atomic
+def item_update(*, actor: User, item: Item, data: dict) -> Item:
+    """Change an item's name, unit, default warning level or use (``may_edit_catalogue``)."""
+    if not may_edit_catalogue(actor):
+        raise PermissionDenied(_("Your role does not allow this here."))
     fields = ("name", "unit", "warning_level", "active")
-    before = audit.snapshot(item, fields)
     item = Item.objects.select_for_update().get(pk=item.pk)
+    before = audit.snapshot(item, fields)
     if "name" in data:
         item.name = _text(data["name"], "name", 40)
     if "unit" in data:
         item.unit = _text(data["unit"], "unit", 10)
     if "warning_level" in data:
-        try:
-            level = Decimal(str(data["warning_level"]).strip())
-            if not level.is_finite() or level < 0 or level >= MAX_QUANTITY:
-                raise InvalidOperation
-        except (InvalidOperation, ValueError):
-            raise ValidationError({"warning_level": [_("Give a level of zero or more.")]}) from None
-        item.warning_level = level.quantize(Decimal("0.01"))
+        item.warning_level = _level(data["warning_level"])
     if "active" in data:
         item.active = bool(data["active"])
     item.full_clean()
@@ -407,7 +450,6 @@ def item_update(*, actor: User, town: Area, item: Item, data: dict) -> Item:
         actor=actor,
         action="stock.item_update",
         target=item,
-        area=town,
         changes={
             name: [str(old), str(new)]  # Decimal levels, kept as text
             for name, (old, new) in audit.diff(before, audit.snapshot(item, fields)).items()

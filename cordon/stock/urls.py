@@ -9,8 +9,9 @@ app_name = "stock"
 urlpatterns = [
     path("", views.index, name="index"),
     path("stores/<int:pk>/", views.store_detail, name="store"),
-    path("<str:kind>/new/", views.move, name="move"),
+    path("receive/", views.move, {"kind": "receive"}, name="receive"),
+    path("issue/", views.move, {"kind": "issue"}, name="issue"),
+    path("use/", views.move, {"kind": "use"}, name="use"),
     path("deliveries/<int:pk>/", views.delivery_issue, name="delivery"),
     path("items/", views.item_list, name="items"),
-    path("items/<int:pk>/", views.item_edit, name="item_edit"),
 ]

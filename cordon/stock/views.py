@@ -10,9 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from cordon.accounts.models import Area
 from cordon.accounts.permissions import STOCK_ITEM_EDITORS, STOCK_KEEPERS, STOCK_USERS
@@ -24,7 +24,7 @@ from cordon.core.forms import add_service_errors
 from cordon.forces.models import Team
 from cordon.lockdowns.models import SupplyDelivery
 from cordon.stock import figures, services
-from cordon.stock.forms import DeliveryIssueForm, ItemForm, MovementForm
+from cordon.stock.forms import DeliveryIssueForm, MovementForm
 from cordon.stock.models import Item, Movement, Store
 
 KINDS = {
@@ -34,12 +34,12 @@ KINDS = {
 }
 
 
-def _one_town(user, area_code: str) -> bool:
-    """True when the overview shows one whole town: the town's warning levels apply to its total."""
+def _one_town(user, area_code: str) -> str | None:
+    """The town the overview shows whole, if it shows one: its warning levels apply to its total."""
     if area_code:
-        return codes.level_of(area_code) == codes.TOWN
+        return area_code if codes.level_of(area_code) == codes.TOWN else None
     top = top_areas(user)
-    return len(top) == 1 and top[0].level == codes.TOWN
+    return top[0].code if len(top) == 1 and top[0].level == codes.TOWN else None
 
 
 def _as_of(day: dt.date) -> dt.datetime:
@@ -70,7 +70,7 @@ def index(request):
         movements, stores = movements.within(area), stores.within(area)
     stores = list(stores)
     as_of = _as_of(end)
-    lines = figures.area_lines(movements, as_of, town_wide=_one_town(request.user, area))
+    lines = figures.area_lines(movements, as_of, town=_one_town(request.user, area))
     per_store = figures.store_lines(stores, as_of)
     pending = (
         SupplyDelivery.objects.visible_to(request.user)
@@ -97,6 +97,7 @@ def index(request):
             "may_keep": has_role_anywhere(request.user, *STOCK_KEEPERS),
             "may_use": has_role_anywhere(request.user, *STOCK_USERS),
             "may_edit_items": has_role_anywhere(request.user, *STOCK_ITEM_EDITORS),
+            "town": _one_town(request.user, area),
         },
     )
 
@@ -240,7 +241,11 @@ def delivery_issue(request, pk: int):
     delivery = get_visible_or_404(
         SupplyDelivery.objects.select_related("area", "lockdown"), request.user, pk=pk
     )
-    issued = Movement.objects.filter(delivery=delivery).select_related("store", "item").first()
+    # Read through the delivery the user sees: a village's clerk learns that the town counted it.
+    try:
+        issued = delivery.stock_issue
+    except Movement.DoesNotExist:
+        issued = None
     source = services.delivery_source(delivery)
     guess = _guess_item(delivery)
     form = DeliveryIssueForm(
@@ -278,45 +283,54 @@ def delivery_issue(request, pk: int):
     )
 
 
+def _towns(user) -> list[Area]:
+    """The towns whose warning levels the user sets."""
+    towns = Area.objects.visible_to(user).filter(level=codes.TOWN)
+    return [t for t in towns if has_role(user, t, *STOCK_ITEM_EDITORS)]
+
+
 @login_required
 def item_list(request):
-    """The town's items: name, unit, warning level; the command centre edits them."""
-    town = next((a for a in top_areas(request.user) if a.level == codes.TOWN), None)
-    may_edit = town is not None and has_role(request.user, town, *STOCK_ITEM_EDITORS)
-    return render(
-        request,
-        "stock/items.html",
-        {
-            "rows": [
-                (item, ItemForm(initial=_item_initial(item), prefix=f"i{item.pk}") if may_edit else None)
-                for item in Item.objects.all()
-            ],
-            "may_edit": may_edit,
-        },
-    )
-
-
-def _item_initial(item: Item) -> dict:
-    return {"name": item.name, "unit": item.unit, "warning_level": item.warning_level, "active": item.active}
-
-
-@login_required
-@require_POST
-def item_edit(request, pk: int):
-    town = next((a for a in top_areas(request.user) if a.level == codes.TOWN), None)
-    if town is None or not has_role(request.user, town, *STOCK_ITEM_EDITORS):
-        raise PermissionDenied
-    item = Item.objects.filter(pk=pk).first()
-    if item is None:
-        raise Http404
-    form = ItemForm(request.POST, prefix=f"i{item.pk}")
-    if form.is_valid():
+    """The items with a town's warning levels: the town's command centre sets the levels; whoever
+    reaches every town on the server also edits the items' names and units."""
+    towns = _towns(request.user)
+    town = next((t for t in towns if t.code == request.GET.get("area", request.POST.get("area"))), None)
+    town = town or (towns[0] if towns else None)
+    catalogue_editor = services.may_edit_catalogue(request.user)
+    items = list(Item.objects.all())
+    if request.method == "POST":
+        if town is None and not catalogue_editor:
+            raise PermissionDenied
         try:
-            services.item_update(actor=request.user, town=town, item=item, data=form.cleaned_data)
+            if catalogue_editor:
+                for item in items:
+                    services.item_update(
+                        actor=request.user,
+                        item=item,
+                        data={
+                            "name": request.POST.get(f"name_{item.pk}", item.name),
+                            "unit": request.POST.get(f"unit_{item.pk}", item.unit),
+                            "active": request.POST.get(f"active_{item.pk}") == "1",
+                        },
+                    )
+            if town is not None:
+                levels = {item: request.POST.get(f"level_{item.pk}", "").strip() for item in items}
+                services.town_levels_set(
+                    actor=request.user, town=town, levels={i: v for i, v in levels.items() if v}
+                )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             messages.success(request, _("Saved."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("stock:items")
+            return redirect(f"{reverse('stock:items')}?area={town.code if town else ''}")
+    levels = figures.town_levels(town.code) if town else {}
+    return render(
+        request,
+        "stock/items.html",
+        {
+            "rows": [(item, levels.get(item.pk, item.warning_level)) for item in items],
+            "town": town,
+            "towns": towns,
+            "catalogue_editor": catalogue_editor,
+        },
+    )

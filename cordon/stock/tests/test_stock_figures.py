@@ -47,20 +47,16 @@ def test_days_left_follow_the_last_seven_days_rate_as_the_clock_moves(world, ite
 
 
 def test_an_item_below_the_towns_warning_level_is_flagged(world, items, february):
-    services.item_update(
-        actor=world.commander, town=world.town, item=items.mask, data={"warning_level": "800"}
-    )
+    services.level_set(actor=world.commander, town=world.town, item=items.mask, warning_level="800")
     with time_machine.travel(at(16), tick=False):
-        lines = figures.area_lines(Movement.objects.within(world.town.code), town_wide=True)
+        lines = figures.area_lines(Movement.objects.within(world.town.code), town=world.town.code)
         village = figures.area_lines(Movement.objects.within(world.sjf.code))
     assert [line.item.code for line in lines if line.below_warning] == ["mask"]  # 720 < 800
     assert not any(line.below_warning for line in village)  # the level is the town's total
-    services.item_update(
-        actor=world.commander, town=world.town, item=items.mask, data={"warning_level": "700"}
-    )
+    services.level_set(actor=world.commander, town=world.town, item=items.mask, warning_level="700")
     with time_machine.travel(at(16), tick=False):
         assert not any(
-            line.below_warning for line in figures.area_lines(Movement.objects.all(), town_wide=True)
+            line.below_warning for line in figures.area_lines(Movement.objects.all(), town=world.town.code)
         )
 
 
@@ -158,9 +154,7 @@ def test_the_report_section_adds_up_received_less_issued_and_used_to_on_hand(wor
         # The village's clerk sees the village's stock only.
         own = report_figures.area_figures(viewer=world.clerk, area=world.town, as_of=as_of)
         assert own["sections"]["stock"]["figures"]["on_hand_mask"]["value"] == 120
-        services.item_update(
-            actor=world.commander, town=world.town, item=items.suit, data={"warning_level": 50}
-        )
+        services.level_set(actor=world.commander, town=world.town, item=items.suit, warning_level=50)
         later = report_figures.area_figures(
             viewer=world.commander, area=world.town, as_of=report_figures.end_of_day(date(2020, 2, 16))
         )

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from cordon.core.models import AuditEntry
-from cordon.stock import services
+from cordon.stock import figures, services
 from cordon.stock.models import Movement, Store
 
 
@@ -62,7 +62,7 @@ def test_refuses_roles_that_may_not_act(world, items, stock):
     with pytest.raises(PermissionDenied):  # nor from another village's
         services.stock_use(actor=world.other_clerk, store=stock.sjf, item=items.mask, quantity=1)
     with pytest.raises(PermissionDenied):  # items are the command centre's
-        services.item_update(actor=world.clerk, town=world.town, item=items.mask, data={"warning_level": 5})
+        services.level_set(actor=world.clerk, town=world.town, item=items.mask, warning_level=5)
 
 
 def test_another_villages_store_is_no_such_record(world, items, stock, login, api_client):
@@ -121,7 +121,7 @@ def test_a_retry_with_the_same_key_is_recorded_once(world, items, stock, login, 
         "client_key": "p1",
     }
     for _ in range(2):
-        assert client.post(reverse("stock:move", args=["use"]), form).status_code == 302
+        assert client.post(reverse("stock:use"), form).status_code == 302
     assert services.on_hand(stock.sjf, items.mask) == 90
 
     # The API: 201, then 200 with the same record.
@@ -167,5 +167,37 @@ def test_the_pages_show_stock_and_forms_in_chinese(world, items, stock, login):
     ledger = client.get(reverse("stock:store", args=[stock.sjf.pk])).content.decode()
     assert "100" in ledger
     for kind in ("receive", "issue", "use"):
-        assert client.get(reverse("stock:move", args=[kind])).status_code == 200
-    assert login(world.guard).get(reverse("stock:move", args=["receive"])).status_code == 403
+        assert client.get(reverse(f"stock:{kind}")).status_code == 200
+    assert login(world.guard).get(reverse("stock:receive")).status_code == 403
+
+
+def test_each_town_sets_its_own_warning_levels_and_the_catalogue_is_the_servers(
+    world, items, api_client, login
+):
+    services.level_set(actor=world.commander, town=world.town, item=items.mask, warning_level=500)
+    services.level_set(actor=world.neighbour, town=world.neighbour_town, item=items.mask, warning_level=80)
+    assert figures.town_levels(world.town.code)[items.mask.pk] == 500
+    assert figures.town_levels(world.neighbour_town.code)[items.mask.pk] == 80
+    assert figures.town_levels(world.town.code)[items.suit.pk] == items.suit.warning_level  # the default
+    with pytest.raises(PermissionDenied):  # another town's commander
+        services.level_set(actor=world.neighbour, town=world.town, item=items.mask, warning_level=1)
+    with pytest.raises(ValidationError):  # levels are a town's
+        services.level_set(actor=world.commander, town=world.sjf, item=items.mask, warning_level=1)
+    # Two towns share this server's items: neither town's commander renames them; the operator may.
+    with pytest.raises(PermissionDenied):
+        services.item_update(actor=world.commander, item=items.mask, data={"name": "一次性口罩"})
+    services.item_update(actor=world.operator, item=items.mask, data={"unit": "个"})
+    items.mask.refresh_from_db()
+    assert items.mask.unit == "个"
+
+    api = api_client(world.commander)
+    answer = api.put(
+        f"/api/v1/stock/levels/{world.town.code}", {"levels": {"suit": "30"}}, content_type="application/json"
+    )
+    assert answer.status_code == 200 and answer.json()["levels"]["suit"] in ("30", "30.00")
+    assert api_client(world.neighbour).get(f"/api/v1/stock/levels/{world.town.code}").status_code == 404
+    page = login(world.commander).post(
+        reverse("stock:items"), {"area": world.town.code, f"level_{items.test_kit.pk}": "12"}
+    )
+    assert page.status_code == 302
+    assert figures.town_levels(world.town.code)[items.test_kit.pk] == 12
