@@ -557,12 +557,30 @@ def main(argv: list[str] | None = None) -> int:
         print(str(exc) or _("Your role does not allow this here."), file=sys.stderr)
         return 1
     except DatabaseError as exc:
-        print(
-            _("The database is not ready (%(error)s). Run `cordon migrate` first.")
-            % {"error": exc.__class__.__name__},
-            file=sys.stderr,
-        )
+        print(database_error_message(exc), file=sys.stderr)
         return 1
+
+
+def database_error_message(exc) -> str:
+    """What a database error means to the operator, without a value from a row.
+
+    Only a missing table means "not migrated"; a locked or unreachable database says so. The
+    database's own text is shown only for operational errors (locks, connections, missing tables),
+    whose messages never carry a row's values; a constraint's message can carry an ID number.
+    """
+    from django.db import OperationalError, ProgrammingError
+
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    missing = ("no such table", "does not exist", "no such column")
+    if isinstance(exc, (OperationalError, ProgrammingError)) and any(m in text for m in missing):
+        return _("The database is not ready (%(error)s). Run `cordon migrate` first.") % {"error": text}
+    if isinstance(exc, OperationalError) and "locked" in text:
+        return _("The database is busy: another Cordon process holds it (%(error)s). Try again.") % {
+            "error": text
+        }
+    if isinstance(exc, OperationalError):
+        return _("The database cannot be used (%(error)s).") % {"error": text}
+    return _("The database refused the change (%(error)s).") % {"error": exc.__class__.__name__}
 
 
 if __name__ == "__main__":
