@@ -201,3 +201,26 @@ def test_each_town_sets_its_own_warning_levels_and_the_catalogue_is_the_servers(
     )
     assert page.status_code == 302
     assert figures.town_levels(world.town.code)[items.test_kit.pk] == 12
+
+
+def test_the_overview_and_a_ledger_cost_the_same_queries_however_many_stores(world, items, stock, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(world.commander)
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    client.get(reverse("stock:index"))  # the session is saved on the first page only
+    before = (queries(reverse("stock:index")), queries(reverse("stock:store", args=[stock.town.pk])))
+    for target in (f"t:{world.team.pk}", f"c:{world.sjf_gate.pk}", f"s:{stock.xw.pk}"):
+        to_store = services.store_choice(actor=world.commander, value=target)
+        services.stock_issue(
+            actor=world.commander, store=stock.town, item=items.mask, quantity=5, to_store=to_store
+        )
+        services.stock_use(actor=world.commander, store=to_store, item=items.mask, quantity=1)
+    after = (queries(reverse("stock:index")), queries(reverse("stock:store", args=[stock.town.pk])))
+    assert after == before
