@@ -19,6 +19,7 @@ urlpatterns = [
     path("lockdowns/", include("cordon.lockdowns.urls")),
     path("forces/", include("cordon.forces.urls")),
     path("operations/", include("cordon.operations.urls")),
+    path("stock/", include("cordon.stock.urls")),
     path("enterprises/", include("cordon.enterprises.urls")),
     path("reports/", include("cordon.reports.urls_reports")),
     path("dashboard/", include("cordon.reports.urls_dashboard")),

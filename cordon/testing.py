@@ -47,6 +47,10 @@ def restore_migration_data() -> None:
         importlib.import_module("cordon.people.migrations.0002_default_categories").create(apps, None)
     if not ProtocolEdition.objects.exists():
         importlib.import_module("cordon.observation.migrations.0002_shipped_editions").create(apps, None)
+    from cordon.stock.models import Item
+
+    if not Item.objects.exists():
+        importlib.import_module("cordon.stock.migrations.0002_seed_items").seed(apps, None)
 
 
 def build_world(extensions=None):
@@ -330,8 +334,9 @@ def _world_extensions():
     from cordon.operations.testing import extend_world as operations
     from cordon.reports.testing import extend_world as reports
     from cordon.retention.testing import extend_world as retention
+    from cordon.stock.testing import extend_world as stock
 
-    return (forces, operations, enterprises, reports, colours, retention, handovers)
+    return (forces, operations, enterprises, reports, colours, retention, handovers, stock)
 
 
 @pytest.fixture

@@ -215,9 +215,10 @@ def _field_apps_listed(kind: str, world) -> dict:
     from cordon.handovers.tests import scope as handovers
     from cordon.operations.tests import scope as operations
     from cordon.reports.tests import scope as reports
+    from cordon.stock.tests import scope as stock
 
     listed = {}
-    for module in (forces, operations, enterprises, reports, handovers):
+    for module in (forces, operations, enterprises, reports, handovers, stock):
         listed.update(getattr(module, kind)(world))
     return listed
 

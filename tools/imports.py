@@ -39,6 +39,7 @@ LAYERS = [
     "enterprises",  # reopening applications and inspections
     "forces",  # personnel and teams
     "operations",  # disinfection, counselling, notices, rumours
+    "stock",  # the teams' stock: stores, items received, issued, used; deliveries to sealed gates
     "handovers",  # a person handed from one town to another (A9)
     "reports",  # the daily report and the dashboard: they combine every app's figures
     "federation",  # reports sent to a parent server as signed, versioned packages

@@ -63,6 +63,8 @@ Sections and figures:
 - ``forces``: ``screening_teams``, ``teams``, ``personnel`` and one ``kind_<kind>`` per kind.
 - ``enterprises``: ``registered``, ``open``, ``open_findings``, ``applied``, ``closed``,
   ``suspended``, ``findings_overdue``.
+- ``stock``: ``below_warning``, ``fewest_days_left``, and per item ``on_hand_<item>``,
+  ``days_left_<item>``, ``received_<item>``, ``issued_<item>``, ``used_<item>`` (``stock.figures``).
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ from cordon.observation import stays
 from cordon.observation.models import Alert, LabTest, Period, mode_on
 from cordon.operations import figures as operations_figures
 from cordon.people.models import Arrival, RiskCategory
+from cordon.stock import figures as stock_figures
 
 # The ledger categories that make up "湖北旅居史" (the default ledgers' codes; a deployment that
 # renames its categories keeps these two codes for Wuhan and the rest of Hubei).
@@ -100,7 +103,7 @@ HUBEI = (WUHAN, HUBEI_OTHER)
 # A test whose result has not come back this many days after the sample counts as overdue.
 TEST_RESULT_DAYS = 2
 # The number of queries ``area_figures`` makes, whatever the size of the area (pinned in tests).
-QUERIES = 24  # once the viewer's roles are cached (the first read of a request fetches them)
+QUERIES = 27  # once the viewer's roles are cached (the first read of a request fetches them)
 # ``figures_with_parts`` for an area and the areas below it: the same queries grouped by part, and
 # those whose counts do not add up over the parts (distinct people) once more over the whole.
 QUERIES_WITH_PARTS = QUERIES + 4
@@ -210,6 +213,7 @@ def _compute(viewer, area: Area, moments, parts: Sequence[Area], grouping: Parts
     """Per moment, ``area``'s figures and those of each of ``parts`` (counted as ``grouping`` says)."""
     at = [Moment.at(as_of) for as_of in moments]
     names = {c.code: c.name for c in RiskCategory.objects.order_by("priority", "code")}
+    catalogue = stock_figures.catalogue()
     sections = {
         "screening": _screening_counts,
         "observation": _observation_counts,
@@ -222,6 +226,7 @@ def _compute(viewer, area: Area, moments, parts: Sequence[Area], grouping: Parts
         "disinfection": operations_figures.counts,
         "forces": forces_figures.counts,
         "enterprises": enterprise_figures.counts,
+        "stock": stock_figures.counts,
     }
     # {section: [{part: counts} per moment]}
     counts = {
@@ -230,10 +235,15 @@ def _compute(viewer, area: Area, moments, parts: Sequence[Area], grouping: Parts
     answers = []
     for i, m in enumerate(at):
         raw = {key: c[i] for key, c in counts.items()}
-        figures = _figures(viewer, area, m, {key: whole(c) for key, c in raw.items()}, names)
+        figures = _figures(viewer, area, m, {key: whole(c) for key, c in raw.items()}, names, catalogue)
         columns = [
             _figures(
-                viewer, part, m, {key: c.get(grouping.of(part.code), {}) for key, c in raw.items()}, names
+                viewer,
+                part,
+                m,
+                {key: c.get(grouping.of(part.code), {}) for key, c in raw.items()},
+                names,
+                catalogue,
             )
             for part in parts
         ]
@@ -241,7 +251,7 @@ def _compute(viewer, area: Area, moments, parts: Sequence[Area], grouping: Parts
     return answers
 
 
-def _figures(viewer, area: Area, m: Moment, raw: dict[str, dict], names: dict) -> dict:
+def _figures(viewer, area: Area, m: Moment, raw: dict[str, dict], names: dict, catalogue: tuple) -> dict:
     """One area's figures (the report's shape, see the module docstring) from its raw counts."""
     code = area.code
     people, places = _("unit: people"), _("unit: areas")
@@ -257,6 +267,7 @@ def _figures(viewer, area: Area, m: Moment, raw: dict[str, dict], names: dict) -
         "disinfection": operations_figures.section(raw["disinfection"], raw["teams"], code),
         "forces": forces_figures.section(raw["forces"], raw["teams"], code, people),
         "enterprises": enterprise_figures.section(raw["enterprises"], code),
+        "stock": stock_figures.section(raw["stock"], catalogue, code),
     }
     release_dates = Counter()
     for end, n in raw["contacts"].get("release", []):
