@@ -376,6 +376,16 @@ def _happened_at(check: HealthCheck) -> datetime:
 # --- Nucleic acid tests ------------------------------------------------------------------------------
 
 
+def _result_known_at(test: LabTest) -> datetime:
+    """When a positive result became known: now, unless its result date lies before today (a lab's
+    list of an earlier day entered late) — then the end of that day, so the alert and every figure
+    built on it count on the day the result came back, never on the day it was typed in."""
+    now = timezone.now()
+    if test.result_date is None or test.result_date >= timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.combine(test.result_date, time(23, 59)))
+
+
 def _open_positive_alert(period: Period, test: LabTest, actor) -> None:
     period = Period.objects.select_for_update().get(pk=period.pk)
     alert = Alert.objects.select_for_update().filter(period=period, closed_at__isnull=True).first()
@@ -385,7 +395,7 @@ def _open_positive_alert(period: Period, test: LabTest, actor) -> None:
             area_id=period.area_id,
             kind=Alert.Kind.POSITIVE_TEST,
             lab_test=test,
-            opened_at=timezone.now(),
+            opened_at=_result_known_at(test),
         )
         Period.objects.filter(pk=period.pk).update(alert_open=True, updated_at=timezone.now())
     else:

@@ -175,6 +175,28 @@ def test_a_positive_test_opens_an_alert_that_a_temperature_cannot_close(world, c
         )
 
 
+def test_a_positive_result_entered_days_later_opens_its_alert_on_the_result_date(world, clock, observed):
+    clock(2020, 2, 5)
+    period = observed(exposure=D("2020-02-02"))
+    test = services_checks.lab_test_record(actor=world.health, period=period, sample_date=D("2020-02-04"))
+    clock(2020, 2, 9, 15)  # the lab's list of the 6th is typed in on the 9th
+    services_checks.lab_test_set_result(
+        actor=world.health, test=test, result="positive", result_date=D("2020-02-06")
+    )
+    alert = Alert.objects.get(period=period, closed_at__isnull=True)
+    assert timezone.localtime(alert.opened_at).date() == D("2020-02-06")
+    # A result of today is known now.
+    other = observed(exposure=D("2020-02-03"), person=None)
+    today = services_checks.lab_test_record(
+        actor=world.health,
+        period=other,
+        sample_date=D("2020-02-08"),
+        result="positive",
+        result_date=D("2020-02-09"),
+    )
+    assert timezone.localtime(Alert.objects.get(lab_test=today).opened_at) == timezone.localtime()
+
+
 def test_the_village_clerk_completes_todays_periods_in_one_go(world, clock, observed, someone, login, client):
     clock(2020, 2, 1)
     ready = observed(exposure=D("2020-02-01"), person=someone("期满甲"))
