@@ -1,7 +1,7 @@
 """The job worker's observation work.
 
-- every hour, record the checks nobody entered and raise the missed-checks events (the daily sweep
-  does the same, and the test-due events, for cron);
+- every hour, record the checks nobody entered, move chained plans into the stage they reached, and
+  raise the missed-checks events (the daily sweep does the same, and the test-due events, for cron);
 - a lab's result list (``observation.lab_import``), imported or previewed as a background job like a
   ledger: the page, the API and ``cordon import-lab-results`` queue or record it, the page polls its
   progress, and whoever started it is told when it ends.
@@ -24,7 +24,7 @@ from cordon.core.spreadsheet_writers import Column, SheetSpec, write_xlsx
 from cordon.core.spreadsheets import SpreadsheetError
 from cordon.notifications import services as notifications
 from cordon.notifications.models import Kind
-from cordon.observation import due_events, lab_import, reminders, services_checks
+from cordon.observation import due_events, lab_import, reminders, services, services_checks
 from cordon.people.jobs import job_dir, store_upload
 
 LAB_JOB = "observation.lab_import"
@@ -35,7 +35,8 @@ REJECTED_FILE = "rejected.xlsx"
 @jobs.periodic("observation.missed_checks", every=timedelta(hours=1))
 def missed_checks_hourly() -> dict:
     marked = services_checks.checks_mark_missed()
-    return {"marked": marked, "checks_missed": due_events.raise_missed_checks()}
+    staged = services.periods_follow_stages()
+    return {"marked": marked, "stage_moves": staged, "checks_missed": due_events.raise_missed_checks()}
 
 
 @jobs.periodic("observation.self_reminders", every=timedelta(minutes=5))

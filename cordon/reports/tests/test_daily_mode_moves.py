@@ -101,3 +101,63 @@ def test_a_new_end_date_keeps_the_record_of_the_moves(world, observed, clock):
     period.refresh_from_db()
     assert period.plan["transfers"][0]["to"] == "centralised" and period.moved_on == dt.date(2020, 2, 12)
     assert added(dt.date(2020, 2, 11))["home"] == 1
+
+
+def _chain(period, *stages):
+    """Give a period a chained plan (e.g. 14 d centralised + 7 d home monitoring), as a later edition
+    of the protocol plans it."""
+    from cordon.observation import protocol
+
+    rules = protocol.Rules.from_json({"plans": {period.reason: [{"mode": m, "days": d} for m, d in stages]}})
+    plan = protocol.plan_period(rules, rules.plan_for(period.reason), period.exposure_date)
+    Period.objects.filter(pk=period.pk).update(plan=plan.to_json(), mode=stages[0][0], planned_end=plan.end)
+    return plan
+
+
+def test_a_chained_plan_enters_its_next_stage_on_its_first_day_and_past_days_keep_theirs(
+    world, observed, clock
+):
+    added = _modes(world, [dt.date(2020, 2, 10), dt.date(2020, 2, 11), dt.date(2020, 2, 13)])
+    clock(2020, 2, 1, 9)
+    period = observed(exposure=dt.date(2020, 2, 1), opened_on=dt.date(2020, 2, 1), mode="centralised")
+    plan = _chain(period, ("centralised", 10), ("monitoring", 7))
+    boundary = plan.stages[1].start
+    assert boundary == dt.date(2020, 2, 11)
+    clock(2020, 2, 13, 9)  # the worker was down on the day itself: the move is still dated the 11th
+    assert observation.periods_follow_stages() == 1
+    assert observation.periods_follow_stages() == 0  # a stage is entered once
+    period.refresh_from_db()
+    assert period.mode == Period.Mode.MONITORING and period.moved_on == boundary
+    assert added(dt.date(2020, 2, 10))["centralised"] == 1 and added(dt.date(2020, 2, 10))["monitoring"] == 0
+    for day in (dt.date(2020, 2, 11), dt.date(2020, 2, 13)):
+        assert added(day)["monitoring"] == 1 and added(day)["centralised"] == 0
+        assert added(day)["active"] == 1
+
+
+def test_a_move_made_after_a_stage_began_outranks_the_plan(world, observed, clock):
+    clock(2020, 2, 1, 9)
+    period = observed(exposure=dt.date(2020, 2, 1), opened_on=dt.date(2020, 2, 1), mode="centralised")
+    _chain(period, ("centralised", 10), ("monitoring", 7))
+    clock(2020, 2, 12, 9)
+    period.refresh_from_db()
+    observation.period_transfer(
+        actor=world.health, period=period, mode="home", reason="转居家观察", on=dt.date(2020, 2, 12)
+    )
+    assert observation.periods_follow_stages() == 0
+    period.refresh_from_db()
+    assert period.mode == Period.Mode.HOME
+
+
+def test_completing_a_chained_period_records_the_stages_it_went_through(world, observed, clock):
+    clock(2020, 2, 1, 9)
+    period = observed(exposure=dt.date(2020, 2, 1), opened_on=dt.date(2020, 2, 1), mode="centralised")
+    plan = _chain(period, ("centralised", 10), ("monitoring", 7))
+    Period.objects.filter(pk=period.pk).update(rules={**period.rules, "tests": []})
+    clock(2020, 2, 20, 9)  # the worker never ran: completion itself writes the move
+    period.refresh_from_db()
+    if observation.completion_blockers(period, today=dt.date(2020, 2, 20)):
+        observation.period_waive_tests(actor=world.health, period=period, reason="测试：无需检测")
+    observation.period_complete(actor=world.clerk, period=Period.objects.get(pk=period.pk))
+    period.refresh_from_db()
+    assert period.mode_on(dt.date(2020, 2, 10)) == "centralised"
+    assert period.mode_on(plan.stages[1].start) == "monitoring"
