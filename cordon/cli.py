@@ -23,7 +23,7 @@
     cordon federation handovers [--json]                 hand-overs to and from other servers
     cordon federation accept --id N [--area CODE]        take in a person handed from another server
     cordon federation decline --id N --reason R          decline it (the answer goes back signed)
-    cordon retention set --area CODE --kind passages|counselling|access_logs --days N
+    cordon retention set --area CODE --kind passages|counselling|access_logs|observation --days N
     cordon retention run [--dry-run] [--date YYYY-MM-DD] [--json]   remove what is past its period
     cordon check                        Django's deployment checks
     cordon manage ARGS…                 any Django management command
@@ -533,7 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("retention", help="how long closed records are kept; remove what is past it")
     p.add_argument("action", choices=["set", "run"])
     p.add_argument("--area", help="set: the town's code")
-    p.add_argument("--kind", choices=["passages", "counselling", "access_logs"])
+    p.add_argument("--kind", choices=["passages", "counselling", "access_logs", "observation"])
     p.add_argument("--days", type=int)
     p.add_argument("--dry-run", action="store_true", help="run: count, change nothing")
     p.add_argument("--date", help="run: today's date for the periods (default: today)")
