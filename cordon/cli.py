@@ -25,6 +25,8 @@
     cordon federation decline --id N --reason R          decline it (the answer goes back signed)
     cordon retention set --area CODE --kind passages|counselling|access_logs|observation --days N
     cordon retention run [--dry-run] [--date YYYY-MM-DD] [--json]   remove what is past its period
+    cordon backup FILE [--force]        the database and the keys, encrypted (CORDON_BACKUP_PASSPHRASE)
+    cordon restore FILE [--force] [--keys-only]   onto an empty database: rows and keys, all or nothing
     cordon check                        Django's deployment checks
     cordon manage ARGS…                 any Django management command
 
@@ -41,6 +43,7 @@ import sys
 
 from django.utils.translation import gettext as _
 
+from cordon.cli_backup import cmd_backup, cmd_restore
 from cordon.cli_common import CommandError, _actor, _area, _setup
 from cordon.cli_serve import cmd_serve, cmd_worker
 from cordon.cli_upward import cmd_federation, cmd_report_send, cmd_retention
@@ -385,6 +388,17 @@ owed, and lists the periods due to complete with what still blocks each. It comp
 closes no alert, and running it twice changes nothing more.
 """
 
+BACKUP_NOTES = """\
+The passphrase is read from CORDON_BACKUP_PASSPHRASE (at least 12 characters; it is written nowhere).
+The file holds every row of the database and the installation's keys (the pass-signing key, the
+federation key, the secret key), all encrypted with AES-256-GCM under a key scrypt derives from the
+passphrase; keep the passphrase apart from the file. `restore` checks the whole file first (a wrong
+passphrase, a changed or cut-off file are refused), refuses a database that holds anything beyond
+what `cordon migrate` makes unless --force, then loads every row in one transaction and writes the
+keys into var/ (a different key found there is kept as *.before-restore). A key set in the
+environment is not replaced: it must be the backup's. Printed exit passes verify again afterwards.
+"""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -540,6 +554,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--as", dest="as_user", metavar="USERNAME")
     p.set_defaults(func=cmd_retention)
+
+    p = sub.add_parser(
+        "backup",
+        help="write the database and the installation's keys into FILE, encrypted",
+        epilog=BACKUP_NOTES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="replace FILE when it exists")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser(
+        "restore",
+        help="put a backup's rows and keys back, onto an empty database",
+        epilog=BACKUP_NOTES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="replace everything the database holds")
+    p.add_argument(
+        "--keys-only",
+        action="store_true",
+        help="only the keys, for a server that kept its data and lost its keys",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("check", help="Django's deployment checks")
     p.set_defaults(func=cmd_check)
