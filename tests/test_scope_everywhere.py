@@ -187,13 +187,14 @@ def _pages(world):
 def _field_apps_listed(kind: str, world) -> dict:
     """The field apps list their own pages and endpoints in ``<app>/tests/scope.py``."""
     from cordon.enterprises.tests import scope as enterprises
+    from cordon.federation.tests import scope as federation
     from cordon.forces.tests import scope as forces
     from cordon.handovers.tests import scope as handovers
     from cordon.operations.tests import scope as operations
     from cordon.reports.tests import scope as reports
 
     listed = {}
-    for module in (forces, operations, enterprises, reports, handovers):
+    for module in (forces, operations, enterprises, reports, handovers, federation):
         listed.update(getattr(module, kind)(world))
     return listed
 
