@@ -25,6 +25,7 @@ from cordon.observation.api import router as observation_router
 from cordon.operations.api import router as operations_router
 from cordon.people.api import router as people_router
 from cordon.reports.api import router as reports_router
+from cordon.stock.api import router as stock_router
 
 api = NinjaAPI(
     title="Cordon API",
@@ -49,6 +50,7 @@ api.add_router("/cases/", cases_router)
 api.add_router("/lockdowns/", lockdowns_router)
 api.add_router("/forces/", forces_router)
 api.add_router("/operations/", operations_router)
+api.add_router("/stock/", stock_router)
 api.add_router("/enterprises/", enterprises_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/federation/", federation_router)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "cordon.lockdowns",
     "cordon.forces",
     "cordon.operations",
+    "cordon.stock",
     "cordon.enterprises",
     "cordon.reports",
     "cordon.notifications",

@@ -8,6 +8,7 @@
     cordon users [--json] | cordon users disable|enable|reset-password|unlock NAME
     cordon areas [--json] [--within CODE] | cordon areas add CODE NAME [--note TEXT]
     cordon import people FILE --area CODE [--dry-run] [--json] [--move]
+    cordon import-lab-results FILE --as USER [--area CODE] [--dry-run] [--json]   a lab's result list
     cordon observation sweep [--date YYYY-MM-DD] [--area CODE] [--json]   for cron: safe to run twice
     cordon cases chain CASE [--depth N] [--json]   a case's chain (CASE: an id or 廊坊市第23例)
     cordon report daily --area CODE --date YYYY-MM-DD|now --format text|json|xlsx [--output FILE]
@@ -43,6 +44,7 @@ import sys
 
 from django.utils.translation import gettext as _
 
+from cordon import cli_lab
 from cordon.cli_backup import cmd_backup, cmd_restore
 from cordon.cli_common import CommandError, _actor, _area, _setup
 from cordon.cli_serve import cmd_serve, cmd_worker
@@ -478,6 +480,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--as", dest="as_user", metavar="USERNAME")
     p.set_defaults(func=cmd_import)
+
+    cli_lab.add_parser(sub)
 
     p = sub.add_parser(
         "observation",

@@ -47,6 +47,10 @@ def restore_migration_data() -> None:
         importlib.import_module("cordon.people.migrations.0002_default_categories").create(apps, None)
     if not ProtocolEdition.objects.exists():
         importlib.import_module("cordon.observation.migrations.0002_shipped_editions").create(apps, None)
+    from cordon.stock.models import Item
+
+    if not Item.objects.exists():
+        importlib.import_module("cordon.stock.migrations.0002_seed_items").seed(apps, None)
 
 
 def build_world(extensions=None):
@@ -178,6 +182,10 @@ def build_world(extensions=None):
         )
         observation.link_create(actor=actor, period=period)
     world.yin_period = world.yin.observation_periods.get()
+    # 尹某某's own SMS reminders, set by the clerk (the scope tests need a row).
+    from cordon.observation import reminders
+
+    world.yin_reminder = reminders.reminder_set(actor=world.clerk, period=world.yin_period, enabled=True)
     world.east_period = world.east_person.observation_periods.get()
 
     # A case of 四间房村 with a general contact (not observed, so the observation lists stay as they are),
@@ -243,6 +251,20 @@ def build_world(extensions=None):
         checkpoint=world.sjf_gate,
         data={"direction": "in", "name": "过路人", "decision": "allowed"},
         client_id="world-1",
+    )
+    # A visitor's self-registration waiting at that gate (扫码登记).
+    from cordon.checkpoints import services_visit
+
+    world.self_registration = services_visit.visit_register(
+        checkpoint=world.sjf_gate,
+        data={
+            "name": "访客",
+            "document_number": id_number("11010519850307002"),
+            "phone": "13900000000",
+            "origin": "霸州市区",
+            "purpose": "探亲",
+        },
+        device="world",
     )
 
     # 四间房村's first grid sealed, with an approved exit pass for one of its residents.
@@ -312,8 +334,9 @@ def _world_extensions():
     from cordon.operations.testing import extend_world as operations
     from cordon.reports.testing import extend_world as reports
     from cordon.retention.testing import extend_world as retention
+    from cordon.stock.testing import extend_world as stock
 
-    return (forces, operations, enterprises, reports, colours, retention, handovers)
+    return (forces, operations, enterprises, reports, colours, retention, handovers, stock)
 
 
 @pytest.fixture

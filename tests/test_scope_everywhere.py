@@ -108,6 +108,7 @@ def _pages(world):
     }
     export = {"pk": jobs.enqueue(kind="people.export", area=world.sjf, actor=world.clerk, params={}).pk}
     period = {"pk": world.yin_period.pk}
+    lab = {"pk": _lab_job(world)}
     return {
         "accounts:area_detail": ("get", {"code": world.sjf.code}),
         "accounts:token_revoke": ("post", {"pk": token.pk}),
@@ -124,6 +125,8 @@ def _pages(world):
         "checkpoints:gate": ("get", {"pk": world.sjf_gate.pk}),
         "checkpoints:gate_check": ("post", {"pk": world.sjf_gate.pk}),
         "checkpoints:gate_batch": ("post", {"pk": world.sjf_gate.pk}),
+        "checkpoints:gate_flags": ("get", {"pk": world.sjf_gate.pk}),
+        "checkpoints:visit_qr": ("get", {"pk": world.sjf_gate.pk}),
         "checkpoints:passages": ("get", {"pk": world.sjf_gate.pk}),
         "checkpoints:roster": ("get", {"pk": world.sjf_gate.pk}),
         "checkpoints:shift_delete": ("post", {"pk": world.shift.pk}),
@@ -163,8 +166,11 @@ def _pages(world):
                 "test_record",
                 "link_create",
                 "assign",
+                "reminder",
             )
         },
+        **{f"observation:{name}": ("get", lab) for name in ("lab_job", "lab_progress", "lab_rejected")},
+        "observation:lab_commit": ("post", lab),
         "observation:test_result": ("post", {"pk": world.yin_period.tests.get().pk}),
         "observation:alert_close": ("post", {"pk": world.yin_period.alerts.get().pk}),
         "observation:link_revoke": ("post", {"pk": world.yin_period.links.get().pk}),
@@ -181,7 +187,25 @@ def _pages(world):
         **{f"cases:{name}": ("post", {"pk": world.placement.pk}) for name in ("release", "placement_end")},
         **_field_apps_listed("pages", world),
         "notifications:retry": ("post", {"pk": world.sjf_message.pk}),
+        **{
+            f"notifications:{n}": ("post", {"pk": world.sjf_group.pk}) for n in ("group_test", "group_enable")
+        },
     }
+
+
+def _lab_job(world) -> int:
+    """A finished lab-results preview of 四间房村 (its pages and endpoints name it)."""
+    from cordon.core.models import Job
+    from cordon.observation.jobs import LAB_JOB
+
+    job = jobs.enqueue(
+        kind=LAB_JOB,
+        area=world.sjf,
+        actor=world.health,
+        params={"dry_run": True, "stored_file": "", "filename": "lab.xlsx"},
+    )
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, result={"created": 1})
+    return job.pk
 
 
 def _field_apps_listed(kind: str, world) -> dict:
@@ -192,9 +216,10 @@ def _field_apps_listed(kind: str, world) -> dict:
     from cordon.handovers.tests import scope as handovers
     from cordon.operations.tests import scope as operations
     from cordon.reports.tests import scope as reports
+    from cordon.stock.tests import scope as stock
 
     listed = {}
-    for module in (forces, operations, enterprises, reports, handovers, federation):
+    for module in (forces, operations, enterprises, reports, handovers, stock, federation):
         listed.update(getattr(module, kind)(world))
     return listed
 
@@ -213,7 +238,7 @@ def _named_patterns_with_parameters(resolver=None, namespace=""):
 
 # Pages whose key is a secret in the path rather than a login: they answer the same "no longer works"
 # page to a wrong secret as to a revoked one (tested with them), and nothing to anyone else.
-OPEN_BY_SECRET = {"self_report"}
+OPEN_BY_SECRET = {"self_report", "self_report_stop", "visit"}
 
 
 def test_every_page_that_names_a_record_is_listed(world):
@@ -335,6 +360,7 @@ def _passage_calls(world):
         ("post", "/api/v1/checkpoints/{checkpoint_id}/check"): (base + "/check", {"document_number": "x"}),
         ("post", "/api/v1/checkpoints/{checkpoint_id}/passages"): (base + "/passages", entry),
         ("get", "/api/v1/checkpoints/{checkpoint_id}/passages"): (base + "/passages", None),
+        ("get", "/api/v1/checkpoints/{checkpoint_id}/flags"): (base + "/flags", None),
         ("post", "/api/v1/checkpoints/{checkpoint_id}/passages/batch"): (base + "/passages/batch", [entry]),
     }
 
@@ -390,12 +416,13 @@ def _observation_calls(world):
         "/tests": ("post", {"sample_date": "2020-01-28"}),
         "/links": ("post", None),
         "/assign": ("post", {"worker": None}),
+        "/reminder": ("put", {"enabled": False}),
     }
     calls = {
         (method, base + suffix): (base.replace("{period_id}", str(period)) + suffix, body)
         for suffix, (method, body) in bodies.items()
     }
-    for suffix in ("/replan", "/checks", "/tests"):
+    for suffix in ("/replan", "/checks", "/tests", "/reminder"):
         calls[("get", base + suffix)] = (base.replace("{period_id}", str(period)) + suffix, None)
     test = world.yin_period.tests.get().pk
     alert = world.yin_period.alerts.get().pk
@@ -409,6 +436,15 @@ def _observation_calls(world):
         {"outcome": "referred"},
     )
     calls[("delete", "/api/v1/observation/links/{link_id}")] = (f"/api/v1/observation/links/{link}", None)
+    lab = f"/api/v1/observation/lab-results/{_lab_job(world)}"
+    calls[("get", "/api/v1/observation/lab-results/{job_id}")] = (lab, None)
+    calls[("post", "/api/v1/observation/lab-results/{job_id}/import")] = (lab + "/import", None)
+    group = f"/api/v1/notifications/wecom-groups/{world.sjf_group.pk}"
+    calls[("post", "/api/v1/notifications/wecom-groups/{group_id}/test")] = (group + "/test", None)
+    calls[("post", "/api/v1/notifications/wecom-groups/{group_id}/enabled")] = (
+        group + "/enabled",
+        {"enabled": True},
+    )
     return calls
 
 

@@ -39,6 +39,7 @@ LAYERS = [
     "enterprises",  # reopening applications and inspections
     "forces",  # personnel and teams
     "operations",  # disinfection, counselling, notices, rumours
+    "stock",  # the teams' stock: stores, items received, issued, used; deliveries to sealed gates
     "handovers",  # a person handed from one town to another (A9)
     "reports",  # the daily report and the dashboard: they combine every app's figures
     "federation",  # reports sent to a parent server as signed, versioned packages
@@ -56,6 +57,7 @@ TOP = {
     "cordon.cli",
     "cordon.cli_backup",
     "cordon.cli_common",
+    "cordon.cli_lab",
     "cordon.cli_serve",
     "cordon.cli_upward",
     "cordon.testing",

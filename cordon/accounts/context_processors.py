@@ -30,6 +30,7 @@ def navigation(request):
         ("lockdowns", reverse("lockdowns:list"), _("Sealed areas")),
         ("forces", reverse("forces:index"), _("Forces")),
         ("operations", reverse("operations:index"), _("Field operations")),
+        ("stock", reverse("stock:index"), _("Stock")),
         ("enterprises", reverse("enterprises:index"), _("Reopening")),
     ]
     items.append(("inbox", reverse("notifications:inbox"), _("Inbox")))
@@ -58,6 +59,7 @@ def _section_of(path: str) -> str:
         ("/cases/", "cases"),
         ("/lockdowns/", "lockdowns"),
         ("/operations/", "operations"),
+        ("/stock/", "stock"),
         ("/enterprises/", "enterprises"),
         ("/forces/", "forces"),
         ("/dashboard/", "dashboard"),
@@ -65,6 +67,7 @@ def _section_of(path: str) -> str:
         ("/audit/", "audit"),
         ("/inbox/outbox/", "outbox"),
         ("/inbox/switches/", "outbox"),
+        ("/inbox/groups/", "outbox"),
         ("/inbox/", "inbox"),
         ("/colours/", "colours"),
     ):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cordon.accounts.models import ApiToken, Area, Role, User
 from cordon.accounts.selectors import area_choices
+from cordon.core.forms import to_choose
 
 
 class LoginForm(AuthenticationForm):
@@ -29,7 +30,9 @@ class ManagedAreaField(forms.ChoiceField):
 def _with_managed_areas(form, user, *names):
     choices = area_choices(user, roles=[Role.COMMANDER])
     for name in names:
-        form.fields[name].choices = [("", "—"), *choices] if not form.fields[name].required else choices
+        form.fields[name].choices = (
+            [("", "—"), *choices] if not form.fields[name].required else to_choose(choices)
+        )
 
 
 class UserCreateForm(forms.Form):

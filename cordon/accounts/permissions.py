@@ -134,3 +134,11 @@ FOLLOW_UP_WORKERS = (Role.VILLAGE_CLERK, Role.FIELD_TEAM, Role.HEALTH_WORKER)
 LAB_RESULT_IMPORTERS = (Role.HEALTH_WORKER, Role.COMMANDER, Role.COMMAND_STAFF)
 # Who edits a town's status-colour rules.
 COLOUR_RULE_EDITORS = (Role.COMMANDER,)
+
+# --- The teams' stock (A10) ---
+# Who sets up stores and records stock received into and issued out of them (in the areas they reach).
+STOCK_KEEPERS = (Role.COMMANDER, Role.COMMAND_STAFF, Role.VILLAGE_HEAD, Role.VILLAGE_CLERK)
+# Who records stock used up: the keepers, and the teams, guards and health workers who use it.
+STOCK_USERS = (*STOCK_KEEPERS, Role.FIELD_TEAM, Role.CHECKPOINT_GUARD, Role.HEALTH_WORKER)
+# Who edits the town's items: their names, units and warning levels.
+STOCK_ITEM_EDITORS = (Role.COMMANDER, Role.COMMAND_STAFF)

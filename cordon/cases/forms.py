@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cordon.cases.models import Case, ContactLink, Placement
+from cordon.core.forms import to_choose
 from cordon.observation.forms import _date
 
 
@@ -73,7 +74,7 @@ class IdentifyForm(forms.Form):
 class ContactsForm(forms.Form):
     """What a night's tracing shares: the exposure. The people come as rows (see the view)."""
 
-    degree = forms.ChoiceField(label=_("Degree"), choices=ContactLink.Degree.choices, initial="close")
+    degree = forms.ChoiceField(label=_("Degree"), choices=to_choose(ContactLink.Degree.choices))
     setting = forms.ChoiceField(label=_("Setting"), choices=[("", "—"), *ContactLink.Setting.choices])
     first_exposure = _date(_("First exposure"), required=False)
     last_exposure = _date(_("Last exposure"))
@@ -105,7 +106,7 @@ class SiteForm(forms.Form):
 
     def __init__(self, *args, area_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = area_choices
+        self.fields["area"].choices = to_choose(area_choices)
 
 
 class PlaceForm(forms.Form):
@@ -118,7 +119,7 @@ class PlaceForm(forms.Form):
 
     def __init__(self, *args, site_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].choices = site_choices
+        self.fields["site"].choices = to_choose(site_choices)
 
 
 class ReleaseForm(forms.Form):
@@ -129,10 +130,12 @@ class ReleaseForm(forms.Form):
 class EndStayForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("How the stay ends"),
-        choices=[
-            (Placement.Outcome.HOSPITAL, Placement.Outcome.HOSPITAL.label),
-            (Placement.Outcome.MOVED, Placement.Outcome.MOVED.label),
-        ],
+        choices=to_choose(
+            [
+                (Placement.Outcome.HOSPITAL, Placement.Outcome.HOSPITAL.label),
+                (Placement.Outcome.MOVED, Placement.Outcome.MOVED.label),
+            ]
+        ),
     )
     ended_on = _date(_("Out on"))
     note = forms.CharField(label=_("Where to"), max_length=200)

@@ -28,6 +28,7 @@ from cordon.cases.forms import (
 from cordon.cases.models import Case, ContactLink
 from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
 from cordon.people.models import Person
+from cordon.people.selectors import picked_person
 
 CASE_FIELDS = ("onset_date", "confirmed_on", "isolated_on", "hospital", "reporting_source", "note")
 
@@ -302,6 +303,9 @@ def _rows(request) -> list[dict]:
 
 
 def _entry(request, row: dict) -> dict:
+    picked = picked_person(request.user, row["document_number"])  # the person picker's "#123 尹某某"
+    if picked is not None:
+        return {"person": picked}
     area = None
     if row.get("area"):
         try:

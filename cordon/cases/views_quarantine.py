@@ -45,7 +45,7 @@ def site_form(request, pk: int | None = None):
     if not has_role_anywhere(request.user, *CASE_WORKERS):
         raise PermissionDenied
     choices = area_choices(request.user, CASE_WORKERS)
-    initial = {"area": choices[0][0] if choices else "", "is_active": True}
+    initial = {"is_active": True}  # the area starts unchosen (``to_choose``) unless there is only one
     if site is not None:
         initial = {field: getattr(site, field) for field in services_quarantine.SITE_FIELDS} | {
             "area": site.area_id

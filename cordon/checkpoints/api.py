@@ -17,7 +17,7 @@ from cordon.colours.selectors import colour_dict
 from cordon.core.errors import ApiError
 from cordon.core.pagination import Pages
 from cordon.core.privacy import mask_phone
-from cordon.gate import passages
+from cordon.gate import flag_list, passages
 
 router = Router(tags=["checkpoints"])
 
@@ -120,6 +120,11 @@ class PassageIn(Schema):
         "", max_length=6, description="the province's health code shown: red, yellow, green"
     )
     occupants: list[OccupantIn] = Field(default_factory=list, max_length=passages.MAX_OCCUPANTS)
+    visited_name: str = Field("", max_length=60, description="the local person a visitor comes to see")
+    visited_phone: str = Field("", max_length=30)
+    self_registration: int | None = Field(
+        None, description="the visitor's self-registration this decision is on (扫码登记)"
+    )
 
 
 class PassageOut(Schema):
@@ -143,10 +148,16 @@ class PassageOut(Schema):
     reason: str
     flags: list[str]
     shown_code: str = ""
+    visited_name: str = ""
+    visited_phone: str = ""
 
     @staticmethod
     def resolve_phone(obj):
         return mask_phone(obj.phone)
+
+    @staticmethod
+    def resolve_visited_phone(obj):
+        return mask_phone(obj.visited_phone)
 
     @staticmethod
     def resolve_temperature(obj):
@@ -206,6 +217,38 @@ def passage_check(request, checkpoint_id: int, payload: CheckIn):
         document_type=payload.document_type,
     )
     return {**check.as_dict(), **colour_dict(check.person)}
+
+
+class FlaggedOut(Schema):
+    key: str = Field(..., description="SHA-256 of the salt followed by the compacted ID number")
+    name: str = Field(..., description="masked as on a pass card (尹某*)")
+    tail: str = Field(..., description="the ID number's last four characters")
+    flags: list[str]
+    until: str
+
+
+class ShiftOut(Schema):
+    starts_at: datetime
+    ends_at: datetime
+
+
+class FlagListOut(Schema):
+    checkpoint: int
+    generated_at: datetime
+    expires_at: datetime = Field(..., description="the end of the guard's duty shift: drop the list then")
+    shift: ShiftOut | None
+    salt: str
+    labels: dict[str, str]
+    people: list[FlaggedOut]
+
+
+@router.get(
+    "/{checkpoint_id}/flags",
+    response=FlagListOut,
+    summary="The flagged people of the gate's village, masked, for the phone's shift offline",
+)
+def flags_list(request, checkpoint_id: int):
+    return flag_list.flag_list(actor=request.user, checkpoint=_guarded(request, checkpoint_id))
 
 
 @router.post(

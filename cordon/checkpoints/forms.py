@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cordon.checkpoints.models import Checkpoint
+from cordon.core.forms import to_choose
 
 
 class CheckpointForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Checkpoint.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=to_choose(Checkpoint.Kind.choices))
     area = forms.ChoiceField(label=_("Area"))
     location = forms.CharField(label=_("Location"), max_length=120, required=False)
     hours = forms.CharField(
@@ -17,7 +18,7 @@ class CheckpointForm(forms.Form):
 
     def __init__(self, *args, area_choices, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = area_choices
+        self.fields["area"].choices = to_choose(area_choices)
         if editing:
             # A checkpoint does not move: close it and open another.
             del self.fields["area"]

@@ -112,6 +112,9 @@ class Passage(models.Model):
     decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     flags = models.JSONField(_("flags"), default=list, blank=True)
+    # The local person a visitor comes to see, and their phone (2020's gate registers asked for both).
+    visited_name = models.CharField(_("person visited"), max_length=40, blank=True)
+    visited_phone = models.CharField(_("phone of the person visited"), max_length=20, blank=True)
     # The colour of the province's health code the person showed, as the guard saw it: recorded beside
     # Cordon's own status colour, never derived from it.
     shown_code = models.CharField(
@@ -156,6 +159,50 @@ class Passage(models.Model):
 
     def __str__(self):
         return f"{self.checkpoint_id} {self.occurred_at:%m-%d %H:%M} {self.direction}"
+
+
+class SelfRegistration(models.Model):
+    """A visitor's own entry, filled in on their phone after scanning the gate's QR code (扫码登记): it
+    waits in the guard's queue, and becomes a passage only when the guard checks the person and
+    decides. ``device`` is a hash (of the form's cookie, or of the address of a post without it) that
+    the rate limit counts by; nothing else of the visitor's phone is kept."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Self-registered, awaiting the guard")
+        DECIDED = "decided", _("Decided by the guard")
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="self_registrations")
+    area = models.ForeignKey(
+        "accounts.Area", to_field="code", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    name = models.CharField(_("name"), max_length=40)
+    document_number = models.CharField(_("document number"), max_length=30)
+    phone = models.CharField(_("phone"), max_length=20)
+    origin = models.CharField(_("from"), max_length=100, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=100, blank=True)
+    visited_name = models.CharField(_("person visited"), max_length=40, blank=True)
+    visited_phone = models.CharField(_("phone of the person visited"), max_length=20, blank=True)
+    temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
+    passage = models.OneToOneField(
+        Passage, null=True, blank=True, on_delete=models.SET_NULL, related_name="self_registration"
+    )
+    device = models.CharField(max_length=64)
+
+    objects = CheckpointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["checkpoint", "status", "created_at"], name="selfreg_queue_idx"),
+            models.Index(fields=["device", "created_at"], name="selfreg_device_idx"),
+        ]
+        verbose_name = _("self-registration")
+        verbose_name_plural = _("self-registrations")
+
+    def __str__(self):
+        return f"{self.checkpoint_id} {self.created_at:%m-%d %H:%M}"
 
 
 class Occupant(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cordon.checkpoints import views, views_duty, views_gate
+from cordon.checkpoints import views, views_duty, views_gate, views_visit
 
 app_name = "checkpoints"
 
@@ -16,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/edit/", views.checkpoint_edit, name="edit"),
     path("<int:pk>/gate/", views_gate.gate, name="gate"),
     path("<int:pk>/gate/check/", views_gate.gate_check, name="gate_check"),
+    path("<int:pk>/gate/flags.json", views_gate.gate_flags, name="gate_flags"),
+    path("<int:pk>/gate/visit-qr/", views_visit.visit_qr, name="visit_qr"),
     path("<int:pk>/gate/batch/", views_gate.gate_batch, name="gate_batch"),
     path("<int:pk>/passages/", views_gate.day_list, name="passages"),
 ]

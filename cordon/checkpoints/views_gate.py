@@ -27,12 +27,12 @@ from django.views.decorators.http import require_POST
 from cordon.accounts.permissions import CHECKPOINT_READERS, GUARDS
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere
 from cordon.accounts.selectors import area_choices
-from cordon.checkpoints import selectors
+from cordon.checkpoints import selectors, services_visit
 from cordon.checkpoints.models import Checkpoint, Passage
 from cordon.colours.selectors import colour_dict
 from cordon.core.access import log_access
 from cordon.core.spreadsheet_writers import write_csv
-from cordon.gate import passages
+from cordon.gate import flag_list, passages
 
 FIELDS = (
     "direction",
@@ -50,6 +50,9 @@ FIELDS = (
     "decision",
     "reason",
     "shown_code",
+    "visited_name",
+    "visited_phone",
+    "self_registration",
 )
 
 
@@ -66,9 +69,15 @@ def gate(request, pk: int):
     checkpoint = _checkpoint(request, pk)
     values = {field: request.POST.get(field, "") for field in FIELDS} if request.method == "POST" else {}
     values["occupants"] = _occupants(request.POST)
+    if request.method == "GET" and request.GET.get("visit"):
+        values.update(_from_self_registration(request, checkpoint))
     values.setdefault("direction", "in")
     values.setdefault("subject", "person")
     check, errors, saved = None, {}, None
+    if values.get("self_registration") and request.method == "GET":
+        check = passages.gate_check(
+            actor=request.user, checkpoint=checkpoint, document_number=values["document_number"]
+        )
     if request.method == "POST" and values.get("document_number"):
         try:
             check = passages.gate_check(
@@ -105,6 +114,7 @@ def gate(request, pk: int):
             "recent": selectors.day_passages(checkpoint, today)[:20],
             "counts": selectors.day_counts(checkpoint, today),
             "decisions": Passage.Decision.choices,
+            "visitors": services_visit.visit_queue(actor=request.user, checkpoint=checkpoint)[:20],
             "vehicle_types": VEHICLE_TYPES,
             # What was typed for the people on board, then empty rows up to OCCUPANT_ROWS.
             "occupant_rows": values["occupants"]
@@ -112,6 +122,21 @@ def gate(request, pk: int):
             * max(1, OCCUPANT_ROWS - len(values["occupants"])),
         },
     )
+
+
+def _from_self_registration(request, checkpoint: Checkpoint) -> dict:
+    """A visitor's self-registration put into the form, for the guard to check and decide on."""
+    try:
+        registration = services_visit.visit_waiting(
+            actor=request.user, checkpoint=checkpoint, pk=request.GET["visit"]
+        )
+    except ValidationError:
+        return {}
+    fields = ("name", "document_number", "phone", "origin", "purpose", "visited_name", "visited_phone")
+    values = {field: getattr(registration, field) for field in fields}
+    values["temperature"] = "" if registration.temperature is None else str(registration.temperature)
+    values.update(direction="in", subject="person", self_registration=str(registration.pk))
+    return values
 
 
 # The page shows this many rows for the people on board of a vehicle; its script adds more.
@@ -167,7 +192,15 @@ FIELD_ASSETS = (
     "js/app.js",
     "js/gate.js",
     "js/field.js",
+    "js/field-lists.js",
+    "vendor/noble/p256.js",
+    "js/round.js",
 )
+
+# The pages each field worker keeps: the gate pages (scope /checkpoints/), the clerk's round (scope
+# /observation/round/, served from /observation/field-sw.js since a worker reaches no higher than its
+# script's folder).
+FIELD_PAGES = {"gate": r"^/checkpoints/\d+/gate/$", "round": r"^/observation/round/$"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -184,16 +217,16 @@ def _field_assets() -> tuple[list[str], str]:
     return urls, digest.hexdigest()[:16]
 
 
-def field_service_worker(request):
-    """The field pages' service worker (scope /checkpoints/, the script's own folder). Public: it
-    holds no data, only the assets' names; the pages it keeps are the guard's own, in their browser."""
+def field_service_worker(request, pages: str = "gate"):
+    """The field pages' service worker (scope: the script's own folder). Public: it holds no data,
+    only the assets' names; the pages it keeps are the guard's or clerk's own, in their browser."""
     urls, version = _field_assets()
     body = render_to_string(
         "checkpoints/field-sw.js",
         {
             "version_json": json.dumps(version),
             "assets_json": json.dumps(urls),
-            "page_pattern_json": json.dumps(r"^/checkpoints/\d+/gate/$"),
+            "page_pattern_json": json.dumps(FIELD_PAGES[pages]),
         },
     )
     response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
@@ -213,6 +246,15 @@ def gate_check(request, pk: int):
     except ValidationError as exc:
         return JsonResponse({"errors": _errors(exc)}, status=422)
     return JsonResponse({**check.as_dict(), **colour_dict(check.person)})
+
+
+@login_required
+def gate_flags(request, pk: int):
+    """The flags list of the gate's village for the guard's phone, kept until the end of the shift."""
+    checkpoint = _checkpoint(request, pk)
+    response = JsonResponse(flag_list.flag_list(actor=request.user, checkpoint=checkpoint))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
@@ -282,6 +324,7 @@ def _csv(checkpoint: Checkpoint, day: date, day_passages) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="passages-{checkpoint.pk}-{day}.csv"'
     header = ("time", "direction", "name", "phone", "plate", "people on board", "from", "to", "purpose")
     header = [_(h) for h in header] + [_("temperature"), _("decision"), _("reason"), _("flags")]
+    header += [_("person visited"), _("phone of the person visited")]
     labels = {k: str(v) for k, v in passages.FLAG_LABELS.items()}
     rows = (
         [
@@ -298,6 +341,8 @@ def _csv(checkpoint: Checkpoint, day: date, day_passages) -> HttpResponse:
             p.get_decision_display(),
             p.reason,
             "、".join(labels.get(f, f) for f in p.flags),
+            mask_name(p.visited_name),
+            mask_phone(p.visited_phone),
         ]
         for p in day_passages.iterator()
     )

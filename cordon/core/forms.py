@@ -1,5 +1,15 @@
 from django.core.exceptions import ValidationError
 
+# The empty first option of a choice the user must make: a form never starts on a choice of its own.
+UNCHOSEN = ("", "—")
+
+
+def to_choose(choices) -> list:
+    """``choices`` with an empty first option, so that the field starts unchosen (a select without one
+    shows its first option as chosen); kept as they are when there is only one to choose."""
+    choices = list(choices)
+    return choices if len(choices) == 1 else [UNCHOSEN, *choices]
+
 
 def add_service_errors(form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field where the form has one, else on top."""

@@ -22,6 +22,7 @@ from cordon.lockdowns import demo as lockdowns_demo
 from cordon.observation import demo as observation_demo
 from cordon.operations import demo as operations_demo
 from cordon.people import demo as people_demo
+from cordon.stock import demo as stock_demo
 
 DATA_FILE = Path(__file__).with_name("tangerli.json")
 
@@ -36,6 +37,7 @@ STEPS = [
     lockdowns_demo.load,
     checkpoints_demo.load_passages,
     operations_demo.load,
+    stock_demo.load,
     enterprises_demo.load,
 ]
 

@@ -6,3 +6,7 @@ class EnterprisesConfig(AppConfig):
     name = "cordon.enterprises"
     label = "enterprises"
     verbose_name = _("Enterprise reopening")
+
+    def ready(self):
+        # The worker's hourly duty: findings past their deadline.
+        from cordon.enterprises import jobs  # noqa: F401

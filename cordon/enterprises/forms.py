@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cordon.core.forms import to_choose
 from cordon.enterprises import checklist
 from cordon.enterprises.models import Enterprise, ReopeningApplication
 
@@ -20,20 +21,18 @@ class EnterpriseForm(forms.Form):
     )
     area = forms.ChoiceField(label=_("Village"))
     address = forms.CharField(label=_("Address"), max_length=200)
-    sector = forms.ChoiceField(label=_("Sector"), choices=Enterprise.Sector.choices)
+    sector = forms.ChoiceField(label=_("Sector"), choices=to_choose(Enterprise.Sector.choices))
     employees = forms.IntegerField(
         label=_("Employees"), min_value=0, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
     )
     from_outside = forms.IntegerField(
         label=_("Of whom from outside the town"),
         min_value=0,
-        initial=0,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     from_hubei = forms.IntegerField(
         label=_("Of whom from Hubei"),
         min_value=0,
-        initial=0,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     contact_name = forms.CharField(label=_("Contact"), max_length=40)

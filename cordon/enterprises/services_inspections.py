@@ -26,7 +26,7 @@ from cordon.accounts.permissions import ENTERPRISE_DECIDERS, INSPECTORS
 from cordon.accounts.scope import has_role, require_role
 from cordon.core import audit
 from cordon.core.pictures import picture_type
-from cordon.enterprises import checklist
+from cordon.enterprises import checklist, events
 from cordon.enterprises.models import Enterprise, Finding, Inspection
 from cordon.enterprises.services import EARLIEST, move_status
 from cordon.people.validation import clean_text
@@ -250,6 +250,7 @@ def _mark_rectified(finding: Finding, actor: User, when, note: str, reinspection
         changes={"rectified_at": [None, when.isoformat()]},
         reason=note,
     )
+    events.finding_rectified(finding=finding)
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from cordon.accounts.permissions import (
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices, audit_history, top_areas
 from cordon.core.access import log_access
-from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
+from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise, to_choose
 from cordon.core.privacy import mask_phone
 from cordon.core.spreadsheet_writers import SheetSpec, write_csv, write_xlsx
 from cordon.enterprises import selectors, services
@@ -126,7 +126,7 @@ def enterprise_new(request):
     if not has_role_anywhere(request.user, *ENTERPRISE_REGISTRARS):
         raise PermissionDenied
     form = EnterpriseForm(request.POST or None)
-    form.fields["area"].choices = _area_choices(request.user, ENTERPRISE_REGISTRARS)
+    form.fields["area"].choices = to_choose(_area_choices(request.user, ENTERPRISE_REGISTRARS))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -152,7 +152,7 @@ def enterprise_edit(request, pk: int):
     initial = {f: getattr(enterprise, f) for f in services.ENTERPRISE_FIELDS if f != "area"}
     initial["area"] = enterprise.area_id
     form = EnterpriseForm(request.POST or None, initial=initial)
-    form.fields["area"].choices = _area_choices(request.user, ENTERPRISE_REGISTRARS)
+    form.fields["area"].choices = to_choose(_area_choices(request.user, ENTERPRISE_REGISTRARS))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

@@ -26,6 +26,7 @@ from cordon.accounts.services import operator_account
 from cordon.core import audit, codes, jobs
 from cordon.federation import keys, packages
 from cordon.federation.models import Inbox, Outbox, Peer
+from cordon.reports import events as report_events
 from cordon.reports import services as reports
 from cordon.reports.figures import end_of_day
 from cordon.reports.models import DailyReport
@@ -334,6 +335,7 @@ def receive(package, *, via: str = "api") -> DailyReport:
                 package=package if isinstance(package, dict) else json.loads(package),
                 via=via,
             )
+            report_events.report_received(report=stored)
     except IntegrityError:  # the same version arriving twice at once
         _refuse(
             _("This package was already received (version %(v)s of %(day)s).") % {"v": version, "day": day},

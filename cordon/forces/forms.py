@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cordon.core.forms import to_choose
 from cordon.forces.models import Commendation, Personnel, Team
 from cordon.people.models import Person
 
@@ -28,7 +29,7 @@ class PersonnelForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=Personnel.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=to_choose(Personnel.Kind.choices))
     area = forms.ChoiceField(label=_("Serves in"))
     unit = forms.CharField(
         label=_("Unit"), max_length=100, required=False, help_text=_("e.g. 村委会、镇卫生院")
@@ -47,7 +48,7 @@ class PersonnelForm(forms.Form):
 
     def __init__(self, *args, area_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = area_choices
+        self.fields["area"].choices = to_choose(area_choices)
         # The service says what is missing, together with every other problem.
         self.fields["name"].checked_by_service = True
         self.fields["document_number"].checked_by_service = True
@@ -92,14 +93,14 @@ class TeamForm(forms.Form):
     name = forms.CharField(
         label=_("Team name"), max_length=100, required=False, help_text=_("e.g. 四间房村排查一组")
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=Team.Kind.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=to_choose(Team.Kind.choices))
     area = forms.ChoiceField(label=_("Area of work"))
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
     submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def __init__(self, *args, area_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = area_choices
+        self.fields["area"].choices = to_choose(area_choices)
         self.fields["name"].checked_by_service = True
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from cordon.accounts.models import User
 from cordon.accounts.permissions import GUARDS
 from cordon.accounts.scope import require_role
+from cordon.checkpoints import services_visit
 from cordon.checkpoints.models import Checkpoint, Occupant, Passage
 from cordon.checkpoints.services_counts import count_params, count_passage, insert_and_count_sql
 from cordon.core.statements import first_instance
@@ -43,8 +44,9 @@ _DECISIONS = frozenset(Passage.Decision.values)
 _SHOWN_CODES = frozenset({"", "red", "yellow", "green"})
 
 # Flags that make letting a person through an override: allowed only with the guard's reason, marked
-# on the passage and counted in the day's figures.
-OVERRIDDEN = frozenset({"under_observation", "in_quarantine", "sealed_no_pass"})
+# on the passage and counted in the day's figures. A fever (anyone's on board at or over the
+# threshold in force) is one: the rule is to stop and refer, so letting them on is the guard's call.
+OVERRIDDEN = frozenset({"under_observation", "in_quarantine", "sealed_no_pass", "fever"})
 
 FLAG_LABELS = {
     "under_observation": gettext_lazy("Under medical observation"),
@@ -73,6 +75,9 @@ FIELD_LABELS = {
     "occurred_at": gettext_lazy("Time of passage"),
     "client_id": gettext_lazy("Entry id"),
     "occupants": gettext_lazy("People on board"),
+    "visited_name": gettext_lazy("Person visited"),
+    "visited_phone": gettext_lazy("Phone of the person visited"),
+    "self_registration": gettext_lazy("Self-registration"),
 }
 
 
@@ -287,6 +292,8 @@ def _clean(checkpoint: Checkpoint, data: dict, now: datetime) -> tuple[dict, lis
         "purpose": attempt("purpose", lambda: _text(data, "purpose", 100)),
         "reason": attempt("reason", lambda: _text(data, "reason", 200)),
         "vehicle_type": attempt("vehicle_type", lambda: _text(data, "vehicle_type", 20)),
+        "visited_name": attempt("visited_name", lambda: _text(data, "visited_name", 40)),
+        "visited_phone": "",
         "shown_code": data.get("shown_code") or "",
         "phone": "",
         "plate": "",
@@ -296,6 +303,10 @@ def _clean(checkpoint: Checkpoint, data: dict, now: datetime) -> tuple[dict, lis
     }
     if data.get("phone"):
         cleaned["phone"] = attempt("phone", lambda: validation.parse_optional_phone(data["phone"])) or ""
+    if data.get("visited_phone"):
+        cleaned["visited_phone"] = (
+            attempt("visited_phone", lambda: validation.parse_optional_phone(data["visited_phone"])) or ""
+        )
     if data.get("temperature") not in (None, ""):
         cleaned["temperature"] = attempt(
             "temperature", lambda: protocol.parse_temperature(data["temperature"])
@@ -363,6 +374,8 @@ def passage_record(
     February 2020, whose passages are checked and flagged as they would have been then."""
     require_role(actor, checkpoint.area_id, *GUARDS)
     client_id = (client_id or "").strip()[:40] or None
+    if data.get("self_registration"):
+        return _record_self_registered(actor, checkpoint, data, client_id, received_at)
     now = received_at or timezone.now()
     exit_pass = data.get("exit_pass")  # a pass checked at the gate (gate.passes.pass_use)
     try:
@@ -401,6 +414,26 @@ def passage_record(
             raise
         return _same_entry(existing, checkpoint), False
     return passage, True
+
+
+@transaction.atomic
+def _record_self_registered(actor, checkpoint, data, client_id, received_at) -> tuple[Passage, bool]:
+    """The guard's decision on a visitor's self-registration: the passage, and the registration
+    marked as become that passage, together; a retry of the same entry answers the stored passage."""
+    existing = Passage.objects.filter(client_id=client_id).first() if client_id else None
+    if existing is not None:
+        return _same_entry(existing, checkpoint), False
+    registration = services_visit.visit_waiting(
+        actor=actor, checkpoint=checkpoint, pk=data["self_registration"]
+    )
+    registration = type(registration).objects.select_for_update().get(pk=registration.pk)
+    rest = {key: value for key, value in data.items() if key != "self_registration"}
+    passage, created = passage_record(
+        actor=actor, checkpoint=checkpoint, data=rest, client_id=client_id, received_at=received_at
+    )
+    if created:
+        services_visit.visit_decided(actor=actor, registration=registration, passage=passage)
+    return passage, created
 
 
 def _flags(checkpoint: Checkpoint, cleaned: dict, occupants: list[dict], exit_pass) -> list[str]:

@@ -23,6 +23,7 @@ from cordon.accounts.models import Area, User
 from cordon.accounts.permissions import HANDOVER_RECEIVERS, HANDOVER_SENDERS
 from cordon.accounts.scope import require_role
 from cordon.core import audit, codes
+from cordon.handovers import events
 from cordon.handovers.models import Handover
 from cordon.observation.models import Period
 from cordon.people.models import Person
@@ -58,6 +59,7 @@ def handover_request(*, actor: User, person: Person, to_area: Area, note: str = 
     audit.record(
         actor=actor, action="handover.request", target=handover, area=sender, changes={"to": to_area.code}
     )
+    events.handover_waiting(handover=handover)
     return handover
 
 
@@ -133,6 +135,7 @@ def handover_accept(
         area=handover.to_area_id,
         changes={"from": handover.area_id, "to": area.code, "on": on.isoformat()},
     )
+    events.handover_decided(handover=handover)
     return handover
 
 
@@ -153,4 +156,5 @@ def handover_decline(*, actor: User, handover: Handover, reason: str) -> Handove
     audit.record(
         actor=actor, action="handover.decline", target=handover, area=handover.to_area_id, reason=reason
     )
+    events.handover_decided(handover=handover)
     return handover

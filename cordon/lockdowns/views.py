@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,13 +27,14 @@ from cordon.accounts.permissions import (
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.checkpoints.models import Checkpoint
 from cordon.core import codes
-from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
+from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise, to_choose
 from cordon.core.privacy import card_name, mask_document, mask_phone
 from cordon.core.qr import qr_svg
 from cordon.gate import passes
 from cordon.lockdowns import services, services_supplies, tokens
 from cordon.lockdowns.models import ExitPass, Lockdown, Rotation, SupplyDelivery
 from cordon.people.models import Person
+from cordon.people.selectors import picked_person
 from cordon.people.validation import parse_id_number
 
 DATETIME = {"type": "datetime-local"}
@@ -60,10 +61,18 @@ class ApplyForm(forms.Form):
     area = forms.ChoiceField(label=gettext_lazy("Village"))
     id_numbers = forms.CharField(
         label=gettext_lazy("ID numbers of those going out"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("One per line, at most 10."),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "data-person-picker": "",
+                "data-pick-url": reverse_lazy("people:pick"),
+                "data-msg-search": gettext_lazy("Search: name, pinyin, last digits of the ID number, phone"),
+                "data-msg-none": gettext_lazy("Nobody in your areas matches."),
+            }
+        ),
+        help_text=gettext_lazy("One per line, at most 10; or search and pick them above the box."),
     )
-    reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=Lockdown.Reason.choices)
+    reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=to_choose(Lockdown.Reason.choices))
     reason_detail = forms.CharField(label=gettext_lazy("Details"), max_length=200, required=False)
     destination = forms.CharField(label=gettext_lazy("Destination"), max_length=100)
     valid_from = forms.DateTimeField(
@@ -95,7 +104,7 @@ def lockdown_list(request):
     form = None
     if can_seal:
         form = SealForm(request.POST or None)
-        form.fields["area"].choices = _village_choices(request.user, SEALERS)
+        form.fields["area"].choices = to_choose(_village_choices(request.user, SEALERS))
         if request.method == "POST" and form.is_valid():
             try:
                 area = visible_area(request.user, form.cleaned_data["area"])
@@ -165,7 +174,7 @@ def pass_apply(request):
     form = ApplyForm(
         request.POST or None, initial={"valid_from": now, "valid_until": now.replace(hour=23, minute=59)}
     )
-    form.fields["area"].choices = _village_choices(request.user, PASS_APPLICANTS)
+    form.fields["area"].choices = to_choose(_village_choices(request.user, PASS_APPLICANTS))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -200,6 +209,13 @@ def _people(user, area: Area, text: str) -> list[Person]:
     for line in text.replace("，", "\n").replace(",", "\n").splitlines():
         line = line.strip()
         if not line:
+            continue
+        try:
+            picked = picked_person(user, line)  # chosen with the person picker ("#123 尹某某")
+        except ValidationError as exc:
+            raise ValidationError({"id_numbers": exc.messages}) from None
+        if picked is not None:
+            people.append(picked)
             continue
         try:
             number = parse_id_number(line, today=timezone.localdate()).number
@@ -374,7 +390,7 @@ def _new_id() -> str:
 
 
 class SupplyForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=SupplyDelivery.Kind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=to_choose(SupplyDelivery.Kind.choices))
     description = forms.CharField(label=gettext_lazy("What"), max_length=100)
     quantity = forms.DecimalField(
         label=gettext_lazy("Quantity"), min_value=0, max_digits=10, decimal_places=2

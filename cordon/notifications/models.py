@@ -204,11 +204,15 @@ class WecomGroupQuerySet(AreaScopedQuerySet):
 
 class WecomGroup(models.Model):
     """A WeCom (企业微信) work group of a village or a team, reached by its robot's webhook. It gets the
-    events of its area (and below) of the kinds listed (all when empty)."""
+    events of its area (and below) of the kinds listed (all when empty).
+
+    A team's group sits at the team's area of work and names the team (``team_id``, a plain number:
+    the forces app stands above this one, so no foreign key points up to it)."""
 
     area = models.ForeignKey(
         "accounts.Area", to_field="code", on_delete=models.PROTECT, related_name="+", verbose_name=_("area")
     )
+    team_id = models.PositiveIntegerField(_("team"), null=True, blank=True)
     name = models.CharField(_("name"), max_length=60)
     webhook_url = models.URLField(_("robot webhook"), max_length=300)
     kinds = models.JSONField(_("events"), default=list, blank=True)
@@ -225,3 +229,17 @@ class WecomGroup(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def masked_webhook(self) -> str:
+        """The webhook as shown again: its host and the key's last four characters (the key is a
+        password to post into the group)."""
+        return mask_webhook(self.webhook_url)
+
+
+def mask_webhook(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    tail = url[-4:] if len(url) > 12 else ""
+    return f"{parts.scheme}://{parts.netloc}/…{tail}"

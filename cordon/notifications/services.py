@@ -21,6 +21,7 @@ from cordon.accounts.permissions import NOTIFICATION_SETTERS
 from cordon.accounts.scope import has_role_anywhere, require_role, roles_at
 from cordon.core import audit, codes
 from cordon.core.privacy import mask_name
+from cordon.notifications import channels
 from cordon.notifications.models import (
     URGENT_KINDS,
     Channel,
@@ -111,6 +112,7 @@ def notify(
     messages queued.
     """
     roles = list(roles)
+    users = list(users)
     area = area if isinstance(area, str) else area.code
     urgent = kind in URGENT_KINDS
     now = timezone.now()
@@ -131,6 +133,23 @@ def notify(
                     "opened_at": now,
                 },
             )
+        # Those told by name (whoever started a failed import) get the task as their own.
+        for user in users:
+            if user is not None and user.is_active:
+                Task.objects.get_or_create(
+                    key=key,
+                    role=f"user:{user.pk}",
+                    defaults={
+                        "kind": kind,
+                        "area_id": area,
+                        "title": _fill(subject, person_name)[:120],
+                        "person_name": person_name[:40],
+                        "link": link,
+                        "urgent": urgent,
+                        "assignee": user,
+                        "opened_at": now,
+                    },
+                )
     if not _switched_on(kind):
         return 0
     channels = _channels_on()
@@ -308,10 +327,11 @@ def kind_setting_save(*, actor: User, kind: str, enabled: bool) -> KindSetting:
 
 @transaction.atomic
 def wecom_group_save(
-    *, actor: User, area, name: str, webhook_url: str, kinds: Iterable[str] = ()
+    *, actor: User, area, name: str, webhook_url: str, kinds: Iterable[str] = (), team_id: int | None = None
 ) -> WecomGroup:
-    """Register a WeCom group robot for a village, a team or the town: only the command centre over
-    that area does it (a webhook is a key to a group, so it is never shown whole again)."""
+    """Register a WeCom group robot for a village, a team (at the team's area, ``team_id``) or the
+    town: only the command centre over that area does it (a webhook is a key to a group, so it is
+    never shown whole again)."""
     require_role(actor, area, *SETTERS)
     kinds = list(kinds)
     unknown = [k for k in kinds if k not in Kind.values]
@@ -322,6 +342,7 @@ def wecom_group_save(
         name=(name or "").strip()[:60],
         webhook_url=(webhook_url or "").strip(),
         kinds=kinds,
+        team_id=team_id,
         created_by=actor,
     )
     group.full_clean()
@@ -334,6 +355,58 @@ def wecom_group_save(
         changes={"name": [None, group.name]},
     )
     return group
+
+
+@transaction.atomic
+def wecom_group_set_enabled(*, actor: User, group: WecomGroup, enabled: bool) -> WecomGroup:
+    """Switch a group off (its waiting messages are then skipped by the worker) or on again."""
+    require_role(actor, group.area_id, *SETTERS)
+    group = WecomGroup.objects.select_for_update().get(pk=group.pk)
+    if group.enabled != enabled:
+        group.enabled = enabled
+        group.save(update_fields=["enabled"])
+        audit.record(
+            actor=actor,
+            action="notifications.wecom_group_enabled",
+            target=group,
+            area=group.area_id,
+            changes={"enabled": [not enabled, enabled]},
+        )
+    return group
+
+
+class _TestMessage:
+    """What a channel adapter reads of a message, for a test post that is not an event."""
+
+    link = ""
+
+    def __init__(self, subject: str, body: str):
+        self.subject, self.body = subject, body
+
+
+def wecom_group_test(*, actor: User, group: WecomGroup) -> str:
+    """Post a test message to the group's robot now and say how it went ("" when it arrived, else
+    the robot's or the network's error). The command centre presses it after adding a group; it is
+    the one send that does not go through the outbox, because the answer is what it is for."""
+    require_role(actor, group.area_id, *SETTERS)
+    message = _TestMessage(
+        _("Cordon test message"),
+        _("This group will receive Cordon's notifications for %(area)s.") % {"area": group.area.name},
+    )
+    try:
+        channels.send_wecom(message, group.webhook_url)
+    except channels.DeliveryError as exc:
+        error = str(exc)
+    else:
+        error = ""
+    audit.record(
+        actor=actor,
+        action="notifications.wecom_group_test",
+        target=group,
+        area=group.area_id,
+        changes={"result": error or "ok"},
+    )
+    return error
 
 
 def base_url() -> str:

@@ -11,4 +11,7 @@ urlpatterns = [
     path("outbox/<int:pk>/retry/", views.outbox_retry, name="retry"),
     path("switches/", views.switches, name="switches"),
     path("preferences/", views.preferences, name="preferences"),
+    path("groups/", views.groups, name="groups"),
+    path("groups/<int:pk>/test/", views.group_test, name="group_test"),
+    path("groups/<int:pk>/enable/", views.group_enable, name="group_enable"),
 ]

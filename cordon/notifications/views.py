@@ -12,10 +12,20 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cordon.accounts.scope import get_visible_or_404, has_role_anywhere
+from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
+from cordon.accounts.selectors import area_choices
 from cordon.core.privacy import mask_phone
+from cordon.forces.models import Team
 from cordon.notifications import delivery, selectors, services
-from cordon.notifications.models import Channel, ChannelSetting, Kind, KindSetting, Message, Preference
+from cordon.notifications.models import (
+    Channel,
+    ChannelSetting,
+    Kind,
+    KindSetting,
+    Message,
+    Preference,
+    WecomGroup,
+)
 
 
 def _errors(exc: ValidationError) -> str:
@@ -155,3 +165,73 @@ def preferences(request):
             flash.success(request, _("Saved."))
             return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"preference": current})
+
+
+def _teams(user) -> dict[int, object]:
+    # The teams the command centre reaches, for a team's group (forces stands above notifications:
+    # only the page and the API, entry points, read them).
+    return {t.pk: t for t in Team.objects.visible_to(user, roles=services.SETTERS).only("pk", "name", "area")}
+
+
+@login_required
+def groups(request):
+    """The command centre's WeCom group robots: one per village, team or the town; add, test, switch off."""
+    if not has_role_anywhere(request.user, *services.SETTERS):
+        raise PermissionDenied(_("Only the command centre sets the notifications."))
+    teams = _teams(request.user)
+    if request.method == "POST":
+        team = teams.get(int(request.POST["team"])) if request.POST.get("team", "").isdigit() else None
+        try:
+            code = team.area_id if team else request.POST.get("area", "")
+            services.wecom_group_save(
+                actor=request.user,
+                area=visible_area(request.user, code),
+                name=request.POST.get("name", "") or (team.name if team else ""),
+                webhook_url=request.POST.get("webhook_url", ""),
+                kinds=[k for k in request.POST.getlist("kinds") if k],
+                team_id=team.pk if team else None,
+            )
+        except ValidationError as exc:
+            flash.error(request, _errors(exc))
+        else:
+            flash.success(request, _("The group is added. Send it a test message."))
+            return redirect("notifications:groups")
+    rows = list(WecomGroup.objects.visible_to(request.user, roles=services.SETTERS).select_related("area"))
+    kind_labels = dict(Kind.choices)
+    for row in rows:
+        row.team = teams.get(row.team_id)
+        row.kind_labels = [kind_labels.get(k, k) for k in row.kinds]
+    return render(
+        request,
+        "notifications/groups.html",
+        {
+            "groups": rows,
+            "areas": area_choices(request.user, services.SETTERS),
+            "teams": sorted(teams.values(), key=lambda t: (t.area_id, t.name)),
+            "kinds": Kind.choices,
+        },
+    )
+
+
+def _group_or_404(request, pk: int) -> WecomGroup:
+    return get_visible_or_404(WecomGroup.objects, request.user, roles=services.SETTERS, pk=pk)
+
+
+@login_required
+@require_POST
+def group_test(request, pk: int):
+    group = _group_or_404(request, pk)
+    error = services.wecom_group_test(actor=request.user, group=group)
+    if error:
+        flash.error(request, _("The robot did not take the test message: %(error)s") % {"error": error})
+    else:
+        flash.success(request, _("The test message was sent to %(name)s.") % {"name": group.name})
+    return redirect("notifications:groups")
+
+
+@login_required
+@require_POST
+def group_enable(request, pk: int):
+    group = _group_or_404(request, pk)
+    services.wecom_group_set_enabled(actor=request.user, group=group, enabled=request.POST.get("on") == "1")
+    return redirect("notifications:groups")

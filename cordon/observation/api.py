@@ -13,8 +13,8 @@ from ninja.pagination import paginate
 from cordon.accounts.permissions import OBSERVERS
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
 from cordon.core.errors import ApiError
+from cordon.core.models import Job
 from cordon.core.pagination import Pages
-from cordon.core.spreadsheets import SpreadsheetError
 from cordon.observation import (
     lab_import,
     selectors,
@@ -23,6 +23,8 @@ from cordon.observation import (
     services_followup,
     services_protocol,
 )
+from cordon.observation.api_reminders import router as reminders_router
+from cordon.observation.jobs import LAB_JOB, queue_lab_import
 from cordon.observation.models import Alert, HealthCheck, LabTest, Period, ProtocolEdition, SelfReportLink
 from cordon.people.models import Person
 
@@ -85,21 +87,23 @@ class AssignIn(Schema):
     worker: int | None = None
 
 
-class LabErrorOut(Schema):
-    row: int
-    column: str
+class LabJobOut(Schema):
+    """A lab import as a job: its progress, then its report in ``result`` (created, updated,
+    unchanged, rejected, positives, retests, errors; ``message`` when the file could not be read)."""
+
+    id: int
+    status: str
+    dry_run: bool
+    done: int
+    total: int
+    created_at: datetime
+    finished_at: datetime | None
+    result: dict
     message: str
 
-
-class LabImportOut(Schema):
-    dry_run: bool
-    created: int
-    updated: int
-    unchanged: int
-    rejected: int
-    positives: int
-    retests: int
-    errors: list[LabErrorOut]
+    @staticmethod
+    def resolve_dry_run(job):
+        return bool(job.params.get("dry_run"))
 
 
 class FollowUpLoadOut(Schema):
@@ -325,19 +329,40 @@ def period_assign(request, period_id: int, payload: AssignIn):
     return _period(request, period_id)
 
 
-@router.post("/lab-results", response=LabImportOut, summary="Import (or preview) a lab's result list")
+@router.post(
+    "/lab-results", response={202: LabJobOut}, summary="Upload a lab's result list to preview or import"
+)
 def lab_results(request, file: File[UploadedFile], area: Form[str], dry_run: Form[bool] = False):
-    try:
-        report = lab_import.import_lab_results(
-            actor=request.user,
-            area=visible_area(request.user, area),
-            path_or_file=file,
-            filename=file.name,
-            dry_run=dry_run,
-        )
-    except SpreadsheetError as exc:
-        raise ApiError(422, exc.code, exc.message) from None
-    return report.as_dict()
+    if not has_role_anywhere(request.user, *lab_import.IMPORTERS):
+        raise PermissionDenied(_("Only the health worker or the command centre imports lab results."))
+    job = queue_lab_import(
+        actor=request.user, area=visible_area(request.user, area), upload=file, dry_run=dry_run, source="api"
+    )
+    return Status(202, job)
+
+
+def _lab_job(request, job_id: int) -> Job:
+    return get_visible_or_404(
+        Job.objects.filter(kind=LAB_JOB), request.user, roles=lab_import.IMPORTERS, pk=job_id
+    )
+
+
+@router.get("/lab-results/{int:job_id}", response=LabJobOut, summary="A lab import's progress and report")
+def lab_result_status(request, job_id: int):
+    return _lab_job(request, job_id)
+
+
+@router.post(
+    "/lab-results/{int:job_id}/import", response={202: LabJobOut}, summary="Import what a preview read"
+)
+def lab_result_commit(request, job_id: int):
+    preview = _lab_job(request, job_id)
+    if not preview.params.get("dry_run") or preview.status != Job.Status.DONE:
+        raise ApiError(409, "not_a_finished_preview", _("Only a finished preview can be imported."))
+    job = queue_lab_import(
+        actor=request.user, area=preview.area, dry_run=False, preview=preview, source="api"
+    )
+    return Status(202, job)
 
 
 @router.get("/follow-up/mine", response=list[PeriodOut], summary="The periods assigned to me")
@@ -539,3 +564,7 @@ def round_checks(request, area: str, day: date | None = None):
         .filter(day=day)
         .order_by("period_id", "slot")
     )
+
+
+# The person's own SMS reminders live in their own module (this one is long enough).
+router.add_router("", reminders_router)

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cordon.core.forms import to_choose
 from cordon.observation import protocol
 from cordon.observation.models import Alert, LabTest, Period
 
@@ -18,7 +19,7 @@ def _reason(label=None, required=True):
 
 
 class OpenForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Reason"), choices=Period.Reason.choices, initial="manual")
+    reason = forms.ChoiceField(label=_("Reason"), choices=to_choose(Period.Reason.choices))
     reason_detail = forms.CharField(
         label=_("About the reason"),
         max_length=200,

@@ -14,6 +14,7 @@ task. A pooled tube (混检) with a positive marks everyone in it for a single r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -73,6 +74,7 @@ RESULT_WORDS = {
     "检测中": LabTest.Result.PENDING,
 }
 IMPORTERS = LAB_RESULT_IMPORTERS
+PROGRESS_EVERY = 200
 
 
 @dataclass
@@ -129,11 +131,18 @@ def _read_result(value) -> str:
 
 
 def import_lab_results(
-    *, actor: User, area: Area, path_or_file, filename: str, dry_run: bool = False
+    *,
+    actor: User,
+    area: Area,
+    path_or_file,
+    filename: str,
+    dry_run: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> LabImport:
     """Import a lab's result list for ``area`` (the importer's town or village). A preview
     (``dry_run``) reports the same without writing. Nothing is half-written: each row is kept whole
-    or rejected whole."""
+    or rejected whole. ``on_progress(done, total)`` is told how far it got (rows read, then stored:
+    ``total`` is twice the sheet's rows), for the job's progress bar."""
     require_role(actor, area, *IMPORTERS)
     today = timezone.localdate()
     table = read_table(path_or_file, filename=filename, known_headers=_BY_HEADER.__contains__)
@@ -148,7 +157,12 @@ def import_lab_results(
             )
     rows: list[_Row] = []
     people = Person.objects.visible_to(actor).within(area)
-    for number, cells in sheet.rows():
+    total = 2 * max(sheet.row_count_hint, 1)
+    progress = on_progress or (lambda done, total: None)
+    progress(0, total)
+    for seen, (number, cells) in enumerate(sheet.rows(), start=1):
+        if seen % PROGRESS_EVERY == 0:
+            progress(min(seen, total // 2), total)
         values = {key: cells[i] for i, key in enumerate(fields) if key}
         try:
             document = validation.parse_document("mainland_id", values.get("document_number"), today=today)
@@ -207,8 +221,11 @@ def import_lab_results(
     for row in rows:
         if row.tube in flagged and row.result != LabTest.Result.POSITIVE:
             row.result = LabTest.Result.RETEST
+    progress(total // 2, total)
     with transaction.atomic():
-        for row in rows:
+        for stored, row in enumerate(rows, start=1):
+            if stored % PROGRESS_EVERY == 0:
+                progress(total // 2 + min(stored, total // 2), total)
             try:
                 with transaction.atomic():
                     outcome = _store(actor, row, today)
@@ -221,6 +238,7 @@ def import_lab_results(
                 report.retests += row.result == LabTest.Result.RETEST
         if dry_run:
             transaction.set_rollback(True)
+    progress(total, total)
     return report
 
 

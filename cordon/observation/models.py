@@ -6,6 +6,8 @@ over a town's 50,000 periods never read the 1.4 million checks behind them: the 
 reporting" is then a comparison of ``last_slot`` with the latest slot whose deadline has passed.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -117,6 +119,9 @@ class Period(models.Model):
         "people.Arrival", null=True, blank=True, on_delete=models.SET_NULL, related_name="observation_period"
     )
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices)
+    # The day of the latest move between modes (``plan["transfers"]``, kept by ``period_transfer``):
+    # a report of an earlier day reads the mode of that day from the transfers of these periods only.
+    moved_on = models.DateField(null=True, blank=True)
     place = models.CharField(_("place of observation"), max_length=200, blank=True)
     exposure_date = models.DateField(_("last exposure"))
     opened_on = models.DateField(_("opened on"))
@@ -210,6 +215,7 @@ class Period(models.Model):
                     "actual_end",
                     "status",
                     "mode",
+                    "moved_on",
                     "reason",
                     "arrival",
                     "person",
@@ -250,11 +256,26 @@ class Period(models.Model):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    def mode_on(self, day) -> str:
+        """The mode the period was in on ``day`` (see ``mode_on``)."""
+        return mode_on(mode=self.mode, transfers=self.plan.get("transfers", []), day=day)
+
     @property
     def mode_label(self) -> str:
         """The mode's name, as ``get_mode_display`` gives it without rebuilding the choices each time
         (a triage page shows fifty)."""
         return protocol.MODES.get(self.mode, self.mode)
+
+
+def mode_on(*, mode: str, transfers: list[dict], day) -> str:
+    """The mode of a period on ``day``, from its mode now and its transfers (``{"on", "from", "to"}``,
+    in the order made): a move counts from its own day, so the mode on a day is the one left by the
+    first move after it, or the mode now when none came later."""
+    iso = day.isoformat()
+    for move in transfers:
+        if move["on"] > iso:
+            return move["from"]
+    return mode
 
 
 class HealthCheck(models.Model):
@@ -441,6 +462,9 @@ class SelfReportLink(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # Made for a reminder SMS (each reminder carries a fresh one and stops the one before); the link
+    # the health worker hands out is not touched by reminders.
+    for_reminder = models.BooleanField(default=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -451,3 +475,50 @@ class SelfReportLink(models.Model):
 
     def __str__(self):
         return f"{self.hint}…"
+
+
+class SelfReminder(models.Model):
+    """A monitored person's own reminder (Sara Alert's daily reminder): the self-report link by SMS
+    each morning and evening to the phone they gave, while under home observation.
+
+    Without a row the defaults apply (on, 08:00 and 18:00); the row records the person's preference as
+    the health worker set it, and an opt-out — by the person (the link's "stop" button, a reply to
+    the SMS) or by the health worker — with when and how. The SMS never carries a name, an ID number
+    or the phone: only a reminder link whose secret is stored hashed."""
+
+    class Via(models.TextChoices):
+        LINK = "link", _("the link in the SMS")
+        REPLY = "reply", _("a reply to the SMS")
+        WORKER = "worker", _("the health worker")
+
+    period = models.OneToOneField(Period, on_delete=models.CASCADE, related_name="reminder")
+    area = models.ForeignKey(
+        "accounts.Area", to_field="code", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    enabled = models.BooleanField(_("SMS reminders"), default=True)
+    morning_at = models.TimeField(_("morning reminder"), default=datetime.time(8, 0))
+    evening_at = models.TimeField(_("evening reminder"), default=datetime.time(18, 0))
+    opted_out_at = models.DateTimeField(_("opted out at"), null=True, blank=True)
+    opted_out_via = models.CharField(_("opted out by"), max_length=10, choices=Via.choices, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("self-report reminder")
+        verbose_name_plural = _("self-report reminders")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(morning_at__lt=models.F("evening_at")), name="reminder_morning_first"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.period_id} {self.morning_at:%H:%M}/{self.evening_at:%H:%M}"
+
+    @property
+    def sends(self) -> bool:
+        return self.enabled and self.opted_out_at is None

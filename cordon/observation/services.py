@@ -312,7 +312,8 @@ def period_set_end(*, actor: User, period: Period, planned_end: date, reason: st
             }
         )
     before, old_end = _snapshot(period), period.planned_end
-    period.plan = period.parsed_plan.with_end(planned_end).to_json()
+    # The plan's dates change; its record of moves between modes stays.
+    period.plan = {**period.plan, **period.parsed_plan.with_end(planned_end).to_json()}
     period.planned_end = planned_end
     period.updated_at = timezone.now()
     period.save(update_fields=["plan", "planned_end", "updated_at"])
@@ -351,9 +352,10 @@ def period_transfer(
     ]
     period.plan = plan
     period.mode = mode
+    period.moved_on = on
     period.place = validation.normalize(place or "")[:200]
     period.updated_at = timezone.now()
-    period.save(update_fields=["plan", "mode", "place", "updated_at"])
+    period.save(update_fields=["plan", "mode", "moved_on", "place", "updated_at"])
     _record(actor, "observation.transfer", period, before, reason=reason)
     return period
 
@@ -522,15 +524,22 @@ def period_replan(*, actor: User, period: Period, reason: str, expected_rules: d
     before = _snapshot(period)
     stages = in_force.rules.plan_for(period.reason)
     plan = protocol.plan_period(in_force.rules, stages, period.exposure_date)
+    today = timezone.localdate()
+    mode = plan.stage_on(max(today, period.opened_on)).mode
+    transfers = period.plan.get("transfers", [])
+    if mode != period.mode:  # a move between modes, counted from today like any other
+        transfers = [*transfers, {"on": today.isoformat(), "from": period.mode, "to": mode, "reason": reason}]
+        period.moved_on = today
     period.plan = {
         **plan.to_json(),
         "replanned_from": {"edition": period.edition_id, "end": str(change.old_end)},
+        **({"transfers": transfers} if transfers else {}),
     }
     period.rules = in_force.rules.to_json()
     period.edition_id = in_force.edition.code
     period.planned_end = plan.end
     period.checks_per_day = in_force.rules.checks_per_day
-    period.mode = plan.stage_on(max(timezone.localdate(), period.opened_on)).mode
+    period.mode = mode
     period.updated_at = timezone.now()
     period.save()
     _update_link_expiry(period)

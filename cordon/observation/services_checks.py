@@ -9,7 +9,7 @@ someone closes it with an outcome. Nothing here closes an alert or completes a p
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -192,7 +192,7 @@ def _after_check(period: Period, check: HealthCheck, rules: protocol.Rules, acto
                 health_check=check,
                 temperature=check.temperature,
                 symptoms=check.symptoms,
-                opened_at=check.measured_at,
+                opened_at=_happened_at(check),
             )
             period.alert_open = True
             fields.append("alert_open")
@@ -360,6 +360,17 @@ def alert_close(
     if outcome == Alert.Outcome.REMEASURED_NORMAL:
         check_record(actor=actor, period=period, temperature=value, slot="extra")
     return alert
+
+
+def _happened_at(check: HealthCheck) -> datetime:
+    """When a check's fever or symptoms were found: its time of measuring, unless that lies after the
+    check's own day (a paper list of an earlier day typed in without times) — then the slot's deadline
+    on that day, so the alert counts on the day it happened, never on the day it was typed in."""
+    measured = timezone.localtime(check.measured_at)
+    if measured.date() <= check.day:
+        return check.measured_at
+    deadline = protocol.SLOT_DEADLINES.get(check.slot, time(22))
+    return timezone.make_aware(datetime.combine(check.day, deadline))
 
 
 # --- Nucleic acid tests ------------------------------------------------------------------------------

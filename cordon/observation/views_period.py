@@ -1,5 +1,7 @@
 """One observation period: its page (plan, check grid, alerts, tests) and every action on it."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +19,7 @@ from cordon.accounts.selectors import audit_history
 from cordon.core.access import log_access
 from cordon.core.forms import act_and_return, cleaned_or_raise
 from cordon.core.qr import qr_svg
-from cordon.observation import protocol, selectors, services, services_checks, services_followup
+from cordon.observation import protocol, reminders, selectors, services, services_checks, services_followup
 from cordon.observation.forms import (
     AlertCloseForm,
     CheckForm,
@@ -84,9 +86,12 @@ def detail(request, pk: int):
         "alerts": list(period.alerts.select_related("closed_by")),
         "tests": tests,
         "blockers": services.completion_blockers(period, today=today, tests=tests) if active else [],
-        "link": period.links.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).first()
+        "link": period.links.filter(
+            revoked_at__isnull=True, expires_at__gt=timezone.now(), for_reminder=False
+        ).first()
         if active
         else None,
+        "reminder": reminders.reminder_of(period) if active else None,
         "can_observe": can_observe and active,
         "can_manage": can_manage and active,
         "can_clinic": can_clinic and active,
@@ -293,6 +298,32 @@ def link_revoke(request, pk: int):
         return _("The link no longer works.")
 
     return _act(request, link.period, action)
+
+
+def _time(value: str):
+    try:
+        return dt.time.fromisoformat(value) if value else None
+    except ValueError:
+        raise ValidationError({"morning_at": [_("Enter a time as HH:MM.")]}) from None
+
+
+@login_required
+@require_POST
+def reminder(request, pk: int):
+    """The person's own SMS reminders: on or off, the morning and evening times."""
+    period = _period(request, pk)
+
+    def action():
+        reminders.reminder_set(
+            actor=request.user,
+            period=period,
+            enabled="enabled" in request.POST,
+            morning_at=_time(request.POST.get("morning_at", "")),
+            evening_at=_time(request.POST.get("evening_at", "")),
+        )
+        return _("The reminders are saved.")
+
+    return _act(request, period, action, anchor="#reminder")
 
 
 @login_required

@@ -12,3 +12,5 @@ class OperationsConfig(AppConfig):
         from cordon.operations.receivers import disinfection_rounds_done
 
         work_counted.connect(disinfection_rounds_done, dispatch_uid="operations.rounds")
+        # The worker's hourly duty: disinfection rounds overdue.
+        from cordon.operations import jobs  # noqa: F401

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cordon.core.forms import to_choose
 from cordon.operations.models import CounsellingSession, DisinfectionTask, Notice, Rumour
 
 DATE = {"type": "date"}
@@ -24,7 +25,7 @@ class ScheduleForm(forms.Form):
     concentration_unit = forms.ChoiceField(
         label=_("Unit"), choices=DisinfectionTask.Unit.choices, initial=DisinfectionTask.Unit.MG_L
     )
-    method = forms.ChoiceField(label=_("Method"), choices=DisinfectionTask.Method.choices)
+    method = forms.ChoiceField(label=_("Method"), choices=to_choose(DisinfectionTask.Method.choices))
     area_m2 = forms.DecimalField(
         label=_("Area covered (m²)"), max_digits=10, decimal_places=1, widget=forms.TextInput(NUMERIC)
     )
@@ -50,7 +51,7 @@ class ScheduleForm(forms.Form):
 
 class TaskForm(ScheduleForm):
     area = forms.ChoiceField(label=_("Village or area"))
-    kind = forms.ChoiceField(label=_("Target kind"), choices=DisinfectionTask.Kind.choices)
+    kind = forms.ChoiceField(label=_("Target kind"), choices=to_choose(DisinfectionTask.Kind.choices))
     target = forms.CharField(label=_("Target"), max_length=200, help_text=_("e.g. 四间房村东街、村委会广场"))
     client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=36)
 

@@ -27,6 +27,7 @@ from cordon.accounts.permissions import (
 from cordon.accounts.scope import has_role, require_role
 from cordon.core import audit, codes
 from cordon.core.pictures import picture_type
+from cordon.operations import events
 from cordon.operations import fields as check
 from cordon.operations.models import DisinfectionRound, DisinfectionTask
 
@@ -258,6 +259,7 @@ def round_record(
         area=task.area_id,
         changes={"round": [None, planned_on.isoformat()], "done_at": [None, done_at.isoformat()]},
     )
+    events.round_done(round_=round_)
     return round_, True
 
 

@@ -23,7 +23,7 @@ from cordon.accounts.permissions import (
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices
 from cordon.cases.models import Case
-from cordon.core.forms import add_service_errors
+from cordon.core.forms import add_service_errors, to_choose
 from cordon.core.pictures import picture_type
 from cordon.forces.models import Team
 from cordon.operations import exports, services_disinfection
@@ -133,7 +133,7 @@ def task_new(request):
         request.POST or None,
         initial={"starts_on": timezone.localdate(), "client_id": uuid.uuid4().hex, "rounds": 7},
     )
-    form.fields["area"].choices = area_choices(request.user, DISINFECTION_PLANNERS)
+    form.fields["area"].choices = to_choose(area_choices(request.user, DISINFECTION_PLANNERS))
     form.fields["team"].choices = _team_choices(request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -17,7 +17,7 @@ from cordon.accounts.permissions import NOTICE_DRAFTERS, NOTICE_PUBLISHERS, RUMO
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices
 from cordon.core import codes
-from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
+from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise, to_choose
 from cordon.operations import exports
 from cordon.operations import services_notices as services
 from cordon.operations.forms import NoticeForm, RebutForm, RumourForm, VerifyForm
@@ -177,7 +177,7 @@ def rumour_new(request):
     form = RumourForm(
         request.POST or None, initial={"heard_on": timezone.localdate(), "client_id": uuid.uuid4().hex}
     )
-    form.fields["area"].choices = area_choices(request.user, RUMOUR_REPORTERS)
+    form.fields["area"].choices = to_choose(area_choices(request.user, RUMOUR_REPORTERS))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

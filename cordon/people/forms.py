@@ -2,6 +2,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cordon.core.forms import to_choose
 from cordon.people.models import Arrival, Person
 
 
@@ -44,7 +45,7 @@ class RegisterForm(forms.Form):
         for name in ("name", "origin_text", "arrival_date"):
             self.fields[name].required = False
             self.fields[name].checked_by_service = True
-        self.fields["area"].choices = area_choices
+        self.fields["area"].choices = to_choose(area_choices)
         attrs = {
             # A known number fills the form from the existing person (people:lookup answers with the fields).
             "document_number": {
@@ -111,7 +112,7 @@ class PersonForm(forms.Form):
 
     def __init__(self, *args, area_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = area_choices
+        self.fields["area"].choices = to_choose(area_choices)
         self.fields["phone"].widget.attrs.update(inputmode="tel")
         self.fields["phone_other"].widget.attrs.update(inputmode="tel")
 
@@ -122,7 +123,7 @@ class ReclassifyForm(forms.Form):
 
     def __init__(self, *args, category_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = category_choices
+        self.fields["category"].choices = to_choose(category_choices)
 
 
 class MergeForm(forms.Form):
@@ -162,7 +163,7 @@ class ImportUploadForm(forms.Form):
 
     def __init__(self, *args, area_choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].choices = area_choices
+        self.fields["area"].choices = to_choose(area_choices)
         self.fields["file"].widget.attrs.update(accept=".xlsx,.xls,.csv,.txt,.ods")
 
 

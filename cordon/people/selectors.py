@@ -9,6 +9,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from cordon.accounts.permissions import PERSON_DATA_READERS
 from cordon.accounts.scope import has_role, visible_prefixes
@@ -27,6 +28,23 @@ def document_holder(kind: str, number: str) -> Person | None:
     from cordon.people.services import holders
 
     return holders(kind, [number]).only("id", "area_id").first()
+
+
+_REFERENCE = re.compile(r"^#(\d{1,12})(?:\s|$)")
+
+
+def picked_person(user, text: str) -> Person | None:
+    """The person a form's person picker chose ("#123 尹某某", what the picker writes into the field in
+    place of an ID number), inside the user's areas; None when ``text`` is not such a reference. A
+    reference to someone the user may not see is refused as one to nobody."""
+    match = _REFERENCE.match((text or "").strip())
+    if match is None:
+        return None
+    person = Person.objects.visible_to(user).filter(pk=int(match.group(1))).first()
+    if person is None:
+        numbers = match.group(0).strip()
+        raise ValidationError(_("Not registered in your areas: %(numbers)s.") % {"numbers": numbers})
+    return person
 
 
 def person_search(user, query: str, *, limit: int = 20) -> list[Person]:

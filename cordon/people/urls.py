@@ -6,6 +6,7 @@ app_name = "people"
 
 urlpatterns = [
     path("", views.search, name="search"),
+    path("pick/", views.pick, name="pick"),
     path("register/", views.register, name="register"),
     path("register/lookup/", views.lookup, name="lookup"),
     path("<int:pk>/", views.detail, name="detail"),

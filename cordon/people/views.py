@@ -5,6 +5,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywher
 from cordon.accounts.selectors import area_choices, audit_history
 from cordon.core.access import log_access
 from cordon.core.forms import add_service_errors
-from cordon.core.privacy import mask_phone
+from cordon.core.privacy import mask_document, mask_phone
 from cordon.people import selectors, services, validation
 from cordon.people.forms import HouseholdForm, MergeForm, PersonForm, ReclassifyForm, RegisterForm
 from cordon.people.models import Arrival, Person
@@ -49,6 +50,28 @@ def search(request):
     }
     template = "people/_search_results.html" if request.htmx else "people/search.html"
     return render(request, template, context)
+
+
+@login_required
+def pick(request):
+    """The person picker's answers: the search's matches, scoped and masked as the search page shows
+    them, each with the reference a form takes in place of an ID number ("#123")."""
+    query = request.GET.get("q", "").strip()[:40]
+    people = selectors.person_search(request.user, query, limit=10) if query else []
+    return JsonResponse(
+        {
+            "results": [
+                {
+                    "ref": f"#{p.pk}",
+                    "name": p.name,
+                    "label": " · ".join(
+                        part for part in (p.name, p.area.name, mask_document(p.document_number)) if part
+                    ),
+                }
+                for p in people
+            ]
+        }
+    )
 
 
 @login_required

@@ -4,6 +4,8 @@ naming the records behind it.
 - quarantine: placements made by then = released + still in quarantine + ended otherwise;
 - quarantine and observation: nobody is still in quarantine whose observation period is over, nor
   under centralised observation at a site whose stay is over (the 02-22 "集中医学观察1人 … 仍在隔离39人");
+- quarantine and mode: everyone in quarantine that day was under centralised observation that day;
+- observation by mode: under observation = at home + centralised + health monitoring;
 - observation flow: under observation today = yesterday + opened today − ended today;
 - Hubei arrivals = still observed + completed + ended otherwise + never observed.
 
@@ -77,6 +79,36 @@ def report_check(*, viewer, area: Area, day: dt.date) -> list[Broken]:
     if stale.exists():
         broken.append(
             Broken("in quarantine ⇒ still under observation", stale.count(), 0, _names(stale, "Placement"))
+        )
+
+    # Everyone in quarantine that day was under centralised observation that day (the mode read as of
+    # the day: a move counts from its own day).
+    elsewhere = [
+        stay.pk
+        for stay in still_in.exclude(pk__in=stale).select_related("period").order_by("pk")
+        if stay.period.mode_on(day) != Period.Mode.CENTRALISED
+    ]
+    if elsewhere:
+        broken.append(
+            Broken(
+                "in quarantine ⇒ under centralised observation that day",
+                len(elsewhere),
+                0,
+                [f"Placement #{pk}" for pk in elsewhere[:LIMIT]],
+            )
+        )
+
+    modes = sum(value(today, f"observation.{mode}") for mode in Period.Mode.values)
+    if modes != value(today, "observation.active"):
+        broken.append(
+            Broken(
+                "observed = at home + centralised + health monitoring",
+                value(today, "observation.active"),
+                modes,
+                _names(
+                    Period.objects.visible_to(viewer).within(area.code).filter(moved_on__gt=day), "Period"
+                ),
+            )
         )
 
     periods = Period.objects.visible_to(viewer).within(area.code)

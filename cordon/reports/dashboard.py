@@ -3,7 +3,8 @@
 The figures themselves come from ``cordon.reports.figures`` (the daily report's ``area_figures``, now
 and yesterday 24:00 counted together by ``figures_at``, so the two never disagree); this module adds
 the charts and the village grid. Every read goes through the viewer's scope, and each chart is one
-grouped query (two for the passages, which name their checkpoints), whatever the size of the data.
+grouped query (two for the passages, which name their checkpoints, and for observation, which
+reads the periods that moved between modes apart), whatever the size of the data.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from cordon.cases.selectors import epidemic_curve
 from cordon.checkpoints.models import Checkpoint, PassageDayCount
 from cordon.core import codes
 from cordon.lockdowns.models import Lockdown
-from cordon.observation.models import Alert, Period
+from cordon.observation.models import Alert, Period, mode_on
 from cordon.people.models import Arrival
 from cordon.people.selectors import categories
 
@@ -88,33 +89,57 @@ def observation_by_day(viewer, area: Area, start: date, end: date, today: date) 
 
     The daily report's rule (``figures.ended_q``), at 24:00 of each day: a period counts from the day
     it opened; one closed early is over at the end of the day it was closed; one completed is over
-    at 00:00 of its release day (so at 24:00 the day before); one still open counts up to today. The
-    periods that overlap the window are read once, counted by their dates (a county's 50,000 periods
-    share a few thousand), and swept with a running sum — not one query per day.
+    at 00:00 of its release day (so at 24:00 the day before); one still open counts up to today. Each
+    day counts a period in the mode it was in that day (a move counts from its own day). The
+    periods that overlap the window and did not move within it are read once, counted by their dates
+    (a county's 50,000 periods share a few thousand), and swept with a running sum — not one query
+    per day; the few that moved within it are read one by one with their transfers.
     """
-    periods = (
+    overlapping = (
         Period.objects.visible_to(viewer)
         .within(area)
         .filter(opened_on__lte=end)
         .filter(Q(actual_end__isnull=True) | Q(actual_end__gt=start))
         .order_by()
+    )
+    still = Q(moved_on__isnull=True) | Q(moved_on__lte=start)
+    periods = (
+        overlapping.filter(still)
         .values_list("mode", "opened_on", "actual_end", "status")
         .annotate(n=Count("id"))
     )
+    moved = overlapping.exclude(still).values_list("mode", "opened_on", "actual_end", "status", "plan")
     days = _days(start, end)
     modes = list(Period.Mode)
     deltas = {mode.value: [0] * (len(days) + 1) for mode in modes}
-    for mode, opened_on, actual_end, status, n in periods:
+
+    def span(opened_on, actual_end, status):
+        """The first and last day of the window the period is counted on (None when none)."""
         first = max(opened_on, start)
         if actual_end is None:
             last = max(today, first)
         else:
             last = actual_end - timedelta(days=2 if status == Period.Status.COMPLETED else 1)
         last = min(last, end)
-        if last < first:
+        return (first, last) if last >= first else None
+
+    for mode, opened_on, actual_end, status, n in periods:
+        counted = span(opened_on, actual_end, status)
+        if counted is None:
             continue
+        first, last = counted
         deltas[mode][(first - start).days] += n
         deltas[mode][(last - start).days + 1] -= n
+    for mode, opened_on, actual_end, status, plan in moved:
+        counted = span(opened_on, actual_end, status)
+        if counted is None:
+            continue
+        first, last = counted
+        transfers = (plan or {}).get("transfers", [])
+        for i in range((first - start).days, (last - start).days + 1):
+            then = mode_on(mode=mode, transfers=transfers, day=days[i])
+            deltas[then][i] += 1
+            deltas[then][i + 1] -= 1
     series = []
     for mode in modes:
         running, data = 0, []

@@ -63,6 +63,8 @@ Sections and figures:
 - ``forces``: ``screening_teams``, ``teams``, ``personnel`` and one ``kind_<kind>`` per kind.
 - ``enterprises``: ``registered``, ``open``, ``open_findings``, ``applied``, ``closed``,
   ``suspended``, ``findings_overdue``.
+- ``stock``: ``below_warning``, ``fewest_days_left``, and per item ``on_hand_<item>``,
+  ``days_left_<item>``, ``received_<item>``, ``issued_<item>``, ``used_<item>`` (``stock.figures``).
 """
 
 from __future__ import annotations
@@ -88,9 +90,10 @@ from cordon.enterprises import figures as enterprise_figures
 from cordon.forces import figures as forces_figures
 from cordon.lockdowns import figures as lockdown_figures
 from cordon.observation import stays
-from cordon.observation.models import Alert, LabTest, Period
+from cordon.observation.models import Alert, LabTest, Period, mode_on
 from cordon.operations import figures as operations_figures
 from cordon.people.models import Arrival, RiskCategory
+from cordon.stock import figures as stock_figures
 
 # The ledger categories that make up "湖北旅居史" (the default ledgers' codes; a deployment that
 # renames its categories keeps these two codes for Wuhan and the rest of Hubei).
@@ -100,7 +103,7 @@ HUBEI = (WUHAN, HUBEI_OTHER)
 # A test whose result has not come back this many days after the sample counts as overdue.
 TEST_RESULT_DAYS = 2
 # The number of queries ``area_figures`` makes, whatever the size of the area (pinned in tests).
-QUERIES = 23  # once the viewer's roles are cached (the first read of a request fetches them)
+QUERIES = 27  # once the viewer's roles are cached (the first read of a request fetches them)
 # ``figures_with_parts`` for an area and the areas below it: the same queries grouped by part, and
 # those whose counts do not add up over the parts (distinct people) once more over the whole.
 QUERIES_WITH_PARTS = QUERIES + 4
@@ -210,6 +213,7 @@ def _compute(viewer, area: Area, moments, parts: Sequence[Area], grouping: Parts
     """Per moment, ``area``'s figures and those of each of ``parts`` (counted as ``grouping`` says)."""
     at = [Moment.at(as_of) for as_of in moments]
     names = {c.code: c.name for c in RiskCategory.objects.order_by("priority", "code")}
+    catalogue = stock_figures.catalogue()
     sections = {
         "screening": _screening_counts,
         "observation": _observation_counts,
@@ -222,6 +226,7 @@ def _compute(viewer, area: Area, moments, parts: Sequence[Area], grouping: Parts
         "disinfection": operations_figures.counts,
         "forces": forces_figures.counts,
         "enterprises": enterprise_figures.counts,
+        "stock": stock_figures.counts,
     }
     # {section: [{part: counts} per moment]}
     counts = {
@@ -230,10 +235,15 @@ def _compute(viewer, area: Area, moments, parts: Sequence[Area], grouping: Parts
     answers = []
     for i, m in enumerate(at):
         raw = {key: c[i] for key, c in counts.items()}
-        figures = _figures(viewer, area, m, {key: whole(c) for key, c in raw.items()}, names)
+        figures = _figures(viewer, area, m, {key: whole(c) for key, c in raw.items()}, names, catalogue)
         columns = [
             _figures(
-                viewer, part, m, {key: c.get(grouping.of(part.code), {}) for key, c in raw.items()}, names
+                viewer,
+                part,
+                m,
+                {key: c.get(grouping.of(part.code), {}) for key, c in raw.items()},
+                names,
+                catalogue,
             )
             for part in parts
         ]
@@ -241,7 +251,7 @@ def _compute(viewer, area: Area, moments, parts: Sequence[Area], grouping: Parts
     return answers
 
 
-def _figures(viewer, area: Area, m: Moment, raw: dict[str, dict], names: dict) -> dict:
+def _figures(viewer, area: Area, m: Moment, raw: dict[str, dict], names: dict, catalogue: tuple) -> dict:
     """One area's figures (the report's shape, see the module docstring) from its raw counts."""
     code = area.code
     people, places = _("unit: people"), _("unit: areas")
@@ -257,6 +267,7 @@ def _figures(viewer, area: Area, m: Moment, raw: dict[str, dict], names: dict) -
         "disinfection": operations_figures.section(raw["disinfection"], raw["teams"], code),
         "forces": forces_figures.section(raw["forces"], raw["teams"], code, people),
         "enterprises": enterprise_figures.section(raw["enterprises"], code),
+        "stock": stock_figures.section(raw["stock"], catalogue, code),
     }
     release_dates = Counter()
     for end, n in raw["contacts"].get("release", []):
@@ -442,9 +453,28 @@ def _fold_states(counts: dict, row: dict) -> None:
     add("released_today", row["released_today"])
     if row["state"] == ACTIVE:
         add("active", row["n"])
-        add(row["mode"], row["n"])  # home, centralised or monitoring
+        if row["mode_then"] != MOVED_LATER:  # those are counted by ``_fold_moved``
+            add(row["mode_then"], row["n"])  # home, centralised or monitoring
     elif row["state"] == RELEASED:
         add("released_total", row["n"])
+
+
+# The mode a period counts in on a day: its mode now, unless it moved after that day.
+MOVED_LATER = "moved_later"
+
+
+def mode_then(day: dt.date) -> CaseWhen:
+    """A period's mode on ``day`` when it has not moved since (its mode now), else ``MOVED_LATER``:
+    those few periods are read one by one and counted in the mode their transfers say (``mode_on``)."""
+    return CaseWhen(When(moved_on__gt=day, then=Value(MOVED_LATER)), default=F("mode"))
+
+
+def _fold_moved(day: dt.date):
+    def fold(counts: dict, row: dict) -> None:
+        mode = mode_on(mode=row["mode"], transfers=(row["plan"] or {}).get("transfers", []), day=day)
+        counts[mode] = counts.get(mode, 0) + 1
+
+    return fold
 
 
 def _observation_counts(viewer, code, m: Moment) -> list:
@@ -452,18 +482,26 @@ def _observation_counts(viewer, code, m: Moment) -> list:
     released_today = stays.ended_that_day_q(
         end="actual_end", completed=PERIOD_COMPLETED, day=day, released_by=release_day
     )
+    periods = Period.objects.visible_to(viewer).within(code)
     return [
         Tally(
-            Period.objects.visible_to(viewer).within(code),
-            by=("mode",),
-            by_as={"state": period_state(day, release_day)},
+            periods,
+            by_as={"state": period_state(day, release_day), "mode_then": mode_then(day)},
             aggregates={
                 "n": Count("id"),
                 "released_today": Count("id", filter=released_today),
                 "opened_today": Count("id", filter=Q(opened_on=day)),
             },
             fold=_fold_states,
-        )
+        ),
+        # The periods under observation that day that moved between modes after it: each in the
+        # mode it was in then (a move counts from its own day, never back to the opening).
+        Listing(
+            periods,
+            where=Q(moved_on__gt=day, opened_on__lte=day) & ~ended_q(day, release_day),
+            fields=("mode", "plan"),
+            fold=_fold_moved(day),
+        ),
     ]
 
 

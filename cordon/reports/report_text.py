@@ -200,7 +200,33 @@ def _sentences(f: dict) -> list[str]:
             "overdue": v("enterprises.findings_overdue"),
         }
     )
+    stock = f["sections"].get("stock")  # reports sent before the stock was counted have none
+    if stock:
+        out.append(_stock_sentence(stock["figures"]))
     return out
+
+
+def _number(value) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _stock_sentence(figures: dict) -> str:
+    """防护物资：口罩库存3500只（可用12.5天）……；2种低于预警线。"""
+    parts = []
+    for key, figure in figures.items():
+        if not key.startswith("on_hand_"):
+            continue
+        days = figures.get("days_left_" + key[len("on_hand_") :])
+        text = f"{figure['label']}{_number(figure['value'])}{figure['unit']}"
+        if days:
+            text += _(" (%(days)s days at the last week's rate)") % {"days": _number(days["value"])}
+        parts.append(text)
+    text = _("Protective supplies: %(items)s") % {"items": "；".join(parts)}
+    if "below_warning" in figures:
+        text += _("; %(below)s items below their warning level") % {
+            "below": figures["below_warning"]["value"]
+        }
+    return text + "。"
 
 
 def report_text(figures: dict, columns: list[dict] | None = None) -> str:

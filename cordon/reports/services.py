@@ -25,8 +25,8 @@ from cordon.enterprises.models import Finding
 from cordon.lockdowns.models import ExitPass
 from cordon.observation.models import Alert, LabTest
 from cordon.operations.models import DisinfectionRound, DisinfectionTask
+from cordon.reports import events, upward
 from cordon.reports import figures as figs
-from cordon.reports import upward
 from cordon.reports.models import DailyReport
 from cordon.reports.report_text import report_text
 from cordon.reports.report_xlsx import column_value
@@ -391,6 +391,7 @@ def report_send(*, actor: User, report: DailyReport) -> DailyReport:
         area=report.area_id,
         changes={"version": report.version},
     )
+    events.report_received(report=report)
     return report
 
 

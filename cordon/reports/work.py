@@ -65,6 +65,15 @@ def _guard(user, now) -> dict:
         ],
         "lines": shift_lines or [_("No duty shift of yours is on the roster.")],
         "figures": [],
+        # How old the lists kept on this phone for each gate are (read by field-lists.js on the phone).
+        "list_ages": [
+            {
+                "gate": c.name,
+                "flags_url": reverse("checkpoints:gate_flags", args=[c.pk]),
+                "revoked_url": reverse("lockdowns:gate_revoked", args=[c.pk]),
+            }
+            for c in gates
+        ],
     }
 
 

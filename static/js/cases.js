@@ -121,6 +121,9 @@
       var last = rows.lastElementChild;
       var copy = last.cloneNode(true);
       copy.classList.remove("has-error");
+      // The person picker's box is drawn afresh for the new row (person-picker.js).
+      copy.querySelectorAll(".person-picker").forEach(function (box) { box.remove(); });
+      copy.querySelectorAll("[data-picker-ready]").forEach(function (f) { delete f.dataset.pickerReady; });
       copy.querySelectorAll("input").forEach(function (input) { input.value = ""; });
       copy.querySelectorAll(".errors").forEach(function (e) { e.remove(); });
       var number = copy.querySelector(".row-number");

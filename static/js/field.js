@@ -1,5 +1,6 @@
 // The field pages work without a network where the browser allows it: this registers the service
-// worker that keeps the page and its scripts (scope /checkpoints/), and says plainly on the page when
+// worker that keeps the page and its scripts (the gate: scope /checkpoints/; the round: scope
+// /observation/round/), and says plainly on the page when
 // it cannot — a page served over plain HTTP is not a secure context, and browsers give service workers
 // only to secure ones. Entries are kept on the phone either way; only reopening without signal needs it.
 (function () {

@@ -20,9 +20,10 @@
   var text = form.dataset;
   var sending = false;
   var ENTRY_FIELDS = ["direction", "subject", "document_number", "name", "phone", "plate", "passengers", "origin",
-    "destination", "purpose", "temperature", "reason", "vehicle_type"];
+    "destination", "purpose", "temperature", "reason", "vehicle_type", "visited_name", "visited_phone",
+    "self_registration"];
   var CLEARED = ["document_number", "name", "phone", "plate", "passengers", "temperature", "purpose", "reason",
-    "vehicle_type"];
+    "vehicle_type", "visited_name", "visited_phone", "self_registration"];
 
   // --- The phone's store: one record per entry, {client_id, queue, state: waiting | refused, entry,
   // errors, fields, at}. -------------------------------------------------------------------------
@@ -144,8 +145,12 @@
     if (event) event.preventDefault();
     var number = numberBox.value.trim();
     if (!number) return;
+    if (!navigator.onLine) { offlineCheck(number); return; }
     var body = new URLSearchParams({ document_number: number }).toString();
-    post(text.checkUrl, body, "application/x-www-form-urlencoded").then(function (r) { return r.json(); }).then(function (data) {
+    post(text.checkUrl, body, "application/x-www-form-urlencoded").then(function (r) {
+      if (!r.ok && r.status !== 422) throw new Error(r.status);
+      return r.json();
+    }).then(function (data) {
       flags.textContent = "";
       var card = document.createElement("div");
       card.className = "gate-check card" + (data.flags && data.flags.length ? " alert-card" : "");
@@ -181,7 +186,46 @@
         card.appendChild(turn);
       }
       flags.appendChild(card);
-    }).catch(function () { /* offline: the guard decides without the check; the server flags it later */ });
+    }).catch(function () { offlineCheck(number); });
+  }
+
+  // Without a network: the flags list this phone downloaded for the shift (field-lists.js). The server
+  // still flags the entry when it is sent.
+  function offlineCheck(number) {
+    flags.textContent = "";
+    var card = document.createElement("div");
+    card.className = "gate-check card offline-check";
+    flags.appendChild(card);
+    function line(message, className) {
+      var node = document.createElement(className === "strong" ? "strong" : "div");
+      if (className && className !== "strong") node.className = className;
+      node.textContent = message;
+      card.appendChild(node);
+      return node;
+    }
+    if (!window.cordonFlagList) { line(text.msgOfflineNone, "small"); return; }
+    window.cordonFlagList.lookup(number).then(function (found) {
+      if (found.state === "none" || found.state === "expired") {
+        line(found.state === "none" ? text.msgOfflineNone : text.msgOfflineExpired, "small");
+        return;
+      }
+      var age = Math.max(0, Math.round((Date.now() - found.list.fetched_at) / 60000));
+      if (found.state === "clear") {
+        line(text.msgOfflineClear.replace("{minutes}", age), "small");
+        return;
+      }
+      card.className += " alert-card";
+      line(found.person.name + " · " + found.person.tail, "strong");
+      found.person.flags.forEach(function (flag) {
+        var badge = document.createElement("span");
+        badge.className = "badge danger";
+        badge.textContent = found.list.labels[flag] || flag;
+        card.appendChild(document.createTextNode(" "));
+        card.appendChild(badge);
+      });
+      if (found.person.until) card.appendChild(document.createTextNode(" " + found.person.until));
+      line(text.msgOfflineFlagged.replace("{minutes}", age), "small");
+    }).catch(function () { line(text.msgOfflineNone, "small"); });
   }
   document.getElementById("check-button").addEventListener("click", check);
   numberBox.addEventListener("input", function () { if (numberBox.value.trim().length === 18) check(); });
@@ -212,6 +256,7 @@
     });
     form.querySelectorAll(".occupant-row input").forEach(function (input) { input.value = ""; });
     flags.textContent = "";
+    form.querySelectorAll(".visit-banner").forEach(function (node) { node.remove(); });
     clearFieldErrors();
   }
 
@@ -350,7 +395,7 @@
       return r.ok ? r.text() : Promise.reject(r.status);
     }).then(function (html) {
       var fresh = new DOMParser().parseFromString(html, "text/html");
-      ["gate-today", "gate-today-link"].forEach(function (id) {
+      ["gate-today", "gate-today-link", "gate-visitors"].forEach(function (id) {
         var now = document.getElementById(id), then = fresh.getElementById(id);
         if (now && then) now.replaceWith(then);
       });

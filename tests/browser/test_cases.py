@@ -14,6 +14,7 @@ def test_tracing_contacts_on_a_phone_then_the_chain(live_world, page_at):
     page = page_at(390)
     log_in(page, "health", PASSWORD)
     page.goto(page.base + f"/cases/{case.pk}/contacts/")
+    page.select_option("#id_degree", "close")  # no default: the health worker chooses
     page.select_option("#id_setting", "meal")
     page.fill("#id_last_exposure", "2020-02-08")
     names = page.locator("input[name=row_name]")

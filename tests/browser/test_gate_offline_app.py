@@ -181,3 +181,54 @@ def test_the_gate_reopens_offline_and_keeps_its_entries_through_a_restart(live_w
     assert sorted(names) == ["离线丙", "离线乙", "离线甲"]
     expect(page.locator("#gate-pending")).to_be_hidden()
     context.close()
+
+
+def test_the_round_reopens_offline_and_its_entries_survive_the_reload(live_world, field_app, request):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cordon.observation import services
+    from cordon.observation.models import HealthCheck
+    from cordon.people import services as people_services
+    from cordon.people.testing import id_number
+
+    person, _arrival, _created = people_services.register(
+        actor=live_world.clerk,
+        area=live_world.sjf,
+        person_data={"name": "巡查甲", "document_number": id_number("13108119950505091")},
+        arrival_data={"origin_text": "北京市", "arrival_date": timezone.localdate() - timedelta(days=3)},
+    )
+    period = services.period_open(
+        actor=live_world.clerk,
+        person=person,
+        reason="contact",
+        exposure_date=timezone.localdate() - timedelta(days=2),
+    )
+    origin, forwarder, launch = field_app
+    context = launch()
+    page = _page(context, origin, request)
+    log_in(page, "clerk", PASSWORD)
+    page.goto(origin + "/observation/round/")
+    expect(page.locator("#field-offline")).to_contain_text("无网络时也能打开")
+    page.reload()
+    assert page.evaluate("!!navigator.serviceWorker.controller")
+
+    forwarder.cut()
+    context.set_offline(True)
+    page.reload()  # served by the worker
+    row = page.locator(f"#p{period.pk}")
+    row.locator("input.temp").fill("36.7")
+    row.get_by_role("button", name="保存").click()
+    expect(row.locator(".state")).to_contain_text("已存在本机")
+    page.reload()  # still offline: the page comes back, and the entry still waits on the phone
+    expect(page.locator("#round-queue")).to_contain_text("1 条体温尚未发送")
+    screenshot(page, "round-offline-app-390")
+    assert not HealthCheck.objects.filter(period=period, temperature="36.7").exists()
+
+    forwarder.restore()
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#round-queue")).to_be_hidden()
+    assert HealthCheck.objects.filter(period=period, temperature="36.7").count() == 1
+    context.close()

@@ -134,6 +134,39 @@ def test_the_cards_link_opens_the_check_with_the_token_kept_off_the_server(live_
     assert all("CDP1" not in url for url in requested)
 
 
+def test_offline_the_gate_checks_flags_from_the_shifts_list_until_it_expires(live_world, plain_page):
+    page = plain_page
+    log_in(page, "guard", PASSWORD)
+    page.goto(page.base + f"/checkpoints/{live_world.sjf_gate.pk}/gate/")
+    # Downloaded on opening, each list with its age in Chinese (no WebCrypto here: noble's SHA-256).
+    lists = page.locator("#field-lists")
+    expect(lists).to_contain_text("核查名单（观察、隔离、封控无证）更新于")
+    expect(lists).to_contain_text("吊销名单更新于")
+    page.context.set_offline(True)
+    page.fill("#document_number", live_world.yin.document_number)
+    flags = page.locator("#gate-flags")
+    expect(flags).to_contain_text("尹某*")
+    expect(flags).to_contain_text("医学观察中")
+    expect(flags).to_contain_text("无网络：已按本机保存的核查名单核对")
+    assert "尹某某" not in flags.inner_text()
+    screenshot(page, "gate-offline-flags-390")
+    assert fits_width(page)
+    # The next village's person is not on this gate's list, whatever they carry.
+    page.fill("#document_number", live_world.zhou.document_number)
+    expect(flags).to_contain_text("中没有此人")
+    kept = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('cordon.gate.flags.'))")
+    stored = page.evaluate("k => localStorage.getItem(k)", kept[0])
+    assert live_world.yin.document_number not in stored and live_world.zhou.document_number[-4:] not in stored
+    # After the shift (the phone's clock moved past the list's expiry) the list is dropped.
+    expires = page.evaluate("k => Date.parse(JSON.parse(localStorage.getItem(k)).expires_at)", kept[0])
+    page.clock.set_system_time(expires + 60000)
+    page.fill("#document_number", "")
+    page.fill("#document_number", live_world.yin.document_number)
+    expect(flags).to_contain_text("核查名单已随班次结束过期")
+    assert page.evaluate("k => localStorage.getItem(k)", kept[0]) is None
+    page.context.set_offline(False)
+
+
 def test_a_revoked_card_is_refused_offline_from_the_list_kept_on_the_phone(live_world, plain_page):
     # Last in this module: it revokes the world's pass.
     page = plain_page

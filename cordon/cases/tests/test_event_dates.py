@@ -49,3 +49,30 @@ def test_a_backdated_placement_moves_the_period_as_of_its_own_day(world, case23,
     assert period.mode == Period.Mode.CENTRALISED
     assert period.plan["transfers"][-1]["on"] == "2020-02-11"
     assert timezone.localdate() == dt.date(2020, 2, 13)
+
+
+def test_a_contact_who_became_a_case_counts_from_the_day_of_the_confirmation(world, case23, newcomer, clock):
+    clock(2020, 2, 10, 9)
+    (link,) = services.contact_add(
+        actor=world.health,
+        case=case23,
+        people=[newcomer("后转病例")],
+        setting="household",
+        last_exposure=dt.date(2020, 2, 9),
+    )
+    clock(2020, 2, 14, 9)  # typed in two days after the confirmation
+    services.contact_to_case(
+        actor=world.health,
+        link=link,
+        classification="confirmed",
+        classified_on=dt.date(2020, 2, 12),
+        data={"confirmed_on": dt.date(2020, 2, 12), "authority": "廊坊市", "number": "31"},
+    )
+
+    def became(day):
+        figures = area_figures(
+            viewer=world.commander, area=world.town, as_of=end_of_day(dt.date(2020, 2, day))
+        )
+        return value(figures, "contacts.became_case")
+
+    assert [became(11), became(12), became(14)] == [0, 1, 1]

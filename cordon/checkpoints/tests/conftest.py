@@ -7,4 +7,5 @@ def an_empty_day(world):
     from cordon.checkpoints.services_counts import passage_counts_rebuild
 
     world.passage.delete()
+    world.self_registration.delete()
     passage_counts_rebuild()

@@ -46,7 +46,7 @@ def the_roll_up():
 
 def test_each_passage_is_counted_on_its_checkpoints_day(world):
     log(world)
-    log(world, direction="out", temperature="37.5")
+    log(world, direction="out", temperature="37.5", reason="自行前往发热门诊")  # a fever let through
     log(world, decision="turned_back", reason="无通行证")
     log(world, direction="out", decision="referred", reason="发热转诊", temperature="38.0")
     log(world, checkpoint=world.grid_gate)
@@ -60,7 +60,7 @@ def test_each_passage_is_counted_on_its_checkpoints_day(world):
         "referred": 1,
         "fever": 2,
         "vehicles": 0,
-        "overrides": 0,
+        "overrides": 1,
     }
     assert selectors.day_counts(world.grid_gate, timezone.localdate()) | {} == {
         "total": 2,
@@ -104,7 +104,8 @@ def test_a_retry_or_a_refusal_counts_nothing(world):
 
 def test_a_recount_agrees_and_repairs_a_damaged_roll_up(world):
     for i in range(6):
-        log(world, direction="out" if i % 2 else "in", temperature="37.4" if i == 3 else None)
+        fever = {"temperature": "37.4", "reason": "送医"} if i == 3 else {}
+        log(world, direction="out" if i % 2 else "in", **fever)
     log(world, checkpoint=world.station, occurred_at=(timezone.localtime() - timedelta(days=2)).isoformat())
     before = the_roll_up()
     PassageDayCount.objects.filter(checkpoint=world.sjf_gate).update(total=999)
@@ -141,10 +142,10 @@ def test_outside_a_transaction_a_passage_and_its_count_commit_together_and_a_ret
     """The production path (autocommit; on PostgreSQL the insert and the count are one statement, on
     SQLite one transaction): committed with its count, and a retry refused by the unique client id
     leaves the count as it was and no transaction broken."""
-    first, created = log(world, client_id="auto-1", temperature="38.1")
+    first, created = log(world, client_id="auto-1", temperature="38.1", reason="送医")
     again, created_again = log(world, client_id="auto-1", direction="out")
     assert created and not created_again and again.pk == first.pk
     log(world, client_id="auto-2", direction="out")
     counts = PassageDayCount.objects.get(checkpoint=world.sjf_gate, day=first.day)
     assert (counts.total, counts.came_in, counts.went_out, counts.fever) == (2, 1, 1, 1)
-    assert counted_from_passages() == [(world.sjf_gate.pk, first.day, 2, 1, 1, 0, 0, 1, 0, 0)]
+    assert counted_from_passages() == [(world.sjf_gate.pk, first.day, 2, 1, 1, 0, 0, 1, 0, 1)]

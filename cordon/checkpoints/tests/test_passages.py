@@ -37,7 +37,9 @@ def test_a_known_id_number_links_the_person_and_flags_observation(world):
 
 def test_the_threshold_itself_is_a_fever_and_quarantine_is_flagged(world):
     passage, _created = passages.passage_record(
-        actor=world.guard, checkpoint=world.sjf_gate, data=entry(name="路人", temperature="37.3")
+        actor=world.guard,
+        checkpoint=world.sjf_gate,
+        data=entry(name="路人", temperature="37.3", reason="复测正常"),
     )
     assert passage.flags == ["fever"]
     check = passages.gate_check(

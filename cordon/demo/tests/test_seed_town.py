@@ -177,3 +177,25 @@ def test_enterprises_were_inspected_on_reopening(commander):
     inspections = Inspection.objects.filter(enterprise__in=rows)
     assert inspections.exists()
     assert all(i.inspected_on.year == 2020 and i.inspected_on.month == 2 for i in inspections)
+
+
+def test_protective_stock_adds_up_and_the_suits_run_below_the_towns_level(commander, users):
+    from cordon.reports.figures import area_figures, end_of_day
+    from cordon.stock.models import Movement
+
+    town = users["zhihui"].area
+    figures = area_figures(viewer=commander, area=town, as_of=end_of_day(SEED_DAY))["sections"]["stock"][
+        "figures"
+    ]
+    for item in ("mask", "suit", "disinfectant", "thermometer", "test_kit"):
+        received, issued, used = (figures[f"{k}_{item}"]["value"] for k in ("received", "issued", "used"))
+        assert received - issued - used == figures[f"on_hand_{item}"]["value"]
+    assert figures["on_hand_suit"]["value"] == 48 and figures["below_warning"]["value"] == 1
+    # The protective deliveries of 11 February count as issues, once each; 20 February's waits.
+    counted = Movement.objects.visible_to(commander).filter(delivery__isnull=False)
+    assert counted.count() == 2
+    waiting = SupplyDelivery.objects.filter(kind="protective", stock_issue__isnull=True)
+    assert [d.delivered_at.day for d in waiting] == [20]
+    # The village's clerk reads the village's stores, the other village's clerk none of them.
+    assert Movement.objects.visible_to(users["sjf_clerk"]).exists()
+    assert not Movement.objects.visible_to(users["xw_clerk"]).exists()

@@ -7,8 +7,11 @@ import pytest
 import xlsxwriter
 from django.core.exceptions import PermissionDenied
 
+from cordon.core import jobs
+from cordon.core.models import Job
 from cordon.notifications import selectors as notification_selectors
 from cordon.observation import lab_import
+from cordon.observation.jobs import LAB_JOB
 from cordon.observation.models import LabTest
 from cordon.people.testing import id_number
 
@@ -153,24 +156,44 @@ def test_lab_result_page_previews_imports_and_hands_back_the_rejected_rows(world
         page = client.post(
             "/observation/lab-results/", {"area": world.town.code, "file": handle, "preview": "1"}
         )
+    preview = Job.objects.filter(kind=LAB_JOB).latest("id")
+    assert page.status_code == 302 and page["Location"] == f"/observation/lab-results/{preview.pk}/"
+    assert "排队" in client.get(page["Location"]).text  # queued: the page shows its progress
+    jobs.run_pending()
+    page = client.get(f"/observation/lab-results/{preview.pk}/")
     assert "预览" in page.text and LabTest.objects.filter(tube="T2").count() == 0
-    with ledger.open("rb") as handle:
-        page = client.post("/observation/lab-results/", {"area": world.town.code, "file": handle})
+    answer = client.post(f"/observation/lab-results/{preview.pk}/import/")
+    again = client.post(f"/observation/lab-results/{preview.pk}/import/")  # a double tap: the same job
+    assert answer["Location"] == again["Location"]
+    jobs.run_pending()
     assert LabTest.objects.filter(tube="T2").count() == 2
-    rejected = client.get("/observation/lab-results/rejected.xlsx")
+    done = Job.objects.filter(kind=LAB_JOB).latest("id")
+    assert done.status == Job.Status.DONE and done.result["created"] == 4 and done.percent == 100
+    rejected = client.get(f"/observation/lab-results/{done.pk}/rejected.xlsx")
     assert rejected.status_code == 200
     assert login(world.clerk).get("/observation/lab-results/").status_code == 403
+    assert login(world.neighbour).get(f"/observation/lab-results/{done.pk}/").status_code == 404
+    # Whoever started it is told it finished.
+    assert notification_selectors.inbox_for(world.health).filter(key=f"import:{done.pk}").exists()
 
 
-def test_lab_result_api_imports_and_says_what_it_did(world, ledger, api_client):
+def test_lab_result_api_queues_the_import_and_says_what_it_did(world, ledger, api_client):
+    client = api_client(world.health)
     with ledger.open("rb") as handle:
-        answer = api_client(world.health).post(
+        answer = client.post(
             "/api/v1/observation/lab-results", {"area": world.town.code, "file": handle, "dry_run": "true"}
         )
-    assert answer.status_code == 200
-    body = answer.json()
-    assert body["dry_run"] and body["created"] == 4 and body["rejected"] == 4
-    assert {"row", "column", "message"} <= set(body["errors"][0])
+    assert answer.status_code == 202 and answer.json()["status"] == "queued"
+    jobs.run_pending()
+    body = client.get(f"/api/v1/observation/lab-results/{answer.json()['id']}").json()
+    assert body["status"] == "done" and body["dry_run"]
+    assert body["result"]["created"] == 4 and body["result"]["rejected"] == 4
+    assert {"row", "column", "message"} <= set(body["result"]["errors"][0])
+    committed = client.post(f"/api/v1/observation/lab-results/{body['id']}/import")
+    assert committed.status_code == 202
+    jobs.run_pending()
+    assert LabTest.objects.filter(tube="T2").count() == 2
+    assert api_client(world.neighbour).get(f"/api/v1/observation/lab-results/{body['id']}").status_code == 404
 
 
 def test_lab_result_list_without_an_id_column_is_refused_whole(world, tmp_path):

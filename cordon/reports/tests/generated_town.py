@@ -1,9 +1,9 @@
 """A generated town for the report consistency check: the test world plus 3,000 people of bench.data's
-generator (one arrival each), the Hubei arrivals observed (a few never), some completed, some closed
-early; cases over the 60 days, each with contacts traced on the night, half of the close contacts
-placed in quarantine and released when their period may end. Built once per test process
-(``shared_world``); every record is written through the services, but the people and arrivals,
-loaded raw as the benchmarks load them."""
+generator (one arrival each), the Hubei arrivals observed (a few never), some moved to centralised
+observation and some of those home again, some completed, some closed early; cases over the 60
+days, each with contacts traced on the night, half of the close contacts placed in quarantine and
+released when their period may end. Built once per test process (``shared_world``); every record is
+written through the services, but the people and arrivals, loaded raw as the benchmarks load them."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ def build_generated_town():
     from cordon.testing import build_world
 
     rng = random.Random(15)
+    moves = random.Random(1515)  # its own draws, so the rest of the town stays as it was
     moment = timezone.make_aware(dt.datetime.combine(END, dt.time(20)))
     with time_machine.travel(moment, tick=False):
         world = build_world(extensions=())
@@ -65,6 +66,8 @@ def build_generated_town():
                 )
             except ValidationError:
                 continue
+            if moves.random() < 0.1:
+                _move(observation, period, moves, health)
             _settle(observation, period, rng, health)
         site = services_quarantine.site_save(
             actor=health, area=world.town, data={"name": "生成镇隔离点", "capacity": 5000}
@@ -104,6 +107,21 @@ def build_generated_town():
                             actor=health, placement=placement, released_on=period.planned_end
                         )
     return SimpleNamespace(world=world, never=never, start=START, end=END)
+
+
+def _move(observation, period, rng, actor) -> None:
+    """Move a period to a centralised site some days after it opened, and some of those home again a
+    few days later, each move dated the day it happened (recorded on the town's last day)."""
+    last = min(period.planned_end - dt.timedelta(days=1), END)
+    there = period.opened_on + dt.timedelta(days=rng.randrange(1, 6))
+    if there > last:
+        return
+    observation.period_transfer(
+        actor=actor, period=period, mode="centralised", place="生成镇隔离点", reason="转集中观察", on=there
+    )
+    back = there + dt.timedelta(days=rng.randrange(1, 5))
+    if back <= last and rng.random() < 0.5:
+        observation.period_transfer(actor=actor, period=period, mode="home", reason="返回居家观察", on=back)
 
 
 def _settle(observation, period, rng, actor) -> None:

@@ -8,6 +8,8 @@ import datetime as dt
 import pytest
 
 from cordon.core.testing import shared_world
+from cordon.observation import stays
+from cordon.observation.models import Period, mode_on
 from cordon.reports.consistency import report_check
 from cordon.reports.figures import area_figures, end_of_day, value
 from cordon.reports.report_text import report_text
@@ -44,3 +46,32 @@ def test_never_observed_arrivals_are_named_and_the_sentence_is_not_written(gener
     assert value(figures, "screening.hubei_never_observed") == len(figures["unresolved"]) >= town.never
     text = report_text(figures)
     assert "目前已全部脱离观察期" not in text and "从未纳入医学观察" in text
+
+
+def test_each_day_counts_every_period_in_the_mode_it_was_in_that_day(generated_town):
+    town = generated_town
+    world = town.world
+    periods = list(
+        Period.objects.within(world.town.code).values_list(
+            "mode", "plan", "opened_on", "actual_end", "status"
+        )
+    )
+    assert sum(1 for p in periods if p[1].get("transfers")) > 10
+    day, faults = town.start, {}
+    while day <= town.end:
+        expected = dict.fromkeys(Period.Mode.values, 0)
+        for mode, plan, opened_on, actual_end, status in periods:
+            over = stays.over(
+                end=actual_end,
+                completed=status == Period.Status.COMPLETED,
+                day=day,
+                released_by=day + dt.timedelta(days=1),
+            )
+            if opened_on <= day and not over:
+                expected[mode_on(mode=mode, transfers=plan.get("transfers", []), day=day)] += 1
+        figures = area_figures(viewer=world.commander, area=world.town, as_of=end_of_day(day))
+        counted = {mode: value(figures, f"observation.{mode}") for mode in expected}
+        if counted != expected:
+            faults[day.isoformat()] = (counted, expected)
+        day += dt.timedelta(days=1)
+    assert not faults

@@ -55,7 +55,7 @@ def test_cli_writes_the_xlsx_and_text(world, tmp_path, capsys):
         )
         == 0
     )
-    assert len(python_calamine.CalamineWorkbook.from_path(str(out)).sheet_names) == 2 + 10
+    assert len(python_calamine.CalamineWorkbook.from_path(str(out)).sheet_names) == 2 + 11  # 11 sections
     assert main(["report", "daily", "--area", TOWN, "--date", "2020-02-21", "--as", "commander"]) == 0
     text = capsys.readouterr().out
     assert "截至2月21日24时，摸排出湖北旅居史人员1人（武汉1人），" in text
