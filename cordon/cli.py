@@ -15,12 +15,16 @@
     cordon report send --area CODE --date YYYY-MM-DD [--reason TEXT]   generate and send (a correction
                                         with --reason when sent already); queued for the parent server
     cordon federation key [--json]      this server's public key, for the parent and the children
-    cordon federation add parent|child --area CODE --key KEY [--url URL] [--name N] --own-area CODE
+    cordon federation add parent|child|neighbour --area CODE --key KEY [--url URL] [--name N] --own-area CODE
     cordon federation status [--json]   the peers, the queue (attempts, next try), what came in
     cordon federation push              push the queued packages whose time has come (the worker does too)
     cordon federation export DIR        write the queued packages to DIR (a USB stick)
-    cordon federation import FILE…      take package files from a child server
-    cordon retention set --area CODE --kind passages|counselling|access_logs --days N
+    cordon federation import FILE…      take package files (reports, hand-overs, answers) from another server
+    cordon federation handover --person ID --area TOWN [--name N] [--reason R]   to a town on another server
+    cordon federation handovers [--json]                 hand-overs to and from other servers
+    cordon federation accept --id N [--area CODE]        take in a person handed from another server
+    cordon federation decline --id N --reason R          decline it (the answer goes back signed)
+    cordon retention set --area CODE --kind passages|counselling|access_logs|observation --days N
     cordon retention run [--dry-run] [--date YYYY-MM-DD] [--json]   remove what is past its period
     cordon backup FILE [--force]        the database and the keys, encrypted (CORDON_BACKUP_PASSPHRASE)
     cordon restore FILE [--force] [--keys-only]   onto an empty database: rows and keys, all or nothing
@@ -513,10 +517,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=lambda args: cmd_report_send(args) if args.what == "send" else cmd_report(args))
 
     p = sub.add_parser("federation", help="the parent and child servers, and the packages between them")
-    p.add_argument("action", choices=["key", "add", "status", "push", "export", "import"])
-    p.add_argument("kind", nargs="?", help="add: parent or child")
+    p.add_argument(
+        "action",
+        choices=[
+            "key",
+            "add",
+            "status",
+            "push",
+            "export",
+            "import",
+            "handovers",
+            "handover",
+            "accept",
+            "decline",
+        ],
+    )
+    p.add_argument("kind", nargs="?", help="add: parent, child or neighbour")
     p.add_argument("paths", nargs="*", help="export: a directory; import: package files")
-    p.add_argument("--area", help="add: the other server's area code")
+    p.add_argument(
+        "--area", help="add: the other server's area code; handover: the receiving town; accept: where"
+    )
+    p.add_argument("--person", type=int, help="handover: the person's id")
+    p.add_argument("--id", type=int, help="accept, decline: the hand-over's id")
+    p.add_argument("--reason", help="handover: why; decline: why not")
     p.add_argument("--own-area", help="add: this server's area code")
     p.add_argument("--key", help="add: the other server's public key (base64)")
     p.add_argument("--url", help="add: the other server's address (empty: by file only)")
@@ -528,7 +551,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("retention", help="how long closed records are kept; remove what is past it")
     p.add_argument("action", choices=["set", "run"])
     p.add_argument("--area", help="set: the town's code")
-    p.add_argument("--kind", choices=["passages", "counselling", "access_logs"])
+    p.add_argument("--kind", choices=["passages", "counselling", "access_logs", "observation"])
     p.add_argument("--days", type=int)
     p.add_argument("--dry-run", action="store_true", help="run: count, change nothing")
     p.add_argument("--date", help="run: today's date for the periods (default: today)")

@@ -34,7 +34,7 @@ def cmd_report_send(args) -> int:
 def cmd_federation(args) -> int:
     from pathlib import Path
 
-    from cordon.federation import keys, selectors, services
+    from cordon.federation import keys, receiving, selectors, services
 
     if args.action in ("export", "import") and args.kind:  # argparse gave the first path to ``kind``
         args.paths = [args.kind, *args.paths]
@@ -42,8 +42,12 @@ def cmd_federation(args) -> int:
         data = {"key_id": keys.key_id(), "public_key": keys.public_key_text()}
         print(json.dumps(data) if args.json else f"{data['key_id']}  {data['public_key']}")
     elif args.action == "add":
-        if args.kind not in ("parent", "child") or not args.area or not args.key or not args.own_area:
-            raise CommandError(_("federation add needs parent|child, --area, --key and --own-area."))
+        if args.kind not in ("parent", "child", "neighbour") or not (
+            args.area and args.key and args.own_area
+        ):
+            raise CommandError(
+                _("federation add needs parent|child|neighbour, --area, --key and --own-area.")
+            )
         peer = services.peer_add(
             actor=_actor(args),
             kind=args.kind,
@@ -85,13 +89,58 @@ def cmd_federation(args) -> int:
             from django.core.exceptions import ValidationError
 
             try:
-                stored = services.receive(Path(name).read_bytes(), via="file")
+                taken = receiving.take(Path(name).read_bytes(), via="file")
             except ValidationError as exc:
                 refused += 1
                 print(f"{name}: {' '.join(exc.messages)}", file=sys.stderr)
             else:
-                print(f"{name}: {stored.area_id} {stored.day} v{stored.version}")
+                if taken["kind"] == "daily_report":
+                    print(f"{name}: {taken['area']} {taken['date']} v{taken['version']}")
+                else:
+                    print(f"{name}: {taken['message']}")
         return 1 if refused else 0
+    else:
+        return _handovers(args)
+    return 0
+
+
+def _handovers(args) -> int:
+    """``cordon federation handovers|handover|accept|decline``: hand-overs to towns on other servers."""
+    from cordon.accounts.scope import get_visible_or_404, visible_area
+    from cordon.federation import handovers, selectors
+    from cordon.people.models import Person
+
+    actor = _actor(args)
+    rows = selectors.handovers_for(actor)
+    if args.action == "handovers":
+        data = [selectors.handover_out(h) for h in rows[:200]]
+        if args.json:
+            print(json.dumps(data, ensure_ascii=False, indent=1))
+        for h in [] if args.json else data:
+            print(
+                f"{h['id']:5} {h['direction']:3} {h['status']:8} {h['person_name']} "
+                f"{h['from']['code']} → {h['to']['code']}"
+            )
+        return 0
+    if args.action == "handover":
+        if not (args.person and args.area):
+            raise CommandError(_("federation handover needs --person and --area (the receiving town)."))
+        person = get_visible_or_404(Person.objects, actor, pk=args.person)
+        found = handovers.handover_send(
+            actor=actor, person=person, to_code=args.area, to_name=args.name or "", note=args.reason or ""
+        )
+    else:
+        if not args.id:
+            raise CommandError(_("federation accept|decline needs --id."))
+        found = rows.filter(pk=args.id).first()
+        if found is None:
+            raise CommandError(_("No such hand-over."))
+        if args.action == "accept":
+            area = visible_area(actor, args.area) if args.area else None
+            found = handovers.handover_accept(actor=actor, handover=found, area=area)
+        else:
+            found = handovers.handover_decline(actor=actor, handover=found, reason=args.reason or "")
+    print(json.dumps(selectors.handover_out(found), ensure_ascii=False))
     return 0
 
 

@@ -211,6 +211,7 @@ def _lab_job(world) -> int:
 def _field_apps_listed(kind: str, world) -> dict:
     """The field apps list their own pages and endpoints in ``<app>/tests/scope.py``."""
     from cordon.enterprises.tests import scope as enterprises
+    from cordon.federation.tests import scope as federation
     from cordon.forces.tests import scope as forces
     from cordon.handovers.tests import scope as handovers
     from cordon.operations.tests import scope as operations
@@ -218,7 +219,7 @@ def _field_apps_listed(kind: str, world) -> dict:
     from cordon.stock.tests import scope as stock
 
     listed = {}
-    for module in (forces, operations, enterprises, reports, handovers, stock):
+    for module in (forces, operations, enterprises, reports, handovers, stock, federation):
         listed.update(getattr(module, kind)(world))
     return listed
 

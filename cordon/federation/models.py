@@ -19,6 +19,8 @@ class Peer(models.Model):
     class Kind(models.TextChoices):
         PARENT = "parent", _("Parent server")
         CHILD = "child", _("Child server")
+        # A server beside this one (another county's): only hand-overs of people cross to it.
+        NEIGHBOUR = "neighbour", _("Neighbouring server")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100)
@@ -93,3 +95,65 @@ class Inbox(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.area_code} {self.day} v{self.version} ← {self.key_id}"
+
+
+class RemoteHandover(models.Model):
+    """A person handed to (``out``) or from (``in``) a town on another server, as signed packages.
+
+    The sender's row keeps its person and period until the receiver's answer says accepted; the
+    receiver's row holds what the package carried until its command centre decides, then the person
+    and the period it made. ``uid`` is the sender's, the same on both servers."""
+
+    class Direction(models.TextChoices):
+        OUT = "out", _("Handed to another server")
+        IN = "in", _("Handed from another server")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the receiver")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    uid = models.CharField(max_length=32)
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    peer = models.ForeignKey(Peer, on_delete=models.PROTECT, related_name="handovers")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    from_code = models.CharField(_("from"), max_length=12)
+    from_name = models.CharField(max_length=100)
+    to_code = models.CharField(_("to"), max_length=12)
+    to_name = models.CharField(max_length=100)
+    person_name = models.CharField(_("name"), max_length=40)
+    note = models.CharField(_("reason"), max_length=200, blank=True)
+    # The package's person and period (erased on decline).
+    content = models.JSONField(default=dict, blank=True)
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.ForeignKey(
+        "observation.Period", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    handed_on = models.DateField(_("handed over on"), null=True, blank=True)
+    decline_reason = models.CharField(_("reason for declining"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["direction", "uid"], name="federation_handover_uid"),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status="pending", direction="out"),
+                name="federation_handover_one_pending_out",
+            ),
+        ]
+        verbose_name = _("hand-over to another server")
+        verbose_name_plural = _("hand-overs to other servers")
+
+    def __str__(self):
+        return f"{self.direction} {self.uid} {self.from_code} → {self.to_code} ({self.status})"

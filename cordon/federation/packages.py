@@ -8,7 +8,9 @@ division code) and the moment it was made; the rest depends on the kind:
 - ``daily_report``: ``report`` — the area, the day, the version, when it was sent, the figures
   and the columns exactly as the report's JSON has them, the text, the remarks, the reason of a
   correction, and the unresolved items (without links: they point into the sender's server).
-- ``handover``: reserved for the hand-over of a person between towns (not built yet).
+- ``handover``: a person handed to a town on another server (``handovers``): the person's identity
+  and contact, the period's dates and rules, the reason, the towns; ``handover_answer``: the
+  receiver's accepted (with the day) or declined (with the reason).
 """
 
 from __future__ import annotations

@@ -1,11 +1,22 @@
-"""What the federation page and API show: the peers, the queue, what came in."""
+"""What the federation page and API show: the peers, the queue, what came in, the hand-overs."""
 
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cordon.accounts.models import Area, visible_prefixes
 from cordon.accounts.permissions import SERVER_LINKERS
 from cordon.accounts.scope import has_role_anywhere
+from cordon.core import codes
+from cordon.core.scope import prefixes_q
 from cordon.federation import keys
-from cordon.federation.models import Inbox, Outbox, Peer
+from cordon.federation.models import Inbox, Outbox, Peer, RemoteHandover
 
 SHOWN = 50
+KIND_LABELS = {
+    "daily_report": _("Daily report"),
+    "handover": _("Hand-over"),
+    "handover_answer": _("Hand-over answer"),
+}
 
 
 def may_manage(user) -> bool:
@@ -25,6 +36,7 @@ def overview() -> dict:
             {
                 "id": o.pk,
                 "kind": o.kind,
+                "kind_label": KIND_LABELS.get(o.kind, o.kind),
                 "area_code": o.area_code,
                 "day": o.day.isoformat() if o.day else None,
                 "version": o.version,
@@ -41,6 +53,7 @@ def overview() -> dict:
         "inbox": [
             {
                 "kind": i.kind,
+                "kind_label": KIND_LABELS.get(i.kind, i.kind),
                 "area_code": i.area_code,
                 "day": i.day.isoformat() if i.day else None,
                 "version": i.version,
@@ -50,3 +63,45 @@ def overview() -> dict:
             for i in Inbox.objects.all()[:SHOWN]
         ],
     }
+
+
+def handovers_for(user):
+    """Hand-overs across servers a user may see: those sent from their areas and those addressed to
+    them (404 for anything else, as on one server)."""
+    rows = RemoteHandover.objects.select_related("peer")
+    if user.is_superuser:
+        return rows
+    prefixes = visible_prefixes(user)
+    sent, received = prefixes_q("from_code", prefixes), prefixes_q("to_code", prefixes)
+    if sent is None:
+        return rows.none()
+    return rows.filter(
+        (sent & Q(direction=RemoteHandover.Direction.OUT))
+        | (received & Q(direction=RemoteHandover.Direction.IN))
+    )
+
+
+def handover_out(h: RemoteHandover) -> dict:
+    return {
+        "id": h.pk,
+        "uid": h.uid,
+        "direction": h.direction,
+        "status": h.status,
+        "status_label": str(h.get_status_display()),
+        "from": {"code": h.from_code, "name": h.from_name},
+        "to": {"code": h.to_code, "name": h.to_name},
+        "peer": h.peer.name,
+        "person_name": h.person_name,
+        "person": h.person_id,
+        "period": h.period_id,
+        "note": h.note,
+        "requested_at": h.requested_at.isoformat(),
+        "handed_on": h.handed_on.isoformat() if h.handed_on else None,
+        "decline_reason": h.decline_reason,
+    }
+
+
+def places_in(town_code: str) -> list:
+    """The receiving town and its villages: where an accepted person may be taken in."""
+    prefix = codes.prefix_of(town_code)
+    return list(Area.objects.filter(code__startswith=prefix).order_by("code").only("code", "name")[:100])

@@ -62,7 +62,7 @@ def peer_add(
     _require_commander(actor, own_area)
     errors = {}
     if kind not in Peer.Kind.values:
-        errors["kind"] = _("Choose parent or child.")
+        errors["kind"] = _("Choose parent, child or neighbour.")
     if not codes.is_valid_code(area_code):
         errors["area_code"] = _("%(code)s is not a 12-digit division code.") % {"code": area_code}
     elif kind == Peer.Kind.CHILD and not (
@@ -73,6 +73,11 @@ def peer_add(
         area_code != own_area and codes.covers(codes.prefix_of(area_code), own_area)
     ):
         errors["area_code"] = _("The parent server's area must lie above this server's area.")
+    elif kind == Peer.Kind.NEIGHBOUR and (
+        codes.covers(codes.prefix_of(own_area), area_code)
+        or codes.covers(codes.prefix_of(area_code), own_area)
+    ):
+        errors["area_code"] = _("A neighbouring server's area lies beside this server's area.")
     try:
         keys.parse_public(public_key)
     except ValueError:

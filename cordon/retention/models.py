@@ -17,6 +17,10 @@ class RetentionPolicy(models.Model):
         PASSAGES = "passages", _("Checkpoint passages (deleted; the daily counts stay)")
         COUNSELLING = "counselling", _("Counselling notes (anonymised: concerns and note erased)")
         ACCESS_LOGS = "access_logs", _("Access logs (deleted)")
+        OBSERVATION = (
+            "observation",
+            _("Completed observation periods of people not otherwise needed (the person anonymised)"),
+        )
 
     area = models.ForeignKey(
         "accounts.Area", to_field="code", on_delete=models.CASCADE, related_name="+", verbose_name=_("area")

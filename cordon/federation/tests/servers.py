@@ -3,6 +3,9 @@
     python -m cordon.federation.tests.servers setup-county '{"county": …, "towns": [...]}'
     python -m cordon.federation.tests.servers setup-town '{"town": …, "parent_url": …, "parent_key": …}'
     python -m cordon.federation.tests.servers run-town '{"town": …, "days": [...], "down": […]}'
+    python -m cordon.federation.tests.servers setup-other '{"county": …, "town": …, "neighbour": …}'
+    python -m cordon.federation.tests.servers handover-send '{"to": …, "dir": …}'
+    python -m cordon.federation.tests.servers handover-take '{"files": […], "dir": …}'
 
 The environment names the database (``DATABASE_URL``), the ``var/`` directory and the server's key
 (``CORDON_FEDERATION_KEY``). Each command prints one JSON object on its last line.
@@ -88,7 +91,148 @@ def setup_town(args) -> dict:
         public_key=args["parent_key"],
         own_area=code,
     )
+    if args.get("neighbour"):  # another county's server, for hand-overs: by USB stick only
+        other, other_name, other_key = args["neighbour"]
+        services.peer_add(
+            actor=operator,
+            kind="neighbour",
+            name=other_name,
+            url="",
+            area_code=other,
+            public_key=other_key,
+            own_area=code,
+        )
     return {"town": code}
+
+
+def setup_other(args) -> dict:
+    """Another county's server (固安县) with one town, knowing 堂二里镇's server as a neighbour."""
+    from cordon.accounts import services as accounts
+    from cordon.accounts.models import Area, Role
+    from cordon.federation import services
+
+    operator = accounts.operator_account()
+    (county, county_name), (town, town_name) = args["county"], args["town"]
+    for code, name in [
+        ("130000000000", "河北省"),
+        ("131000000000", "廊坊市"),
+        (county, county_name),
+        (town, town_name),
+    ]:
+        if not Area.objects.filter(code=code).exists():
+            accounts.area_create(actor=operator, code=code, name=name)
+    accounts.user_create(
+        actor=operator,
+        username="commander",
+        full_name="指挥长",
+        area=Area.objects.get(code=town),
+        roles=[(Role.COMMANDER, Area.objects.get(code=town))],
+        password="Commander-Secret-2020",
+    )
+    code, name, key = args["neighbour"]
+    services.peer_add(
+        actor=operator, kind="neighbour", name=name, url="", area_code=code, public_key=key, own_area=county
+    )
+    return {"county": county}
+
+
+def _active(town):
+    from django.utils import timezone
+
+    from cordon.accounts.services import operator_account
+    from cordon.reports.figures import area_figures, end_of_day, value
+
+    today = timezone.localdate()
+    return value(
+        area_figures(viewer=operator_account(), area=town, as_of=end_of_day(today)), "observation.active"
+    )
+
+
+def handover_send(args) -> dict:
+    """堂二里镇 hands one person under observation to a town of another county's server; the package
+    goes to a directory (a USB stick). With ``answers``: import the receiver's answer files instead."""
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from cordon.accounts.models import Area, User
+    from cordon.federation import handovers, receiving, services
+    from cordon.federation.models import RemoteHandover
+    from cordon.observation import services as observation
+    from cordon.observation.models import Period
+    from cordon.people import services as people
+
+    commander = User.objects.get(username="commander")
+    town = Area.objects.get(code=args["town"])
+    if args.get("answers"):
+        for name in args["answers"]:
+            receiving.take(Path(name).read_bytes(), via="file")
+        sent = RemoteHandover.objects.get(direction="out")
+        period = Period.objects.get(pk=sent.period_id)
+        return {
+            "status": sent.status,
+            "handed_on": sent.handed_on.isoformat(),
+            "period": [period.status, period.outcome, period.actual_end.isoformat()],
+            "active": _active(town),
+        }
+    village = Area.objects.get(code=args["town"][:9] + "201")
+    today = timezone.localdate()
+    person, arrival, _created = people.register(
+        actor=commander,
+        area=village,
+        person_data={
+            "name": "移交某",
+            "document_type": "mainland_id",
+            "document_number": "",
+            "phone": "13900000009",
+        },
+        arrival_data={"origin_text": "湖北省武汉市江汉区", "arrival_date": today.isoformat()},
+    )
+    period = Period.objects.filter(person=person, status="active").first() or observation.period_open(
+        actor=commander, person=person, reason="arrival", exposure_date=today, arrival=arrival, mode="home"
+    )
+    active = _active(town)
+    handovers.handover_send(
+        actor=commander, person=person, to_code=args["to"], to_name="固安镇", note="住在固安镇"
+    )
+    files = [str(p) for p in services.export_files(Path(args["dir"]))]
+    return {
+        "files": files,
+        "active": active,
+        "period": {"planned_end": period.planned_end.isoformat(), "rules": period.rules},
+    }
+
+
+def handover_take(args) -> dict:
+    """The other county's server imports the package, its commander accepts, the answer is exported."""
+    from pathlib import Path
+
+    from cordon.accounts.models import Area, User
+    from cordon.federation import handovers, receiving, services
+    from cordon.federation.models import RemoteHandover
+
+    town = Area.objects.get(code=args["town"])
+    before = _active(town)
+    taken = [receiving.take(Path(name).read_bytes(), via="file") for name in args["files"]]
+    refused = []
+    for name in args.get("refused", []):  # a tampered copy: refused, nothing stored
+        try:
+            receiving.take(Path(name).read_bytes(), via="file")
+        except Exception as exc:
+            refused.append(" ".join(getattr(exc, "messages", [str(exc)])))
+    found = RemoteHandover.objects.get(direction="in")
+    commander = User.objects.get(username="commander")
+    found = handovers.handover_accept(actor=commander, handover=found)
+    files = [str(p) for p in services.export_files(Path(args["dir"]))]
+    return {
+        "taken": [t["kind"] for t in taken],
+        "refused": refused,
+        "stored": RemoteHandover.objects.count(),
+        "before": before,
+        "active": _active(town),
+        "period": {"planned_end": found.period.planned_end.isoformat(), "rules": found.period.rules},
+        "files": files,
+    }
 
 
 def _name(digits: str) -> str:
@@ -171,7 +315,14 @@ def run_town(args) -> dict:
     return {"sent": sent, "pushes": pushes, "queued": queued, "figures": figures}
 
 
-COMMANDS = {"setup-county": setup_county, "setup-town": setup_town, "run-town": run_town}
+COMMANDS = {
+    "setup-county": setup_county,
+    "setup-town": setup_town,
+    "run-town": run_town,
+    "setup-other": setup_other,
+    "handover-send": handover_send,
+    "handover-take": handover_take,
+}
 
 if __name__ == "__main__":
     _setup()

@@ -4,7 +4,10 @@ town's server down for a day and catching up the next, one report corrected), pu
 signed packages. The county's as-sent report of every day equals the sum of what its towns sent, with
 each town's last version; a tampered package is refused and a replay answered 409.
 
-Hand-overs between servers are not part of this test (see the issue's report: not built yet).
+Then 堂二里镇 hands a person under observation to a town on another county's server (固安县, a fifth
+database), by USB stick both ways: the package is imported there (a tampered copy refused), accepted,
+and the signed answer imported back; 堂二里镇's period ends that day, 固安镇's continues with the
+same planned end and rules, and each town's count of people observed moves by one.
 ``CORDON_TEST_PORT`` chooses the county's port; otherwise a free one is taken.
 """
 
@@ -31,6 +34,7 @@ TOWNS = [("131081103000", "堂二里镇"), ("131081104000", "南孟镇"), ("1310
 DAYS = [(dt.date(2020, 2, 1) + dt.timedelta(days=i)).isoformat() for i in range(10)]
 DOWN = {"131081105000": ["2020-02-05"]}  # 杨芬港镇's server is down that day
 CORRECT = {"131081103000": "2020-02-03"}  # 堂二里镇 corrects that day's report at the end
+OTHER_COUNTY, OTHER_TOWN = ("131022000000", "固安县"), ("131022100000", "固安镇")
 
 
 def free_port() -> int:
@@ -106,18 +110,32 @@ def federation(tmp_path):
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
     )
     county = Server(tmp_path, "county")
+    other = Server(tmp_path, "other-county")
     towns = {code: Server(tmp_path, code) for code, _name in TOWNS}
-    for server in (county, *towns.values()):
+    for server in (county, other, *towns.values()):
         shutil.copy(template, server.var / "cordon.sqlite3")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     setups = [county.start("setup-county", {"towns": [[c, n, towns[c].public] for c, n in TOWNS]})]
     for code, name in TOWNS:
+        neighbour = [*OTHER_COUNTY, other.public] if code == TOWNS[0][0] else None
         setups.append(
             towns[code].start(
-                "setup-town", {"town": [code, name], "parent_url": url, "parent_key": county.public}
+                "setup-town",
+                {
+                    "town": [code, name],
+                    "parent_url": url,
+                    "parent_key": county.public,
+                    "neighbour": neighbour,
+                },
             )
         )
+    setups.append(
+        other.start(
+            "setup-other",
+            {"county": OTHER_COUNTY, "town": OTHER_TOWN, "neighbour": [*TOWNS[0], towns[TOWNS[0][0]].public]},
+        )
+    )
     token = [finish(p) for p in setups][0]["token"]  # noqa: RUF015 — every setup is waited for
     serving = subprocess.Popen(  # noqa: S603 — gunicorn serving this project
         [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1", "-t", "60"],
@@ -133,7 +151,7 @@ def federation(tmp_path):
                 break
             except OSError:
                 time.sleep(0.2)
-        yield {"url": url, "token": token, "county": county, "towns": towns, "tmp": tmp_path}
+        yield {"url": url, "token": token, "county": county, "other": other, "towns": towns, "tmp": tmp_path}
     finally:
         serving.terminate()
         serving.wait(timeout=10)
@@ -188,3 +206,44 @@ def test_federation_three_towns_report_ten_days_to_their_county(federation):
     assert status == 422 and "签名" in answer["message"]
     status, answer = call(f"{url}/api/v1/federation/packages", data=json.dumps(package).encode())
     assert status == 409
+
+
+def test_federation_a_person_handed_to_another_county_s_server_by_usb_stick(federation):
+    towns, other, tmp = federation["towns"], federation["other"], federation["tmp"]
+    sender = towns[TOWNS[0][0]]
+    stick = tmp / "stick"
+    stick.mkdir()
+    sent = finish(
+        sender.start("handover-send", {"town": TOWNS[0][0], "to": OTHER_TOWN[0], "dir": str(stick)})
+    )
+    (package_file,) = sent["files"]
+    package = json.loads(Path(package_file).read_text(encoding="utf-8"))
+    assert package["body"]["kind"] == "handover" and set(package["body"]["handover"]["person"]) == {
+        "name",
+        "sex",
+        "birth_date",
+        "document_type",
+        "document_number",
+        "phone",
+        "phone_other",
+        "address",
+    }
+    tampered = tmp / "tampered.json"
+    package["body"]["handover"]["person"]["phone"] = "13000000000"
+    tampered.write_text(json.dumps(package), encoding="utf-8")
+    back = tmp / "back"
+    back.mkdir()
+    taken = finish(
+        other.start(
+            "handover-take",
+            {"town": OTHER_TOWN[0], "files": [package_file], "refused": [str(tampered)], "dir": str(back)},
+        )
+    )
+    assert taken["taken"] == ["handover"] and taken["stored"] == 1
+    assert len(taken["refused"]) == 1 and "签名" in taken["refused"][0]
+    assert taken["period"] == sent["period"]  # the same planned end and rules
+    assert taken["active"] == taken["before"] + 1
+    answered = finish(sender.start("handover-send", {"town": TOWNS[0][0], "answers": taken["files"]}))
+    assert answered["status"] == "accepted"
+    assert answered["period"] == ["closed", "left_area", answered["handed_on"]]
+    assert answered["active"] == sent["active"] - 1

@@ -86,3 +86,69 @@ def test_the_command_line_sets_and_runs_dry(world, capsys):
     row = next(r for r in rows if r["area"] == world.town.code and r["kind"] == "passages")
     assert row["count"] >= 1 and row["done"] is False
     assert Passage.objects.within(world.town).exists()
+
+
+def test_completed_observation_of_people_not_otherwise_needed_is_anonymised_with_the_clock_moved(world):
+    """钱某 arrived, was observed 14 days and released; 60 days later, past the town's 30 days, the run
+    anonymises them (the rows and so every count stay); 尹某 (in the world: still needed) is kept."""
+    import time_machine
+
+    from cordon.observation import services as observation
+    from cordon.observation.models import Period
+    from cordon.people import services as people
+    from cordon.people.models import Person
+
+    services.policy_set(actor=world.commander, area=world.town, kind="observation", days=30)
+    opened = timezone.localdate() - dt.timedelta(days=90)
+    with time_machine.travel(timezone.make_aware(dt.datetime.combine(opened, dt.time(9))), tick=False):
+        person, arrival, _created = people.register(
+            actor=world.clerk,
+            area=world.sjf,
+            person_data={
+                "name": "钱某",
+                "document_type": "mainland_id",
+                "document_number": "",
+                "phone": "13900000003",
+            },
+            arrival_data={
+                "origin_text": "湖北省孝感市",
+                "arrival_date": opened.isoformat(),
+                "plate": "冀R12345",
+            },
+        )
+        period = Period.objects.filter(person=person, status="active").first() or observation.period_open(
+            actor=world.clerk,
+            person=person,
+            reason="arrival",
+            exposure_date=opened,
+            arrival=arrival,
+            mode="home",
+        )
+    ended = opened + dt.timedelta(days=14)
+    Period.objects.filter(pk=period.pk).update(status="completed", outcome="completed", actual_end=ended)
+    sent = reports.report_send(
+        actor=world.commander,
+        report=reports.report_generate(actor=world.commander, area=world.town, day=ended),
+    )
+    frozen = json.dumps(sent.figures, sort_keys=True)
+    live_before = area_figures(viewer=world.commander, area=world.town, as_of=end_of_day(ended))
+    # Inside the period (ended 76 days ago, kept 30): with the clock 40 days back nothing is due.
+    early = services.retention_run(actor=world.operator, today=ended + dt.timedelta(days=20), dry_run=True)
+    assert {r["kind"]: r["count"] for r in early if r["area"] == world.town.code}["observation"] == 0
+    dry = services.retention_run(actor=world.operator, dry_run=True)
+    due = {r["kind"]: r["count"] for r in dry if r["area"] == world.town.code}["observation"]
+    assert due >= 1 and Person.objects.get(pk=person.pk).name == "钱某"
+    services.retention_run(actor=world.operator)
+    person.refresh_from_db()
+    assert (person.name, person.phone, person.document_number) == ("已匿名", "", "")
+    assert Period.objects.filter(person=person).count() == 1
+    assert AuditEntry.objects.get(action="retention.observation").changes["count"] == due
+    assert Person.objects.get(pk=world.yin.pk).name == world.yin.name  # still observed, or a case's
+    sent.refresh_from_db()
+    assert json.dumps(sent.figures, sort_keys=True) == frozen
+    live_after = area_figures(viewer=world.commander, area=world.town, as_of=end_of_day(ended))
+    assert live_after["sections"]["observation"] == live_before["sections"]["observation"]
+    assert live_after["sections"]["screening"] == live_before["sections"]["screening"]
+    assert all(
+        r["count"] == 0 for r in services.retention_run(actor=world.operator) if r["kind"] == "observation"
+    )
