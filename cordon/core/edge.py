@@ -72,12 +72,22 @@ def _refused(errors: list[dict]) -> ApiError:
 
 
 class EdgeParser(Parser):
-    """The API's JSON parser: the body as parsed, refused when a string in it is refused at the edge."""
+    """The API's JSON parser: the body as parsed, refused when a string in it is refused at the edge.
+
+    A body must be a JSON object, or a list where the operation takes a list (``list_bodies``, the
+    URL names the API records as it builds its URLs): django-ninja reads ``true`` or ``[]`` as an
+    object with every field left out, so ``PATCH /people/{id}`` with the body ``true`` answered 200.
+    """
+
+    def __init__(self):
+        self.list_bodies: set[str] = set()
 
     def parse_body(self, request):
         data = json.loads(request.body)
-        if not isinstance(data, dict | list):  # `true`, `3`, `"x"`: no operation takes a bare value
-            raise ApiError(422, "invalid_input", _("The request body must be a JSON object."))
+        takes_list = getattr(getattr(request, "resolver_match", None), "url_name", None) in self.list_bodies
+        if not isinstance(data, dict) and not (takes_list and isinstance(data, list)):
+            message = _("The request body must be a list.") if takes_list else None
+            raise ApiError(422, "invalid_input", message or _("The request body must be a JSON object."))
         if errors := problems_in(data):
             raise _refused(errors)
         return data

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from cordon.accounts.permissions import OBSERVERS
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
 from cordon.core.errors import ApiError
+from cordon.core.openapi import named_choices
 from cordon.core.pagination import Pages
 from cordon.core.spreadsheets import SpreadsheetError
 from cordon.observation import (
@@ -130,12 +131,12 @@ class TransferIn(Schema):
 
 
 class CloseIn(Schema):
-    outcome: Period.Outcome
+    outcome: named_choices(Period.Outcome, "PeriodOutcome")
     note: str = Field("", max_length=200)
     ended_on: date | None = None
 
 
-class ReasonIn(Schema):
+class WaiveIn(Schema):
     reason: str = Field(..., max_length=200)
 
 
@@ -165,7 +166,7 @@ class CompleteManyOut(Schema):
     skipped: list[dict]
 
 
-class CheckIn(Schema):
+class HealthCheckIn(Schema):
     temperature: str = Field(..., max_length=8, description="°C with one decimal, 34.0 to 43.0")
     symptoms: list[str] = Field(default_factory=list, max_length=20)
     day: date | None = None
@@ -175,7 +176,7 @@ class CheckIn(Schema):
     )
 
 
-class CheckOut(Schema):
+class HealthCheckOut(Schema):
     id: int
     period: int = Field(..., alias="period_id")
     day: date
@@ -229,7 +230,7 @@ class AlertOut(Schema):
 
 
 class AlertCloseIn(Schema):
-    outcome: Alert.Outcome
+    outcome: named_choices(Alert.Outcome, "AlertOutcome")
     temperature: str | None = Field(None, max_length=8)
     clinic: str = Field("", max_length=100)
     referred_at: datetime | None = None
@@ -413,7 +414,7 @@ def period_complete_many(request, payload: CompleteManyIn):
 @router.post(
     "/periods/{int:period_id}/waive-tests", response=PeriodOut, summary="Waive missing tests (health worker)"
 )
-def period_waive_tests(request, period_id: int, payload: ReasonIn):
+def period_waive_tests(request, period_id: int, payload: WaiveIn):
     return services.period_waive_tests(
         actor=request.user, period=_period(request, period_id), reason=payload.reason
     )
@@ -452,17 +453,17 @@ def period_replan(request, period_id: int, payload: ReplanIn):
 # --- Checks, tests, alerts, links -------------------------------------------------------------------
 
 
-@router.get("/periods/{int:period_id}/checks", response=list[CheckOut])
+@router.get("/periods/{int:period_id}/checks", response=list[HealthCheckOut])
 def check_list(request, period_id: int):
     return _period(request, period_id).checks.order_by("day", "slot", "id")
 
 
 @router.post(
     "/periods/{int:period_id}/checks",
-    response={201: CheckOut, 200: CheckOut},
+    response={201: HealthCheckOut, 200: HealthCheckOut},
     summary="Record a check (the same client_id again returns the stored check)",
 )
-def check_create(request, period_id: int, payload: CheckIn):
+def check_create(request, period_id: int, payload: HealthCheckIn):
     check, created = services_checks.check_record(
         actor=request.user,
         period=_period(request, period_id),
@@ -529,7 +530,7 @@ def link_revoke(request, link_id: int):
     return Status(204, None)
 
 
-@router.get("/round", response=list[CheckOut], summary="The checks of a village's round on a day")
+@router.get("/round", response=list[HealthCheckOut], summary="The checks of a village's round on a day")
 def round_checks(request, area: str, day: date | None = None):
     code = _area_code(request, area)
     day = day or timezone.localdate()
