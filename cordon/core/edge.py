@@ -93,6 +93,36 @@ class EdgeParser(Parser):
         return data
 
 
+# At most this much of a refused body is read to its end; past it, the connection is given up.
+DRAIN_LIMIT = 32 * 1024 * 1024
+
+
+def body_limit_middleware(get_response):
+    """A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (file uploads aside) answered 413 with a message
+    before anything reads it — and read to its end, so the kept-alive connection carries the client's
+    next request. Django answered a bare 400 without reading it, and gunicorn discards at most 64 KB
+    of an unread body before closing the connection it had just announced as kept alive: the
+    client's next request on it failed."""
+    from django.conf import settings
+
+    from cordon.core.views import too_large
+
+    def middleware(request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is None or length <= limit or request.content_type == "multipart/form-data":
+            return get_response(request)
+        stream, left = request.META["wsgi.input"], min(length, DRAIN_LIMIT)
+        while left > 0 and (chunk := stream.read(min(left, 64 * 1024))):
+            left -= len(chunk)
+        return too_large(request, limit)
+
+    return middleware
+
+
 def edge_middleware(get_response):
     """Refuse query parameters and form values that hold what no field may hold (see the module)."""
 
