@@ -11,7 +11,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from cordon.accounts.api import router as accounts_router
 from cordon.accounts.api_audit import router as audit_router
-from cordon.accounts.auth import ActiveSessionAuth, TokenAuth
+from cordon.accounts.auth import ActiveSessionAuth, TokenAuth, signed_in_for_docs
 from cordon.cases.api import router as cases_router
 from cordon.checkpoints.api import router as checkpoints_router
 from cordon.colours.api import router as colours_router
@@ -65,6 +65,8 @@ api = CordonNinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    # Not public: for signed-in users and token holders (the reasons: accounts/auth.py, docs/api.md).
+    docs_decorator=signed_in_for_docs,
     parser=EdgeParser(),
 )
 api.add_router("/accounts/", accounts_router)
