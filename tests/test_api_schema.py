@@ -62,10 +62,20 @@ def test_no_two_schemas_share_a_component_name():
 
 @pytest.fixture
 def commander_token(world):
+    """The commander's token, and the test's database connection kept across the calls: the app is
+    called as WSGI, whose request signals would close a connection inside the test's transaction
+    (Django's test client unhooks them the same way)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
     from cordon.accounts import services
 
     _token, secret = services.token_create(actor=world.commander, name="schemathesis")
-    return secret
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield secret
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
