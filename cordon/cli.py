@@ -21,6 +21,8 @@
     cordon federation import FILE…      take package files from a child server
     cordon retention set --area CODE --kind passages|counselling|access_logs --days N
     cordon retention run [--dry-run] [--date YYYY-MM-DD] [--json]   remove what is past its period
+    cordon backup FILE [--force]        the database and the keys, encrypted (CORDON_BACKUP_PASSPHRASE)
+    cordon restore FILE [--force] [--keys-only]   onto an empty database: rows and keys, all or nothing
     cordon check                        Django's deployment checks
     cordon manage ARGS…                 any Django management command
 
@@ -37,6 +39,7 @@ import sys
 
 from django.utils.translation import gettext as _
 
+from cordon.cli_backup import cmd_backup, cmd_restore
 from cordon.cli_common import CommandError, _actor, _area, _setup
 from cordon.cli_serve import cmd_serve, cmd_worker
 from cordon.cli_upward import cmd_federation, cmd_report_send, cmd_retention
@@ -381,6 +384,17 @@ owed, and lists the periods due to complete with what still blocks each. It comp
 closes no alert, and running it twice changes nothing more.
 """
 
+BACKUP_NOTES = """\
+The passphrase is read from CORDON_BACKUP_PASSPHRASE (at least 12 characters; it is written nowhere).
+The file holds every row of the database and the installation's keys (the pass-signing key, the
+federation key, the secret key), all encrypted with AES-256-GCM under a key scrypt derives from the
+passphrase; keep the passphrase apart from the file. `restore` checks the whole file first (a wrong
+passphrase, a changed or cut-off file are refused), refuses a database that holds anything beyond
+what `cordon migrate` makes unless --force, then loads every row in one transaction and writes the
+keys into var/ (a different key found there is kept as *.before-restore). A key set in the
+environment is not replaced: it must be the backup's. Printed exit passes verify again afterwards.
+"""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -518,6 +532,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_user", metavar="USERNAME")
     p.set_defaults(func=cmd_retention)
 
+    p = sub.add_parser(
+        "backup",
+        help="write the database and the installation's keys into FILE, encrypted",
+        epilog=BACKUP_NOTES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="replace FILE when it exists")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser(
+        "restore",
+        help="put a backup's rows and keys back, onto an empty database",
+        epilog=BACKUP_NOTES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file")
+    p.add_argument("--force", action="store_true", help="replace everything the database holds")
+    p.add_argument(
+        "--keys-only",
+        action="store_true",
+        help="only the keys, for a server that kept its data and lost its keys",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_restore)
+
     p = sub.add_parser("check", help="Django's deployment checks")
     p.set_defaults(func=cmd_check)
 
@@ -557,12 +598,30 @@ def main(argv: list[str] | None = None) -> int:
         print(str(exc) or _("Your role does not allow this here."), file=sys.stderr)
         return 1
     except DatabaseError as exc:
-        print(
-            _("The database is not ready (%(error)s). Run `cordon migrate` first.")
-            % {"error": exc.__class__.__name__},
-            file=sys.stderr,
-        )
+        print(database_error_message(exc), file=sys.stderr)
         return 1
+
+
+def database_error_message(exc) -> str:
+    """What a database error means to the operator, without a value from a row.
+
+    Only a missing table means "not migrated"; a locked or unreachable database says so. The
+    database's own text is shown only for operational errors (locks, connections, missing tables),
+    whose messages never carry a row's values; a constraint's message can carry an ID number.
+    """
+    from django.db import OperationalError, ProgrammingError
+
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    missing = ("no such table", "does not exist", "no such column")
+    if isinstance(exc, (OperationalError, ProgrammingError)) and any(m in text for m in missing):
+        return _("The database is not ready (%(error)s). Run `cordon migrate` first.") % {"error": text}
+    if isinstance(exc, OperationalError) and "locked" in text:
+        return _("The database is busy: another Cordon process holds it (%(error)s). Try again.") % {
+            "error": text
+        }
+    if isinstance(exc, OperationalError):
+        return _("The database cannot be used (%(error)s).") % {"error": text}
+    return _("The database refused the change (%(error)s).") % {"error": exc.__class__.__name__}
 
 
 if __name__ == "__main__":

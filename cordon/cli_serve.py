@@ -45,6 +45,11 @@ def cmd_serve(args) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
+    refusals = _serious_checks()
+    if refusals:
+        for message in refusals:
+            print(message, file=sys.stderr)
+        return 1
     if not settings.DEBUG:
         # Without debug, pages name their static files through the collected manifest.
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -61,6 +66,13 @@ def cmd_serve(args) -> int:
     # Both run from Cordon's own directory: `python -m` puts the working directory first on the path,
     # and started from another project's folder (one holding a `config` package) it would serve that.
     return _supervise(web, None if args.no_worker else worker, cwd=str(settings.BASE_DIR))
+
+
+def _serious_checks() -> list[str]:
+    """Django's checks that stop a server (an error, such as passes without their signing key)."""
+    from django.core import checks
+
+    return [f"{m.id}: {m.msg}" for m in checks.run_checks() if m.is_serious()]
 
 
 def _supervise(

@@ -181,3 +181,28 @@ def test_cases_chain_prints_the_chain_and_its_json(world, capsys):
     assert main(["cases", "chain", "廊坊市 99", "--as", "neighbour"]) == 1
     assert main(["cases", "chain", "廊坊市第99例", "--as", "clerk"]) == 1
     assert "没有此病例" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("error", "said", "not_said"),
+    [
+        ("OperationalError", "请先运行 `cordon migrate`", None),
+        ("locked", "数据库正忙", "migrate"),
+        ("IntegrityError", "数据库拒绝了这次更改（IntegrityError）", "130181"),
+    ],
+)
+def test_a_database_error_says_its_own_cause_and_never_a_rows_value(error, said, not_said):
+    from django.db import IntegrityError, OperationalError
+    from django.utils import translation
+
+    from cordon.cli import database_error_message
+
+    exc = {
+        "OperationalError": OperationalError("no such table: people_person"),
+        "locked": OperationalError("database is locked"),
+        "IntegrityError": IntegrityError("duplicate key value (id_number)=(130181199001011234)"),
+    }[error]
+    with translation.override("zh-hans"):
+        message = database_error_message(exc)
+    assert said in message
+    assert not_said is None or not_said not in message

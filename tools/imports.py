@@ -52,7 +52,14 @@ LAYERS = [
 ENTRY = re.compile(r"^(views\w*|api\w*|urls|demo|testing|apps|admin|context_processors|middleware|jobs)$")
 ENTRY_PACKAGES = {"templatetags", "management"}
 # Above every app: the command line and the cross-app test world.
-TOP = {"cordon.cli", "cordon.cli_common", "cordon.cli_serve", "cordon.cli_upward", "cordon.testing"}
+TOP = {
+    "cordon.cli",
+    "cordon.cli_backup",
+    "cordon.cli_common",
+    "cordon.cli_serve",
+    "cordon.cli_upward",
+    "cordon.testing",
+}
 
 
 @dataclass(frozen=True)

@@ -143,3 +143,19 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class InstallationKey(models.Model):
+    """The fingerprint of each key that signed this installation's records (``cordon.core.keys``).
+
+    The key itself stays out of the database; its fingerprint travels with the data (and with a
+    backup), so a server given the data without the key refuses to start instead of printing cards
+    no gate can verify.
+    """
+
+    name = models.CharField(max_length=40, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.name} {self.fingerprint}"

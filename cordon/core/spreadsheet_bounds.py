@@ -21,6 +21,8 @@ import zipfile
 
 from django.utils.translation import gettext_lazy as _
 
+from cordon.core.spreadsheet_bounds_ods import check_ods
+from cordon.core.spreadsheet_bounds_xls import check_xls
 from cordon.core.spreadsheet_types import SpreadsheetError, column_letter, corrupt, encrypted
 
 # A town's largest ledger (200,000 rows by 40 columns, as .xlsx) unpacks to about 250 MB in all.
@@ -131,7 +133,8 @@ class _Clock:
 
 
 def check_workbook(data: bytes, *, seconds: float = READ_SECONDS) -> None:
-    """Refuse a zipped workbook (.xlsx, .xlsm, .xlsb, .ods) that would cost more than its bounds.
+    """Refuse a zipped workbook (.xlsx, .xlsm, .xlsb, .ods) that would cost more than its bounds (an
+    .ods's sheets: cordon.core.spreadsheet_bounds_ods).
 
     Raises SpreadsheetError naming the bound passed; returns None when the file keeps them all.
     """
@@ -179,6 +182,14 @@ def check_workbook(data: bytes, *, seconds: float = READ_SECONDS) -> None:
                 _check_sheet(archive, info, names.get(info.filename, info.filename), clock)
             elif info.filename == "xl/sharedStrings.xml":
                 _check_shared_strings(archive, info, clock)
+        if "content.xml" in archive.namelist() and "xl/workbook.xml" not in archive.namelist():
+            check_ods(archive, clock, max_cells=MAX_CELLS, max_depth=MAX_DEPTH)
+
+
+def check_xls_workbook(data: bytes, *, seconds: float = READ_SECONDS) -> None:
+    """Refuse an .xls (a compound file of BIFF records) past the same bounds: the cells its sheets
+    declare and hold, the shared strings it claims, the time (cordon.core.spreadsheet_bounds_xls)."""
+    check_xls(data, _Clock(seconds), max_cells=MAX_CELLS, max_strings=MAX_SHARED_STRINGS)
 
 
 def _read_head(archive: zipfile.ZipFile, info: zipfile.ZipInfo, size: int = 64 * 1024) -> bytes:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 import python_calamine
 from django.utils.translation import gettext_lazy as _
 
-from cordon.core.spreadsheet_bounds import check_workbook
+from cordon.core.spreadsheet_bounds import check_workbook, check_xls_workbook
 from cordon.core.spreadsheet_csv import read_text
 from cordon.core.spreadsheet_headers import HeaderFinder
 from cordon.core.spreadsheet_types import (
@@ -182,6 +182,8 @@ def _read_workbook(data: bytes, kind: str, filename: str, finder: HeaderFinder) 
     fmt = _zip_format(data, filename) if kind == "zip" else "xls"
     if kind == "zip":
         check_workbook(data)  # before calamine allocates anything for it
+    else:
+        check_xls_workbook(data)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError:

@@ -14,6 +14,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from cordon.core import keys
 from cordon.core.keys import installation_key
 
 _lock = threading.Lock()
@@ -33,6 +34,9 @@ def forget() -> None:
     global _key
     with _lock:
         _key = None
+
+
+keys.on_forget(forget)
 
 
 def _raw(public: Ed25519PublicKey) -> bytes:

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
+from cordon.core import keys
 from cordon.core.keys import installation_key
 
 PREFIX = "CDP1"
@@ -45,6 +46,16 @@ def private_key() -> ec.EllipticCurvePrivateKey:
         return _key
 
 
+def forget() -> None:
+    """Read the key again on next use (tests, a restore)."""
+    global _key
+    with _lock:
+        _key = None
+
+
+keys.on_forget(forget)
+
+
 def public_jwk() -> dict:
     """The public key as a JWK, for the guards' pages (WebCrypto importKey)."""
     numbers = private_key().public_key().public_numbers()
@@ -58,6 +69,7 @@ def public_jwk() -> dict:
 
 
 def sign(payload: dict) -> str:
+    keys.remember("pass_signing", private_key())  # the database now knows which key its cards carry
     body = _b64(json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode())
     der = private_key().sign(f"{PREFIX}.{body}".encode(), ec.ECDSA(hashes.SHA256()))
     r, s = decode_dss_signature(der)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cordon.core.scope import AreaScopedQuerySet
 
@@ -60,7 +61,7 @@ class Message(models.Model):
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("message state", "Sent")  # not a report's 已报送
         RETRYING = "retrying", _("Retried")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Switched off")

@@ -16,12 +16,21 @@
     say(text.msgUnavailable, "warn");
     return;
   }
-  navigator.serviceWorker.register(text.swUrl, { scope: text.swScope }).then(function () {
-    return navigator.serviceWorker.ready;
-  }).then(function () {
-    say(text.msgReady, "muted");
-    box.dataset.ready = "1";
-  }).catch(function () {
-    say(text.msgUnavailable, "warn");
-  });
+  function register() {
+    navigator.serviceWorker.register(text.swUrl, { scope: text.swScope }).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function () {
+      say(text.msgReady, "muted");
+      box.dataset.ready = "1";
+    }).catch(function () {
+      // The signal went before the worker's script arrived: try again when it is back, rather
+      // than telling the guard that this phone cannot keep the page.
+      if (!navigator.onLine) {
+        window.addEventListener("online", register, { once: true });
+        return;
+      }
+      say(text.msgUnavailable, "warn");
+    });
+  }
+  register();
 })();

@@ -189,3 +189,13 @@ def log_in(page, username: str, password: str):
 
 def fits_width(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+# What Chromium itself logs while the phone has no signal: the page's failed fetches and the service
+# worker's script that could not be fetched. Anything else in the console is the page's own error.
+OFFLINE_NOISE = ("ERR_INTERNET_DISCONNECTED", "error occurred when fetching the script")
+
+
+def page_errors(page) -> list[str]:
+    """The console errors of the page's own making, the browser's offline notices left out."""
+    return [e for e in page.console_errors if not any(noise in e for noise in OFFLINE_NOISE)]

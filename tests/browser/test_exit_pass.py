@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from cordon.checkpoints.models import Passage
 from cordon.core.testing import PASSWORD
 from cordon.lockdowns import services, tokens
-from tests.browser.conftest import fits_width, log_in, screenshot
+from tests.browser.conftest import fits_width, log_in, page_errors, screenshot
 
 
 def test_a_card_is_verified_offline_from_its_signature_then_used_online(live_world, page_at):
@@ -39,7 +39,7 @@ def test_a_card_is_verified_offline_from_its_signature_then_used_online(live_wor
     page.get_by_role("button", name="外出：登记").click()
     expect(page.locator(".messages")).to_contain_text("已记为通行记录")
     assert Passage.objects.filter(exit_pass=live_world.exit_pass, direction="out").count() == 1
-    assert [e for e in page.console_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
+    assert page_errors(page) == []
 
 
 def test_the_card_prints_on_a_desktop(live_world, page_at):

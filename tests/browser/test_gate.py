@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from cordon.checkpoints.models import Passage
 from cordon.checkpoints.services_counts import passage_counts_rebuild
 from cordon.core.testing import PASSWORD
-from tests.browser.conftest import fits_width, log_in, screenshot
+from tests.browser.conftest import fits_width, log_in, page_errors, screenshot
 
 
 def test_a_guard_logs_passages_online_and_offline(live_world, page_at):
@@ -71,4 +71,4 @@ def test_a_guard_logs_passages_online_and_offline(live_world, page_at):
     expect(page.locator("#gate-today-link")).to_contain_text("4")
     vehicle = Passage.objects.get(plate="冀R12345")
     assert list(vehicle.occupants.values_list("name", flat=True)) == ["司机王某", "乘客李某"]
-    assert [e for e in page.console_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
+    assert page_errors(page) == []

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from cordon.checkpoints.models import Passage
 from cordon.core.testing import PASSWORD
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import log_in, page_errors, screenshot
 
 
 def test_a_refused_entry_stays_with_its_message_until_fixed(live_world, page_at):
@@ -65,4 +65,4 @@ def test_an_offline_entry_refused_at_sync_is_listed_and_can_be_discarded(live_wo
     page.get_by_role("button", name="放弃").click()
     expect(page.locator("#gate-pending")).to_be_hidden()
     assert page.evaluate("window.cordonGateRecords().then(r => r.length)") == 0
-    assert [e for e in page.console_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
+    assert page_errors(page) == []

@@ -6,7 +6,10 @@ to DIR, to try them by hand against a running server (the web import page, ``cor
 They are what a clerk's laptop can hand the server, by malice or by accident: a sparse cell far away
 (a one-cell file at ALL1048576), a dimension that claims the whole sheet, a zip bomb, XML nested a
 hundred thousand deep, a shared-strings table that claims billions of strings, a zip that is not a
-workbook, an encrypted workbook, a truncated one.
+workbook, an encrypted workbook, a truncated one; and the same for .ods (cells and rows repeated a
+million times, a far cell, deep XML, a zip bomb) and .xls (a far cell, a giant declared dimension, a
+shared-strings table claiming billions, a truncated file), the .xls ones edited from the committed
+honest ledger.xls.
 """
 
 from __future__ import annotations
@@ -278,6 +281,170 @@ def truncated() -> tuple[str, bytes]:
     return "truncated.xlsx", data[: len(data) // 2]
 
 
+# -- .ods: an OpenDocument package, its sheets in content.xml ---------------------------------------
+
+_ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+_ODS_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    '<office:body><office:spreadsheet><table:table table:name="台账">'
+)
+_ODS_TAIL = "</table:table></office:spreadsheet></office:body></office:document-content>"
+_ODS_CELL = '<table:table-cell office:value-type="string"%s><text:p>%s</text:p></table:table-cell>'
+ODS_HEADER_ROWS = (
+    "<table:table-row>" + _ODS_CELL % ("", "姓名") + _ODS_CELL % ("", "身份证号") + "</table:table-row>"
+    "<table:table-row>"
+    + _ODS_CELL % ("", "张三")
+    + _ODS_CELL % ("", "131081199301230016")
+    + "</table:table-row>"
+)
+# LibreOffice ends every sheet so: empty cells and rows repeated to the sheet's edge. Harmless.
+ODS_EMPTY_EDGE = (
+    '<table:table-row table:number-rows-repeated="1048574">'
+    '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+)
+
+
+def ods(rows: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
+        archive.writestr("content.xml", _ODS_HEAD + rows + _ODS_TAIL)
+    return out.getvalue()
+
+
+def good_ods() -> tuple[str, bytes]:
+    """An honest .ods as LibreOffice saves it, its empty edge repeated to the sheet's end."""
+    return "good.ods", ods(ODS_HEADER_ROWS + ODS_EMPTY_EDGE)
+
+
+def ods_repeated_cells() -> tuple[str, bytes]:
+    """800 bytes: one cell repeated over 1,000 columns of a row repeated 20,000 times (2.4 GB read)."""
+    row = (
+        '<table:table-row table:number-rows-repeated="20000">'
+        + _ODS_CELL % (' table:number-columns-repeated="1000"', "x")
+        + "</table:table-row>"
+    )
+    return "ods_repeated_cells.ods", ods(ODS_HEADER_ROWS + row)
+
+
+def ods_far_cell() -> tuple[str, bytes]:
+    """One cell 100,000 empty rows down, at column 201 (1.2 GB read)."""
+    gap = (
+        '<table:table-row table:number-rows-repeated="100000">'
+        '<table:table-cell table:number-columns-repeated="200"/></table:table-row>'
+    )
+    far = '<table:table-row><table:table-cell table:number-columns-repeated="200"/>' + _ODS_CELL % ("", "x")
+    return "ods_far_cell.ods", ods(ODS_HEADER_ROWS + gap + far + "</table:table-row>")
+
+
+def ods_deep_xml() -> tuple[str, bytes]:
+    """A cell's text under 200,000 nested spans."""
+    depth = 200_000
+    text = "<text:span>" * depth + "x" + "</text:span>" * depth
+    row = "<table:table-row>" + _ODS_CELL % ("", text) + "</table:table-row>"
+    return "ods_deep_xml.ods", ods(ODS_HEADER_ROWS + row)
+
+
+def ods_zip_bomb() -> tuple[str, bytes]:
+    """content.xml unpacking to 1.8 GB of rows from a few MB."""
+    row = ("<table:table-row>" + _ODS_CELL % ("", "A" * 200) + "</table:table-row>").encode()
+    chunk = row * (1024 * 1024 // len(row))
+    raw = _deflate_repeated(chunk, 1800, (_ODS_HEAD + ODS_HEADER_ROWS).encode(), _ODS_TAIL.encode())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", _ODS_MANIFEST)
+    parts = {}
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        for info in archive.infolist():
+            parts[info.filename] = archive.read(info)
+    return "ods_zip_bomb.ods", _zip_with_raw_part(parts, "content.xml", raw)
+
+
+# -- .xls: a compound file of BIFF records, made from the committed honest ledger.xls --------------
+
+LEDGER_XLS = Path(__file__).parent / "fixtures" / "ledger.xls"
+
+
+def _xls_edited(edit) -> bytes:
+    """ledger.xls with its workbook stream's records edited in place by ``edit(stream) -> stream``
+    (same length, so the compound file around it stays whole)."""
+    from cordon.core.spreadsheet_bounds_xls import stream_offsets
+
+    data = bytearray(LEDGER_XLS.read_bytes())
+    stream, offsets, size = stream_offsets(bytes(data))
+    edited = edit(bytearray(stream))
+    assert len(edited) == len(stream)
+    for index, offset in enumerate(offsets):
+        piece = edited[index * size : (index + 1) * size]
+        data[offset : offset + len(piece)] = piece
+    return bytes(data)
+
+
+def _records(stream: bytes):
+    position = 0
+    while position + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, position)
+        yield position, kind, length
+        position += 4 + length
+
+
+def good_xls() -> tuple[str, bytes]:
+    return "good.xls", LEDGER_XLS.read_bytes()
+
+
+def xls_far_cell() -> tuple[str, bytes]:
+    """ledger.xls with its last number moved to IV65536: 16.7 million cells for the reader."""
+
+    def edit(stream):
+        last = [p for p, kind, _n in _records(stream) if kind in (0x0203, 0x027E)][-1]
+        struct.pack_into("<HH", stream, last + 4, 65535, 255)
+        return stream
+
+    return "xls_far_cell.xls", _xls_edited(edit)
+
+
+def xls_giant_dimension() -> tuple[str, bytes]:
+    """ledger.xls whose sheet declares every row and column of an .xls sheet (65,536 × 256)."""
+
+    def edit(stream):
+        for position, kind, _n in _records(stream):
+            if kind == 0x0200:
+                struct.pack_into("<IIHH", stream, position + 4, 0, 65536, 0, 256)
+        return stream
+
+    return "xls_giant_dimension.xls", _xls_edited(edit)
+
+
+def xls_huge_shared_strings() -> tuple[str, bytes]:
+    """ledger.xls whose shared-strings table claims four billion strings."""
+
+    def edit(stream):
+        for position, kind, _n in _records(stream):
+            if kind == 0x00FC:
+                struct.pack_into("<II", stream, position + 4, 4_000_000_000, 4_000_000_000)
+        return stream
+
+    return "xls_huge_shared_strings.xls", _xls_edited(edit)
+
+
+def xls_truncated() -> tuple[str, bytes]:
+    """ledger.xls cut off halfway."""
+    data = LEDGER_XLS.read_bytes()
+    return "xls_truncated.xls", data[: len(data) // 2]
+
+
 HOSTILE = [
     sparse_far_cell,
     lone_far_cell,
@@ -292,13 +459,22 @@ HOSTILE = [
     word_as_workbook,
     encrypted,
     truncated,
+    ods_repeated_cells,
+    ods_far_cell,
+    ods_deep_xml,
+    ods_zip_bomb,
+    xls_far_cell,
+    xls_giant_dimension,
+    xls_huge_shared_strings,
+    xls_truncated,
 ]
+HONEST = [good, good_ods, good_xls]
 
 
 def main(directory: str) -> None:
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
-    for make in [good, *HOSTILE]:
+    for make in [*HONEST, *HOSTILE]:
         name, data = make()
         (target / name).write_bytes(data)
         print(f"{name}: {len(data):,} bytes")

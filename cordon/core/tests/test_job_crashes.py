@@ -188,3 +188,132 @@ def test_a_worker_killed_mid_import_leaves_whole_rows_and_the_retry_completes(tm
     assert job.result["rejected"] <= 1
     assert Person.objects.filter(name__startswith="测试").count() == stored
     assert Arrival.objects.filter(person__name__startswith="测试").count() == stored
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        children = _children(todo.pop())
+        found += children
+        todo += children
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def _answers(url: str) -> int:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 — our own test server
+        return answer.status
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cordon_serve_keeps_serving_while_its_worker_is_killed_mid_import(tmp_path):
+    """The whole of it, as a town runs it: `cordon serve` (gunicorn and the supervised worker) on
+    PostgreSQL; the worker is SIGKILLed in the middle of an import; the site answers throughout, the
+    worker is started again, the import completes on its retry, no connection is left idle in
+    transaction and the rows are whole."""
+    if connection.vendor != "postgresql":
+        pytest.skip("runs on PostgreSQL (an idle-in-transaction connection is the point)")
+    from cordon.core import keys
+    from cordon.people.models import Arrival, Person
+    from cordon.people.tests.conftest import ledger_xlsx, row
+    from cordon.testing import build_world
+
+    world = build_world(extensions=[])
+    count = 20_000
+    born = date(1940, 1, 1)
+    rows = [
+        row("测试员", f"131081{born + timedelta(days=i):%Y%m%d}001", f"139{i + 12345678:08d}")
+        for i in range(count)
+    ]
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(ledger_xlsx(rows))
+    db = connection.settings_dict
+    env = os.environ | {
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CORDON_VAR_DIR": str(tmp_path / "var"),
+        "CORDON_HTTPS": "0",
+        "CORDON_DEBUG": "1",  # no collectstatic: the point is the processes
+    }
+    pem = keys.stored_pem("pass_signing")
+    if pem:  # the key the world's cards were signed with, if any were
+        env["CORDON_PASS_SIGNING_KEY"] = pem.decode()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    login = f"http://127.0.0.1:{port}/accounts/login/"
+    root = Path(__file__).resolve().parents[3]
+    server = subprocess.Popen(  # noqa: S603 — our own interpreter
+        [sys.executable, "-m", "cordon.cli", "serve", "--port", str(port), "--workers", "1"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 400
+        while time.monotonic() < deadline:  # the site up (its first answer loads Django)
+            try:
+                if _answers(login) == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        job = jobs.enqueue(
+            kind="people.import",
+            area=world.sjf,
+            actor=world.commander,
+            params={
+                "stored_file": str(path),
+                "filename": path.name,
+                "dry_run": False,
+                "mapping": {},
+                "source": "web",
+            },
+        )
+        while time.monotonic() < deadline and not Person.objects.filter(name__startswith="测试").exists():
+            time.sleep(0.1)
+        assert Person.objects.filter(name__startswith="测试").exists(), "the import never wrote"
+        # The supervisor's own child (the worker's reading and checking children fork from it).
+        workers = [p for p in _children(server.pid) if "cordon.cli worker" in _cmdline(p)]
+        assert len(workers) == 1
+        below = _descendants(workers[0])
+        os.kill(workers[0], signal.SIGKILL)
+        killed_at = time.monotonic()
+        served = []
+        while time.monotonic() < deadline:
+            try:
+                served.append(_answers(login))
+            except OSError as exc:
+                served.append(repr(exc))
+            job.refresh_from_db()
+            if job.status == Job.Status.DONE and time.monotonic() - killed_at > 3:
+                break
+            time.sleep(0.5)
+        assert served and set(served) == {200}, served  # every request while the worker was down and after
+        assert server.poll() is None  # the web server never stopped
+        assert job.status == Job.Status.DONE and job.attempts == 2, (job.status, job.message)
+        assert not _cmdline(workers[0])  # the killed worker is gone; a new one ran the retry
+        assert not any(_cmdline(p) and p not in _descendants(server.pid) for p in below)  # no orphan
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = %s AND state LIKE 'idle in transaction%%'",
+                [db["NAME"]],
+            )
+            assert cursor.fetchone()[0] == 0
+        stored = count - job.result["rejected"]
+        assert job.result["rejected"] <= 1
+        assert Person.objects.filter(name__startswith="测试").count() == stored
+        assert Arrival.objects.filter(person__name__startswith="测试").count() == stored
+    finally:
+        server.send_signal(signal.SIGTERM)
+        _out, err = server.communicate(timeout=60)
+    assert "exit code -9" in err or "退出码 -9" in err  # the supervisor said what happened

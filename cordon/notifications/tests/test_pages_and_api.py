@@ -78,6 +78,23 @@ def test_outbox_masks_phones(world, login):
     assert "139****1111" in page.text and "13900001111" not in page.text
 
 
+def test_outbox_says_a_message_was_sent_not_reported_and_lists_it_on_a_phone(world, login):
+    Message.objects.create(
+        kind=Kind.PASS_WAITING,
+        key="x:sent",
+        channel=Channel.SMS,
+        address="13900002222",
+        area_id=world.sjf.code,
+        subject="出门证待审批",
+        body="b",
+        state=Message.State.SENT,
+    )
+    page = login(world.commander).get("/inbox/outbox/?state=sent").text
+    assert "已发送" in page and "已报送" not in page  # 已报送 is what a town does with its report
+    phone_list = page[page.index('<ul class="rows show-sm">') :]
+    assert "出门证待审批" in phone_list and "139****2222" in phone_list
+
+
 def test_retry_from_the_outbox_of_another_town_is_404(world, login):
     message = Message.objects.create(
         kind=Kind.PASS_WAITING,

@@ -33,6 +33,14 @@ EXPECTED = {
     "word_as_workbook": "Word",
     "encrypted": "已加密",
     "truncated": "已损坏",
+    "ods_repeated_cells": "20,002,000 个单元格",
+    "ods_far_cell": "GS100003",
+    "ods_deep_xml": "嵌套超过 256 层",
+    "ods_zip_bomb": "1,800 MB",
+    "xls_far_cell": "IV65536",
+    "xls_giant_dimension": "65,536 行 × 256 列",
+    "xls_huge_shared_strings": "4,000,000,000",
+    "xls_truncated": "已损坏",
 }
 
 
@@ -61,9 +69,16 @@ def test_each_hostile_file_is_refused_with_its_message_within_bounded_memory(wor
     assert 0 < child_kb < before_kb + MEMORY_MARGIN_MB * 1024, (child_kb, before_kb)
 
 
-def test_the_honest_control_file_still_imports(world, corpus):
-    report = preview(world, corpus / "good.xlsx")
+@pytest.mark.parametrize("name", ["good.xlsx", "good.ods"])
+def test_the_honest_control_file_still_imports(world, corpus, name):
+    report = preview(world, corpus / name)
     assert not report.message and report.rejected + report.created == 1
+
+
+def test_the_honest_xls_ledger_still_reads(world, corpus):
+    report = preview(world, corpus / "good.xls")
+    assert not report.message, report.message
+    assert report.total >= 1
 
 
 def test_a_reader_bug_costs_the_child_only_and_names_the_memory_limit(world, corpus, settings, monkeypatch):
