@@ -1,5 +1,7 @@
 """The REST API under /api/v1/: one NinjaAPI, each app's router, and one way of answering errors."""
 
+import typing
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -9,12 +11,13 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from cordon.accounts.api import router as accounts_router
 from cordon.accounts.api_audit import router as audit_router
-from cordon.accounts.auth import ActiveSessionAuth, TokenAuth
+from cordon.accounts.auth import ActiveSessionAuth, TokenAuth, signed_in_for_docs
 from cordon.cases.api import router as cases_router
 from cordon.checkpoints.api import router as checkpoints_router
 from cordon.colours.api import router as colours_router
 from cordon.core.edge import EdgeParser
 from cordon.core.errors import ApiError, schema_error_message
+from cordon.core.openapi import CordonOpenAPI
 from cordon.enterprises.api import router as enterprises_router
 from cordon.federation.api import router as federation_router
 from cordon.forces.api import router as forces_router
@@ -27,7 +30,30 @@ from cordon.people.api import router as people_router
 from cordon.reports.api import router as reports_router
 from cordon.stock.api import router as stock_router
 
-api = NinjaAPI(
+
+class CordonNinjaAPI(NinjaAPI):
+    """ninja's API with Cordon's OpenAPI document (``cordon/core/openapi.py``), and the parser told
+    which operations take a JSON list as their body (every other body must be an object)."""
+
+    def get_operation_url_name(self, operation, router) -> str:
+        name = super().get_operation_url_name(operation, router)
+        for model in operation.models:
+            attribute = getattr(model, "__read_from_single_attr__", None)
+            if (
+                model.__ninja_param_source__ == "body"
+                and attribute
+                and typing.get_origin(model.model_fields[attribute].annotation) is list
+            ):
+                self.parser.list_bodies.add(name)
+        return name
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None) -> CordonOpenAPI:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return CordonOpenAPI(self, path_prefix)
+
+
+api = CordonNinjaAPI(
     title="Cordon API",
     version="1",
     description=(
@@ -40,6 +66,8 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    # Not public: for signed-in users and token holders (the reasons: accounts/auth.py, docs/api.md).
+    docs_decorator=signed_in_for_docs,
     parser=EdgeParser(),
 )
 api.add_router("/accounts/", accounts_router)

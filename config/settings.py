@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cordon.core.middleware.language_middleware",
+    # A body over the limit: a 413 with a message, read to its end so the connection stays usable.
+    "cordon.core.edge.body_limit_middleware",
     "cordon.core.middleware.debug_not_found_middleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

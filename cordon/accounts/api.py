@@ -97,7 +97,7 @@ class UserPatch(Schema):
     area: str | None = Field(None, max_length=15)
 
 
-class ReasonIn(Schema):
+class DisableIn(Schema):
     reason: str = Field("", max_length=200)
 
 
@@ -109,7 +109,7 @@ class LockOut(Schema):
     locked: bool
 
 
-class TokenOut(Schema):
+class AccessTokenOut(Schema):
     id: int
     name: str
     hint: str
@@ -119,7 +119,7 @@ class TokenOut(Schema):
     last_used_at: datetime | None
 
 
-class TokenCreatedOut(TokenOut):
+class TokenCreatedOut(AccessTokenOut):
     token: str = Field(..., description="The secret. Shown only in this answer; store it now.")
 
 
@@ -228,7 +228,7 @@ def user_update(request, user_id: int, payload: UserPatch):
 
 
 @router.post("/users/{user_id}/disable", response=UserOut)
-def user_disable(request, user_id: int, payload: ReasonIn):
+def user_disable(request, user_id: int, payload: DisableIn):
     user = _managed_user(request, user_id)
     services.user_set_active(actor=request.user, user=user, active=False, reason=payload.reason)
     return _fresh(request, user)
@@ -276,7 +276,7 @@ def role_remove(request, user_id: int, role_id: int):
     return Status(204, None)
 
 
-@router.get("/tokens", response=list[TokenOut], summary="Your own access tokens")
+@router.get("/tokens", response=list[AccessTokenOut], summary="Your own access tokens")
 def token_list(request):
     return ApiToken.objects.visible_to(request.user)
 
@@ -291,7 +291,7 @@ def token_create(request, payload: TokenIn, response: HttpResponse):
     return Status(201, token)
 
 
-@router.delete("/tokens/{token_id}", response=TokenOut, summary="Revoke one of your tokens")
+@router.delete("/tokens/{token_id}", response=AccessTokenOut, summary="Revoke one of your tokens")
 def token_revoke(request, token_id: int):
     token = get_visible_or_404(ApiToken.objects, request.user, pk=token_id)
     return services.token_revoke(actor=request.user, token=token)

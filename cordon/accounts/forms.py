@@ -4,10 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cordon.accounts.models import ApiToken, Area, Role, User
 from cordon.accounts.selectors import area_choices
-from cordon.core.forms import to_choose
+from cordon.core.forms import EdgeCheckedForm, Form, to_choose
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(EdgeCheckedForm, AuthenticationForm):
     error_messages = {
         "invalid_login": _("Wrong user name or password."),
         "inactive": _("This account is disabled."),
@@ -35,7 +35,7 @@ def _with_managed_areas(form, user, *names):
         )
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(Form):
     username = forms.CharField(
         label=_("User name"),
         max_length=150,
@@ -58,7 +58,7 @@ class UserCreateForm(forms.Form):
         self.fields["username"].widget.attrs.update(autocapitalize="none", autocomplete="off")
 
 
-class UserEditForm(forms.Form):
+class UserEditForm(Form):
     full_name = forms.CharField(label=_("Full name"), max_length=40)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     area = ManagedAreaField(help_text=_("Where the account belongs."))
@@ -69,7 +69,7 @@ class UserEditForm(forms.Form):
         self.fields["phone"].widget.attrs.update(inputmode="tel")
 
 
-class RoleForm(forms.Form):
+class RoleForm(Form):
     """Granting a role starts empty: a preset (指挥长 @ the town) is one careless tap from giving
     someone everything."""
 
@@ -82,11 +82,11 @@ class RoleForm(forms.Form):
         self.fields["area"].choices = [("", "—"), *self.fields["area"].choices]
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(Form):
     old_password = forms.CharField(
         label=_("Current password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -109,7 +109,7 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-class TokenForm(forms.Form):
+class TokenForm(Form):
     EXPIRY_CHOICES = [("30", _("30 days")), ("90", _("90 days")), ("365", _("1 year"))]
 
     name = forms.CharField(
@@ -122,7 +122,7 @@ class TokenForm(forms.Form):
     )
 
 
-class AreaCreateForm(forms.Form):
+class AreaCreateForm(Form):
     code = forms.CharField(
         label=_("Division code"),
         max_length=15,

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cordon.cases.models import Case, ContactLink, Placement
-from cordon.core.forms import to_choose
+from cordon.core.forms import Form, to_choose
 from cordon.observation.forms import _date
 
 
@@ -13,7 +13,7 @@ def _classification(label):
     return forms.ChoiceField(label=label, choices=[("", "—"), *Case.Classification.choices])
 
 
-class CaseForm(forms.Form):
+class CaseForm(Form):
     document_number = forms.CharField(
         label=_("ID number of the person"),
         max_length=30,
@@ -46,13 +46,13 @@ class CaseForm(forms.Form):
     source_last_exposure = _date(_("Last exposure to the source case"), required=False)
 
 
-class ClassifyForm(forms.Form):
+class ClassifyForm(Form):
     classification = _classification(_("New classification"))
     on = _date(_("Date"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
-class CaseUpdateForm(forms.Form):
+class CaseUpdateForm(Form):
     authority = forms.CharField(label=_("Numbering authority"), max_length=40, required=False)
     number = forms.CharField(label=_("Case number"), max_length=20, required=False)
     onset_date = _date(_("Onset"), required=False)
@@ -67,11 +67,11 @@ class CaseUpdateForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class IdentifyForm(forms.Form):
+class IdentifyForm(Form):
     document_number = forms.CharField(label=_("ID number of the person"), max_length=30)
 
 
-class ContactsForm(forms.Form):
+class ContactsForm(Form):
     """What a night's tracing shares: the exposure. The people come as rows (see the view)."""
 
     degree = forms.ChoiceField(label=_("Degree"), choices=to_choose(ContactLink.Degree.choices))
@@ -88,14 +88,14 @@ class ContactsForm(forms.Form):
         self.fields["via"].choices = [("", "—"), *via_choices]
 
 
-class ToCaseForm(forms.Form):
+class ToCaseForm(Form):
     classification = _classification(_("Classification"))
     classified_on = _date(_("Classified on"))
     authority = forms.CharField(label=_("Numbering authority"), max_length=40, required=False)
     number = forms.CharField(label=_("Case number"), max_length=20, required=False)
 
 
-class SiteForm(forms.Form):
+class SiteForm(Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     area = forms.ChoiceField(label=_("Area"))
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
@@ -109,7 +109,7 @@ class SiteForm(forms.Form):
         self.fields["area"].choices = to_choose(area_choices)
 
 
-class PlaceForm(forms.Form):
+class PlaceForm(Form):
     site = forms.TypedChoiceField(label=_("Quarantine site"), coerce=int)
     placed_on = _date(_("In on"))
     room = forms.CharField(label=_("Room"), max_length=20, required=False)
@@ -122,12 +122,12 @@ class PlaceForm(forms.Form):
         self.fields["site"].choices = to_choose(site_choices)
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(Form):
     released_on = _date(_("Released on"))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
-class EndStayForm(forms.Form):
+class EndStayForm(Form):
     outcome = forms.ChoiceField(
         label=_("How the stay ends"),
         choices=to_choose(
@@ -141,5 +141,5 @@ class EndStayForm(forms.Form):
     note = forms.CharField(label=_("Where to"), max_length=200)
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)

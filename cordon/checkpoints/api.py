@@ -172,12 +172,12 @@ class BatchResultOut(Schema):
     fields: dict[str, list[str]] = {}  # a refusal's messages by field key
 
 
-class CheckIn(Schema):
+class PassageCheckIn(Schema):
     document_number: str = Field(..., max_length=30)
     document_type: str = Field("", max_length=20)
 
 
-class CheckOut(Schema):
+class PassageCheckOut(Schema):
     known: bool
     name: str
     flags: list[str]
@@ -207,9 +207,9 @@ def _guarded(request, checkpoint_id: int) -> Checkpoint:
 
 
 @router.post(
-    "/{checkpoint_id}/check", response=CheckOut, summary="The flags for an ID number, before deciding"
+    "/{checkpoint_id}/check", response=PassageCheckOut, summary="The flags for an ID number, before deciding"
 )
-def passage_check(request, checkpoint_id: int, payload: CheckIn):
+def passage_check(request, checkpoint_id: int, payload: PassageCheckIn):
     check = passages.gate_check(
         actor=request.user,
         checkpoint=_guarded(request, checkpoint_id),

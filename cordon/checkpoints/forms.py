@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cordon.checkpoints.models import Checkpoint
-from cordon.core.forms import to_choose
+from cordon.core.forms import Form, to_choose
 
 
-class CheckpointForm(forms.Form):
+class CheckpointForm(Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     kind = forms.ChoiceField(label=_("Kind"), choices=to_choose(Checkpoint.Kind.choices))
     area = forms.ChoiceField(label=_("Area"))
@@ -24,7 +24,7 @@ class CheckpointForm(forms.Form):
             del self.fields["area"]
 
 
-class CheckpointFilterForm(forms.Form):
+class CheckpointFilterForm(Form):
     area = forms.ChoiceField(label=_("Area"), required=False)
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *Checkpoint.Kind.choices]

@@ -17,13 +17,13 @@ from cordon.accounts.permissions import ROSTER_KEEPERS
 from cordon.accounts.scope import get_visible_or_404, has_role
 from cordon.checkpoints import selectors, services_duty
 from cordon.checkpoints.models import Checkpoint, DutyShift
-from cordon.core.forms import act_and_return, add_service_errors
+from cordon.core.forms import Form, act_and_return, add_service_errors
 from cordon.forces.selectors import crews_at
 
 DATETIME = {"type": "datetime-local"}
 
 
-class ShiftForm(forms.Form):
+class ShiftForm(Form):
     starts_at = forms.DateTimeField(
         label=gettext_lazy("From"), widget=forms.DateTimeInput(attrs=DATETIME, format="%Y-%m-%dT%H:%M")
     )

@@ -4,7 +4,8 @@ A NUL byte in any text was a 500 on PostgreSQL (its text type cannot store it) o
 and the web search; a time-zone offset past ±14:00 (``+18:01``) was a 500 too. Rather than a check per
 field, every query parameter and form value (``edge_middleware``) and every string of a JSON body
 (``EdgeParser``, the API's parser) is looked at once: control characters other than tab and line
-breaks, and date-times whose offset no place on Earth uses, are refused — 422 with the field for the
+breaks, date-times whose offset no place on Earth uses, and dates in years no record of Cordon's
+can fall in (year 1, year 9999) are refused — 422 with the field for the
 API, a 400 page naming the field for the web.
 """
 
@@ -22,17 +23,32 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # An ISO date-time with an offset: 2020-02-21T08:00:00+18:01 (or +1801).
 _OFFSET = re.compile(r"\d{4}-\d\d-\d\d[T ][\d:.]+([+-])(\d\d):?(\d\d)")
 MAX_OFFSET_MINUTES = 14 * 60
+# The years any date of Cordon's can fall in (a birth, an arrival, a lockdown's end); the ledger
+# reader (people/validation/dates.py) holds dates to the same years.
+EARLIEST_YEAR, LATEST_YEAR = 1880, 2099
+# A date as the API, the forms (2020/02/03, 2020年2月3日) and the searches take it, maybe with a time.
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:[T ][\d:.+\-Z ]*)?")
 
 
 def problem(value: str) -> str:
     """Why a text is refused at the edge, or ""."""
     if _CONTROL.search(value):
         return _("Holds invisible control characters (such as NUL): delete them and send again.")
-    match = _OFFSET.fullmatch(value.strip())
+    value = value.strip()
+    if len(value) > 40 or not value[:1].isdigit():
+        return ""  # not a date: most values stop here
+    match = _OFFSET.fullmatch(value)
     if match and int(match.group(2)) * 60 + int(match.group(3)) > MAX_OFFSET_MINUTES:
         return _(
             "The time-zone offset %(offset)s is not used anywhere: offsets run from -14:00 to +14:00."
         ) % {"offset": f"{match.group(1)}{match.group(2)}:{match.group(3)}"}
+    match = _DATE.fullmatch(value)
+    if match and not EARLIEST_YEAR <= int(match.group(1)) <= LATEST_YEAR:
+        return _("The date %(value)s is not plausible: years run from %(earliest)s to %(latest)s.") % {
+            "value": value[:10],
+            "earliest": EARLIEST_YEAR,
+            "latest": LATEST_YEAR,
+        }
     return ""
 
 
@@ -72,52 +88,118 @@ def _refused(errors: list[dict]) -> ApiError:
 
 
 class EdgeParser(Parser):
-    """The API's JSON parser: the body as parsed, refused when a string in it is refused at the edge."""
+    """The API's JSON parser: the body as parsed, refused when a string in it is refused at the edge.
+
+    A body must be a JSON object, or a list where the operation takes a list (``list_bodies``, the
+    URL names the API records as it builds its URLs): django-ninja reads ``true`` or ``[]`` as an
+    object with every field left out, so ``PATCH /people/{id}`` with the body ``true`` answered 200.
+    """
+
+    def __init__(self):
+        self.list_bodies: set[str] = set()
 
     def parse_body(self, request):
         data = json.loads(request.body)
-        if not isinstance(data, dict | list):  # `true`, `3`, `"x"`: no operation takes a bare value
-            raise ApiError(422, "invalid_input", _("The request body must be a JSON object."))
+        takes_list = getattr(getattr(request, "resolver_match", None), "url_name", None) in self.list_bodies
+        if not isinstance(data, dict) and not (takes_list and isinstance(data, list)):
+            message = _("The request body must be a list.") if takes_list else None
+            raise ApiError(422, "invalid_input", message or _("The request body must be a JSON object."))
         if errors := problems_in(data):
             raise _refused(errors)
         return data
 
 
+# At most this much of a refused body is read to its end; past it, the connection is given up.
+DRAIN_LIMIT = 32 * 1024 * 1024
+
+
+def body_limit_middleware(get_response):
+    """A body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (file uploads aside) answered 413 with a message
+    before anything reads it — and read to its end, so the kept-alive connection carries the client's
+    next request. Django answered a bare 400 without reading it, and gunicorn discards at most 64 KB
+    of an unread body before closing the connection it had just announced as kept alive: the
+    client's next request on it failed."""
+    from django.conf import settings
+
+    from cordon.core.views import too_large
+
+    def middleware(request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is None or length <= limit or request.content_type == "multipart/form-data":
+            return get_response(request)
+        stream, left = request.META["wsgi.input"], min(length, DRAIN_LIMIT)
+        while left > 0 and (chunk := stream.read(min(left, 64 * 1024))):
+            left -= len(chunk)
+        return too_large(request, limit)
+
+    return middleware
+
+
 def edge_middleware(get_response):
-    """Refuse query parameters and form values that hold what no field may hold (see the module)."""
+    """Refuse query parameters and form values that hold what no field may hold (see the module).
+
+    The API and a query string answer at once (422 JSON; a 400 page). A web form's values go on to
+    the view with the refused characters taken out — nothing downstream may see them — and
+    ``request.POST.edge_problems`` naming each refused field, which every form of Cordon's shows as an
+    error on that field (``core/forms.py``), the form re-rendered with what the user typed.
+    """
 
     def middleware(request):
         errors = problems_in_querydict(request.GET)
-        if (
-            not errors
-            and request.method == "POST"
-            and request.content_type
-            in (
-                "application/x-www-form-urlencoded",
-                "multipart/form-data",
-            )
+        if errors:
+            return _refuse(request, errors)
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
         ):
             errors = problems_in_querydict(request.POST)
-        if not errors:
-            return get_response(request)
-        if request.path.startswith("/api/"):
-            from django.http import JsonResponse
-
-            error = _refused(errors)
-            return JsonResponse(
-                {"code": error.code, "message": str(error.message), "errors": errors}, status=422
-            )
-        from django.shortcuts import render
-
-        return render(
-            request,
-            "error.html",
-            {
-                "title": _("Bad request"),
-                "message": _("The field %(field)s: %(message)s")
-                % {"field": errors[0]["field"], "message": errors[0]["message"]},
-            },
-            status=400,
-        )
+            if errors and request.path.startswith("/api/"):
+                return _refuse(request, errors)
+            if errors:
+                request.POST = _without_refused(request.POST)
+        return get_response(request)
 
     return middleware
+
+
+def _without_refused(data):
+    """A copy of a form's values with control characters taken out and impossible dates emptied, and
+    the message for each such field in ``edge_problems``."""
+    clean = data.copy()
+    clean.edge_problems = {}
+    for key, values in data.lists():
+        kept = []
+        for value in values:
+            message = problem(value) if isinstance(value, str) else ""
+            if message:
+                clean.edge_problems.setdefault(key, message)
+                value = _CONTROL.sub("", value)
+                value = value if not problem(value) else ""
+            kept.append(value)
+        clean.setlist(key, kept)
+    clean._mutable = False
+    return clean
+
+
+def _refuse(request, errors: list[dict]):
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        error = _refused(errors)
+        return JsonResponse({"code": error.code, "message": str(error.message), "errors": errors}, status=422)
+    from django.shortcuts import render
+
+    return render(
+        request,
+        "error.html",
+        {
+            "title": _("Bad request"),
+            "message": _("The field %(field)s: %(message)s")
+            % {"field": errors[0]["field"], "message": errors[0]["message"]},
+        },
+        status=400,
+    )

@@ -1,4 +1,38 @@
+from django import forms
 from django.core.exceptions import ValidationError
+
+from cordon.core import edge
+
+
+class EdgeCheckedForm:
+    """What the edge refuses (control characters, impossible dates: ``core/edge.py``) shown as an error
+    on the field that held it, the page re-rendered with everything else the user typed. Every form
+    of Cordon's is one (tests/test_edge_forms.py)."""
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound:
+            return
+        refused = getattr(self.data, "edge_problems", {})
+        for name, field in self.fields.items():
+            key = self.add_prefix(name)
+            message = refused.get(key) or _problem_in(
+                field.widget.value_from_datadict(self.data, self.files, key)
+            )
+            if message:
+                self.add_error(name, message)
+
+
+class Form(EdgeCheckedForm, forms.Form):
+    """Cordon's forms' base: Django's, with the edge's refusals on their fields."""
+
+
+def _problem_in(value) -> str:
+    for item in value if isinstance(value, list | tuple) else [value]:
+        if isinstance(item, str) and (message := edge.problem(item)):
+            return message
+    return ""
+
 
 # The empty first option of a choice the user must make: a form never starts on a choice of its own.
 UNCHOSEN = ("", "—")

@@ -27,6 +27,13 @@ def bad_request(request, exception=None):
     return _error(request, 400, "bad_request", _("Bad request"), _("The request could not be understood."))
 
 
+def too_large(request, limit: int):
+    message = _("The request is too large: at most %(size)s MB can be sent at once.") % {
+        "size": f"{limit / 1024 / 1024:g}"
+    }
+    return _error(request, 413, "too_large", _("Request too large"), message)
+
+
 def permission_denied(request, exception=None):
     message = str(exception) if exception and str(exception) else _("Your role does not allow this here.")
     return _error(request, 403, "forbidden", _("Not allowed"), message)

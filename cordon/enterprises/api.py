@@ -103,7 +103,7 @@ class ApplicationOut(Schema):
     decided_at: datetime | None
 
 
-class DecideIn(Schema):
+class ApplicationDecideIn(Schema):
     decision: str = Field(..., max_length=12)
     conditions: str = Field("", max_length=1000)
     comment: str = Field("", max_length=300)
@@ -240,7 +240,7 @@ def application_create(request, enterprise_id: int, payload: ApplicationIn):
 @router.post(
     "/applications/{application_id}/decide", response=ApplicationOut, summary="Decide an application"
 )
-def application_decide(request, application_id: int, payload: DecideIn):
+def application_decide(request, application_id: int, payload: ApplicationDecideIn):
     application = get_visible_or_404(
         ReopeningApplication.objects.select_related("enterprise"), request.user, pk=application_id
     )

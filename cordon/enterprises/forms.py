@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cordon.core.forms import to_choose
+from cordon.core.forms import Form, to_choose
 from cordon.enterprises import checklist
 from cordon.enterprises.models import Enterprise, ReopeningApplication
 
@@ -11,7 +11,7 @@ DATE = {"type": "date"}
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
 
 
-class EnterpriseForm(forms.Form):
+class EnterpriseForm(Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     uscc = forms.CharField(
         label=_("Unified social credit code"),
@@ -42,7 +42,7 @@ class EnterpriseForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
-class ChecklistForm(forms.Form):
+class ChecklistForm(Form):
     """The checklist's items as yes/no with a note each, and the dormitory's numbers."""
 
     has_dormitory = forms.BooleanField(label=_("Staff sleep on site (dormitory)"), required=False)
@@ -104,7 +104,7 @@ class ApplicationForm(ChecklistForm):
     field_order = ["planned_on", "prevention_plan"]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[(c, label) for c, label in ReopeningApplication.Decision.choices if c],
@@ -166,15 +166,15 @@ class InspectionForm(ChecklistForm):
         ]
 
 
-class RectifyForm(forms.Form):
+class RectifyForm(Form):
     note = forms.CharField(
         label=_("How it was rectified"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class SuspendForm(forms.Form):
+class SuspendForm(Form):
     reason = forms.CharField(label=_("Why"), max_length=300)
 
 
-class ExportForm(forms.Form):
+class ExportForm(Form):
     format = forms.ChoiceField(choices=(("xlsx", "Excel (.xlsx)"), ("csv", "CSV")))

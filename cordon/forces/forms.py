@@ -3,14 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cordon.core.forms import to_choose
+from cordon.core.forms import Form, to_choose
 from cordon.forces.models import Commendation, Personnel, Team
 from cordon.people.models import Person
 
 DATE = {"type": "date"}
 
 
-class PersonnelForm(forms.Form):
+class PersonnelForm(Form):
     """Register a member of the forces: who they are (the people registry's fields) and how they serve."""
 
     document_type = forms.ChoiceField(
@@ -67,7 +67,7 @@ class PersonnelForm(forms.Form):
         return {k: self.cleaned_data[k] for k in ("kind", "unit", "phone", "skills", "availability", "note")}
 
 
-class PersonnelEditForm(forms.Form):
+class PersonnelEditForm(Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Personnel.Kind.choices)
     phone = forms.CharField(
         label=_("Mobile phone"),
@@ -89,7 +89,7 @@ class PersonnelEditForm(forms.Form):
         self.fields["account"].choices = [("", "—"), *account_choices]
 
 
-class TeamForm(forms.Form):
+class TeamForm(Form):
     name = forms.CharField(
         label=_("Team name"), max_length=100, required=False, help_text=_("e.g. 四间房村排查一组")
     )
@@ -104,7 +104,7 @@ class TeamForm(forms.Form):
         self.fields["name"].checked_by_service = True
 
 
-class MemberForm(forms.Form):
+class MemberForm(Form):
     who = forms.CharField(
         label=_("ID number or name"),
         max_length=40,
@@ -115,7 +115,7 @@ class MemberForm(forms.Form):
     )
 
 
-class AssignForm(forms.Form):
+class AssignForm(Form):
     area = forms.ChoiceField(label=_("Village"), required=False)
     checkpoint = forms.ChoiceField(label=_("Checkpoint"), required=False)
     shift = forms.ChoiceField(label=_("Duty shift"), required=False)
@@ -130,6 +130,6 @@ class AssignForm(forms.Form):
         self.fields["shift"].choices = [("", "—"), *shift_choices]
 
 
-class CommendationForm(forms.Form):
+class CommendationForm(Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Commendation.Kind.choices, widget=forms.RadioSelect)
     text = forms.CharField(label=_("Text"), max_length=600, widget=forms.Textarea(attrs={"rows": 3}))

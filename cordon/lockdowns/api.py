@@ -85,7 +85,7 @@ class ApplyIn(Schema):
     urgent_medical: bool = False
 
 
-class DecideIn(Schema):
+class PassDecideIn(Schema):
     approve: bool
     comment: str = Field("", max_length=200)
 
@@ -94,18 +94,18 @@ class RevokeIn(Schema):
     reason: str = Field(..., max_length=200)
 
 
-class TokenOut(Schema):
+class PassTokenOut(Schema):
     token: str
     short_code: str
 
 
-class CheckIn(Schema):
+class PassCheckIn(Schema):
     checkpoint: int
     token: str = Field("", max_length=2000)
     short_code: str = Field("", max_length=12)
 
 
-class CheckOut(Schema):
+class PassCheckOut(Schema):
     state: str
     state_label: str
     pass_id: int | None
@@ -173,7 +173,7 @@ def pass_get(request, pass_id: int):
 
 
 @router.post("/passes/{pass_id}/decide", response=PassOut, summary="The next decision: village, then town")
-def pass_decide(request, pass_id: int, payload: DecideIn):
+def pass_decide(request, pass_id: int, payload: PassDecideIn):
     return services.pass_decide(actor=request.user, exit_pass=_pass(request, pass_id), **payload.dict())
 
 
@@ -182,7 +182,7 @@ def pass_revoke(request, pass_id: int, payload: RevokeIn):
     return services.pass_revoke(actor=request.user, exit_pass=_pass(request, pass_id), reason=payload.reason)
 
 
-@router.get("/passes/{pass_id}/token", response=TokenOut, summary="The signed token printed on the card")
+@router.get("/passes/{pass_id}/token", response=PassTokenOut, summary="The signed token printed on the card")
 def pass_token(request, pass_id: int):
     exit_pass = _pass(request, pass_id)
     if not has_role_anywhere(request.user, *PASS_APPLICANTS, *PASS_TOWN_DECIDERS):
@@ -190,8 +190,8 @@ def pass_token(request, pass_id: int):
     return {"token": services.pass_token(exit_pass), "short_code": exit_pass.short_code}
 
 
-@router.post("/check", response=CheckOut, summary="Check a card at a gate (token or short code)")
-def pass_check(request, payload: CheckIn):
+@router.post("/check", response=PassCheckOut, summary="Check a card at a gate (token or short code)")
+def pass_check(request, payload: PassCheckIn):
     checkpoint = get_visible_or_404(Checkpoint.objects, request.user, pk=payload.checkpoint)
     check = passes.pass_check(
         actor=request.user, checkpoint=checkpoint, token=payload.token, short_code=payload.short_code

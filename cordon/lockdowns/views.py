@@ -27,7 +27,7 @@ from cordon.accounts.permissions import (
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.checkpoints.models import Checkpoint
 from cordon.core import codes
-from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise, to_choose
+from cordon.core.forms import Form, act_and_return, add_service_errors, cleaned_or_raise, to_choose
 from cordon.core.privacy import card_name, mask_document, mask_phone
 from cordon.core.qr import qr_svg
 from cordon.gate import passes
@@ -40,7 +40,7 @@ from cordon.people.validation import parse_id_number
 DATETIME = {"type": "datetime-local"}
 
 
-class SealForm(forms.Form):
+class SealForm(Form):
     area = forms.ChoiceField(label=gettext_lazy("Village, street or grid"))
     exit_reasons = forms.MultipleChoiceField(
         label=gettext_lazy("Reasons to go out"),
@@ -57,7 +57,7 @@ class SealForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
 
 
-class ApplyForm(forms.Form):
+class ApplyForm(Form):
     area = forms.ChoiceField(label=gettext_lazy("Village"))
     id_numbers = forms.CharField(
         label=gettext_lazy("ID numbers of those going out"),
@@ -389,7 +389,7 @@ def _new_id() -> str:
     return uuid.uuid4().hex
 
 
-class SupplyForm(forms.Form):
+class SupplyForm(Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=to_choose(SupplyDelivery.Kind.choices))
     description = forms.CharField(label=gettext_lazy("What"), max_length=100)
     quantity = forms.DecimalField(
@@ -403,7 +403,7 @@ class SupplyForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
 
 
-class RotationForm(forms.Form):
+class RotationForm(Form):
     every_days = forms.IntegerField(
         label=gettext_lazy("Every how many days"), min_value=1, max_value=14, initial=3
     )

@@ -19,7 +19,7 @@ from cordon.notifications.models import WecomGroup
 router = Router(tags=["notifications"])
 
 
-class TaskOut(Schema):
+class TodoOut(Schema):
     id: int
     kind: str
     title: str
@@ -67,7 +67,7 @@ class ReadIn(Schema):
     ids: list[int] | None = None
 
 
-@router.get("/todo", response=list[TaskOut], summary="My open tasks (as on my home page)")
+@router.get("/todo", response=list[TodoOut], summary="My open tasks (as on my home page)")
 def todo(request):
     return selectors.todo_rows(request.user, limit=200)
 

@@ -14,6 +14,7 @@ from cordon.accounts.permissions import OBSERVERS
 from cordon.accounts.scope import get_visible_or_404, has_role_anywhere, visible_area
 from cordon.core.errors import ApiError
 from cordon.core.models import Job
+from cordon.core.openapi import named_choices
 from cordon.core.pagination import Pages
 from cordon.observation import (
     lab_import,
@@ -134,12 +135,12 @@ class TransferIn(Schema):
 
 
 class CloseIn(Schema):
-    outcome: Period.Outcome
+    outcome: named_choices(Period.Outcome, "PeriodOutcome")
     note: str = Field("", max_length=200)
     ended_on: date | None = None
 
 
-class ReasonIn(Schema):
+class WaiveIn(Schema):
     reason: str = Field(..., max_length=200)
 
 
@@ -169,7 +170,7 @@ class CompleteManyOut(Schema):
     skipped: list[dict]
 
 
-class CheckIn(Schema):
+class HealthCheckIn(Schema):
     temperature: str = Field(..., max_length=8, description="°C with one decimal, 34.0 to 43.0")
     symptoms: list[str] = Field(default_factory=list, max_length=20)
     day: date | None = None
@@ -179,7 +180,7 @@ class CheckIn(Schema):
     )
 
 
-class CheckOut(Schema):
+class HealthCheckOut(Schema):
     id: int
     period: int = Field(..., alias="period_id")
     day: date
@@ -233,7 +234,7 @@ class AlertOut(Schema):
 
 
 class AlertCloseIn(Schema):
-    outcome: Alert.Outcome
+    outcome: named_choices(Alert.Outcome, "AlertOutcome")
     temperature: str | None = Field(None, max_length=8)
     clinic: str = Field("", max_length=100)
     referred_at: datetime | None = None
@@ -438,7 +439,7 @@ def period_complete_many(request, payload: CompleteManyIn):
 @router.post(
     "/periods/{int:period_id}/waive-tests", response=PeriodOut, summary="Waive missing tests (health worker)"
 )
-def period_waive_tests(request, period_id: int, payload: ReasonIn):
+def period_waive_tests(request, period_id: int, payload: WaiveIn):
     return services.period_waive_tests(
         actor=request.user, period=_period(request, period_id), reason=payload.reason
     )
@@ -477,17 +478,17 @@ def period_replan(request, period_id: int, payload: ReplanIn):
 # --- Checks, tests, alerts, links -------------------------------------------------------------------
 
 
-@router.get("/periods/{int:period_id}/checks", response=list[CheckOut])
+@router.get("/periods/{int:period_id}/checks", response=list[HealthCheckOut])
 def check_list(request, period_id: int):
     return _period(request, period_id).checks.order_by("day", "slot", "id")
 
 
 @router.post(
     "/periods/{int:period_id}/checks",
-    response={201: CheckOut, 200: CheckOut},
+    response={201: HealthCheckOut, 200: HealthCheckOut},
     summary="Record a check (the same client_id again returns the stored check)",
 )
-def check_create(request, period_id: int, payload: CheckIn):
+def check_create(request, period_id: int, payload: HealthCheckIn):
     check, created = services_checks.check_record(
         actor=request.user,
         period=_period(request, period_id),
@@ -554,7 +555,7 @@ def link_revoke(request, link_id: int):
     return Status(204, None)
 
 
-@router.get("/round", response=list[CheckOut], summary="The checks of a village's round on a day")
+@router.get("/round", response=list[HealthCheckOut], summary="The checks of a village's round on a day")
 def round_checks(request, area: str, day: date | None = None):
     code = _area_code(request, area)
     day = day or timezone.localdate()

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cordon.core.forms import to_choose
+from cordon.core.forms import Form, to_choose
 from cordon.observation import protocol
 from cordon.observation.models import Alert, LabTest, Period
 
@@ -18,7 +18,7 @@ def _reason(label=None, required=True):
     return forms.CharField(label=label or _("Reason"), max_length=200, required=required)
 
 
-class OpenForm(forms.Form):
+class OpenForm(Form):
     reason = forms.ChoiceField(label=_("Reason"), choices=to_choose(Period.Reason.choices))
     reason_detail = forms.CharField(
         label=_("About the reason"),
@@ -40,18 +40,18 @@ class OpenForm(forms.Form):
     place = forms.CharField(label=_("Place of observation"), max_length=200, required=False)
 
 
-class EndForm(forms.Form):
+class EndForm(Form):
     planned_end = _date(_("New planned end"))
     reason = _reason()
 
 
-class TransferForm(forms.Form):
+class TransferForm(Form):
     mode = forms.ChoiceField(label=_("New mode"), choices=[("", "—"), *Period.Mode.choices])
     place = forms.CharField(label=_("Place of observation"), max_length=200, required=False)
     reason = _reason()
 
 
-class CloseForm(forms.Form):
+class CloseForm(Form):
     outcome = forms.ChoiceField(
         label=_("Why it ends early"),
         choices=[("", "—"), *((k, v) for k, v in Period.Outcome.choices if k != Period.Outcome.COMPLETED)],
@@ -65,7 +65,7 @@ class CloseForm(forms.Form):
     ended_on = _date(_("Ended on"), required=False)
 
 
-class CheckForm(forms.Form):
+class CheckForm(Form):
     temperature = forms.CharField(
         label=_("Temperature (°C)"),
         max_length=8,
@@ -87,7 +87,7 @@ class CheckForm(forms.Form):
         self.fields["symptoms"].choices = [(s, s) for s in symptoms]
 
 
-class AlertCloseForm(forms.Form):
+class AlertCloseForm(Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "—"), *Alert.Outcome.choices])
     temperature = forms.CharField(
         label=_("Re-measured temperature (°C)"),
@@ -105,7 +105,7 @@ class AlertCloseForm(forms.Form):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
-class TestForm(forms.Form):
+class TestForm(Form):
     sample_date = _date(_("Sample date"))
     sample_type = forms.ChoiceField(label=_("Sample"), choices=LabTest.Sample.choices)
     lab = forms.CharField(label=_("Laboratory"), max_length=100, required=False)
@@ -113,16 +113,16 @@ class TestForm(forms.Form):
     result_date = _date(_("Result date"), required=False)
 
 
-class ResultForm(forms.Form):
+class ResultForm(Form):
     result = forms.ChoiceField(label=_("Result"), choices=[("", "—"), *LabTest.Result.choices])
     result_date = _date(_("Result date"), required=False)
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = _reason()
 
 
-class ReplanForm(forms.Form):
+class ReplanForm(Form):
     reason = _reason()
     # The rules the preview was made with, so that a change in between is noticed (stale state).
     rules = forms.CharField(widget=forms.HiddenInput, max_length=8000)

@@ -17,7 +17,7 @@ from cordon.accounts.permissions import OBSERVATION_MANAGERS, PROTOCOL_OWNERS
 from cordon.accounts.scope import has_role, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices
 from cordon.core import codes
-from cordon.core.forms import add_service_errors
+from cordon.core.forms import Form, add_service_errors
 from cordon.observation import protocol, selectors, services, services_protocol
 from cordon.observation.models import ProtocolEdition
 from cordon.people import selectors as people_selectors
@@ -35,7 +35,7 @@ def _numbers(text: str) -> list[int]:
         ) from None
 
 
-class ProtocolForm(forms.Form):
+class ProtocolForm(Form):
     """The edition a town follows and every value it may set itself, shown as they are in force."""
 
     edition = forms.ChoiceField(label=gettext_lazy("Edition"))

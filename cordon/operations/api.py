@@ -39,7 +39,7 @@ class RoundOut(Schema):
         return bool(obj.photo)
 
 
-class TaskOut(Schema):
+class DisinfectionTaskOut(Schema):
     id: int
     area: str = Field(..., alias="area_id")
     kind: str
@@ -62,7 +62,7 @@ class TaskOut(Schema):
         return obj.case_id if services_disinfection.may_see_case(context["request"].user, obj) else None
 
 
-class TaskDetailOut(TaskOut):
+class TaskDetailOut(DisinfectionTaskOut):
     people: list[int]
     round_list: list[RoundOut]
 
@@ -117,7 +117,7 @@ def _team(request, pk):
     return None if pk is None else get_visible_or_404(Team.objects, request.user, pk=pk)
 
 
-@router.get("/disinfection/tasks", response=list[TaskOut], summary="Disinfection tasks")
+@router.get("/disinfection/tasks", response=list[DisinfectionTaskOut], summary="Disinfection tasks")
 @paginate(Pages, page_size=100)
 def task_list(request, area: str = "", kind: str = "", overdue: bool = False):
     tasks = DisinfectionTask.objects.visible_to(request.user)

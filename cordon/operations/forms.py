@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cordon.core.forms import to_choose
+from cordon.core.forms import Form, to_choose
 from cordon.operations.models import CounsellingSession, DisinfectionTask, Notice, Rumour
 
 DATE = {"type": "date"}
@@ -11,7 +11,7 @@ DATETIME = {"type": "datetime-local"}
 NUMERIC = {"inputmode": "decimal"}
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(Form):
     """Agent, method and schedule: shared by one task and by "every home of a case"."""
 
     agent = forms.CharField(label=_("Agent"), max_length=60, initial="含氯消毒剂")
@@ -58,7 +58,7 @@ class TaskForm(ScheduleForm):
     field_order = ["area", "kind", "target"]
 
 
-class RoundForm(forms.Form):
+class RoundForm(Form):
     planned_on = forms.ChoiceField(label=_("Round of"))
     done_at = forms.DateTimeField(
         label=_("Done at"),
@@ -74,7 +74,7 @@ class RoundForm(forms.Form):
     )
 
 
-class CounsellingForm(forms.Form):
+class CounsellingForm(Form):
     id_number = forms.CharField(
         label=_("ID number of the person"),
         max_length=18,
@@ -102,7 +102,7 @@ class CounsellingForm(forms.Form):
     client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=36)
 
 
-class NoticeForm(forms.Form):
+class NoticeForm(Form):
     area = forms.ChoiceField(label=_("Issued for"))
     title = forms.CharField(label=_("Title"), max_length=100)
     body = forms.CharField(label=_("Text"), max_length=5000, widget=forms.Textarea({"rows": 6}))
@@ -117,7 +117,7 @@ class NoticeForm(forms.Form):
     )
 
 
-class RumourForm(forms.Form):
+class RumourForm(Form):
     area = forms.ChoiceField(label=_("Village"))
     place = forms.CharField(label=_("Place"), max_length=100, required=False, help_text=_("e.g. 村口小卖部"))
     heard_on = forms.DateField(label=_("Heard on"), widget=forms.DateInput(DATE, format="%Y-%m-%d"))
@@ -126,7 +126,7 @@ class RumourForm(forms.Form):
     client_id = forms.CharField(widget=forms.HiddenInput, required=False, max_length=36)
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(Form):
     verification = forms.ChoiceField(
         label=_("Verification"),
         choices=[c for c in Rumour.Verification.choices if c[0] != Rumour.Verification.REPORTED],
@@ -137,7 +137,7 @@ class VerifyForm(forms.Form):
     )
 
 
-class RebutForm(forms.Form):
+class RebutForm(Form):
     town_wide = forms.BooleanField(label=_("For the whole town"), required=False)
     title = forms.CharField(label=_("Title"), max_length=100)
     body = forms.CharField(label=_("Text"), max_length=5000, widget=forms.Textarea({"rows": 5}))

@@ -2,11 +2,11 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cordon.core.forms import to_choose
+from cordon.core.forms import Form, to_choose
 from cordon.people.models import Arrival, Person
 
 
-class RegisterForm(forms.Form):
+class RegisterForm(Form):
     """One short form for a person and their arrival, in the order a clerk asks at the door.
 
     Shape only: the numbers are checked by the same functions the importer uses (people.services).
@@ -88,7 +88,7 @@ class RegisterForm(forms.Form):
         return {f: self.cleaned_data.get(f, "") for f in self.ARRIVAL_FIELDS}
 
 
-class PersonForm(forms.Form):
+class PersonForm(Form):
     document_type = forms.ChoiceField(label=_("Document"), choices=Person.Document.choices)
     document_number = forms.CharField(label=_("Document number"), max_length=40, required=False)
     name = forms.CharField(label=_("Full name"), max_length=60)
@@ -117,7 +117,7 @@ class PersonForm(forms.Form):
         self.fields["phone_other"].widget.attrs.update(inputmode="tel")
 
 
-class ReclassifyForm(forms.Form):
+class ReclassifyForm(Form):
     category = forms.ChoiceField(label=_("Category"))
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
@@ -126,7 +126,7 @@ class ReclassifyForm(forms.Form):
         self.fields["category"].choices = to_choose(category_choices)
 
 
-class MergeForm(forms.Form):
+class MergeForm(Form):
     other = forms.IntegerField(
         label=_("Record number of the duplicate"),
         min_value=1,
@@ -135,12 +135,12 @@ class MergeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-class HouseholdForm(forms.Form):
+class HouseholdForm(Form):
     address = forms.CharField(label=_("Household address"), max_length=200)
     contact_phone = forms.CharField(label=_("Household phone"), max_length=30, required=False)
 
 
-class LedgerFilterForm(forms.Form):
+class LedgerFilterForm(Form):
     area = forms.ChoiceField(label=_("Village"), required=False)
     date_from = forms.DateField(
         label=_("Arrived from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -157,7 +157,7 @@ class LedgerFilterForm(forms.Form):
         self.fields["area"].choices = [("", _("All areas")), *area_choices]
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(Form):
     file = forms.FileField(label=_("Ledger file"), help_text=_(".xlsx, .xls or .csv, up to 50 MB"))
     area = forms.ChoiceField(label=_("Ledger of"))
 
@@ -167,14 +167,14 @@ class ImportUploadForm(forms.Form):
         self.fields["file"].widget.attrs.update(accept=".xlsx,.xls,.csv,.txt,.ods")
 
 
-class ExportForm(forms.Form):
+class ExportForm(Form):
     FORMATS = [("xlsx", "Excel (.xlsx)"), ("csv", "CSV")]
     format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="xlsx")
     unmasked = forms.BooleanField(label=_("Whole ID numbers and phones"), required=False)
     reason = forms.CharField(label=_("Reason for whole numbers"), max_length=200, required=False)
 
 
-class CategoryForm(forms.Form):
+class CategoryForm(Form):
     name = forms.CharField(label=_("Name"), max_length=30)
     priority = forms.IntegerField(
         label=_("Priority"), min_value=0, max_value=1000, help_text=_("Smaller numbers are tried first.")

@@ -10,11 +10,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cordon.core.forms import Form
 from cordon.reports import dashboard, services, upward
 from cordon.reports.figures import figures_at
 
 
-class DashboardForm(forms.Form):
+class DashboardForm(Form):
     area = forms.CharField(required=False, max_length=15)
     date = forms.DateField(label=_("As of"), required=False)
     days = forms.TypedChoiceField(

@@ -4,11 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cordon.core.forms import Form
+
 NUMERIC = {"inputmode": "decimal"}
 DATETIME = {"type": "datetime-local"}
 
 
-class MovementForm(forms.Form):
+class MovementForm(Form):
     """Stock received, issued or used: the view drops the fields its kind does not ask for."""
 
     store = forms.ChoiceField(label=_("Store"))
@@ -30,7 +32,7 @@ class MovementForm(forms.Form):
     client_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
 
-class DeliveryIssueForm(forms.Form):
+class DeliveryIssueForm(Form):
     item = forms.ChoiceField(label=pgettext_lazy("stock", "Item"))
     quantity = forms.DecimalField(
         label=_("Quantity in the item's unit"),

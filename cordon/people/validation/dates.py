@@ -10,15 +10,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cordon.core.edge import EARLIEST_YEAR, LATEST_YEAR
 from cordon.people.validation.text import _cell_text, _error, _required, normalize
 
 # --- Dates -------------------------------------------------------------------------------------
 
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 0 in the 1900 date system, counting its phantom 29 Feb 1900
 _EARLIEST_SERIAL = 61  # 1900-03-01: before it, serials are off by Lotus 1-2-3's leap-year bug
-_LATEST_DATE = date(2099, 12, 31)
+_LATEST_DATE = date(LATEST_YEAR, 12, 31)
 _LATEST_SERIAL = (_LATEST_DATE - _EXCEL_EPOCH).days
-_EARLIEST_DATE = date(1880, 1, 1)
+_EARLIEST_DATE = date(EARLIEST_YEAR, 1, 1)
 # A year-less date is read in the context year unless that puts it this far ahead of today; then it
 # is last year's (a ledger sent on 25 January 2020 that lists "12月28日").
 MONTH_DAY_LOOKAHEAD = timedelta(days=61)
@@ -44,13 +45,12 @@ def parse_date(
     "2.3" into the number 2.3; such a number is read as month.day when only one date fits it.
     """
     if isinstance(value, datetime):
-        return _checked_future(
-            timezone.localtime(value).date() if timezone.is_aware(value) else value.date(),
-            today,
-            allow_future,
-        )
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if isinstance(value, date):
-        return _checked_future(value, today, allow_future)
+        # A date already read (a form's, the API's, a date cell) is held to the same years as text.
+        return _checked_future(
+            _make_date(value.year, value.month, value.day, value.isoformat()), today, allow_future
+        )
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _checked_future(_date_from_number(value, today, context_year), today, allow_future)
     text = normalize(value)
