@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from cordon.accounts.models import Area
 from cordon.accounts.scope import get_visible_or_404, visible_area
-from cordon.checkpoints import selectors, services
+from cordon.checkpoints import selectors, services, services_visit
 from cordon.checkpoints.models import Checkpoint
 from cordon.colours.selectors import colour_dict
 from cordon.core.errors import ApiError
@@ -249,6 +249,52 @@ class FlagListOut(Schema):
 )
 def flags_list(request, checkpoint_id: int):
     return flag_list.flag_list(actor=request.user, checkpoint=_guarded(request, checkpoint_id))
+
+
+class SelfRegistrationOut(Schema):
+    id: int
+    created_at: datetime
+    name: str
+    document_tail: str = Field(..., description="the ID number's last four characters")
+    phone: str = Field(..., description="masked")
+    origin: str
+    purpose: str
+    visited_name: str
+    visited_phone: str = Field(..., description="masked")
+    temperature: float | None
+    status: str
+
+    @staticmethod
+    def resolve_document_tail(obj):
+        return obj.document_number[-4:]
+
+    @staticmethod
+    def resolve_phone(obj):
+        return mask_phone(obj.phone)
+
+    @staticmethod
+    def resolve_visited_phone(obj):
+        return mask_phone(obj.visited_phone)
+
+
+@router.get(
+    "/{checkpoint_id}/self-registrations",
+    response=list[SelfRegistrationOut],
+    summary="Self-registrations (扫码登记) waiting for the gate's guard, oldest first",
+)
+def self_registration_queue(request, checkpoint_id: int):
+    return list(services_visit.visit_queue(actor=request.user, checkpoint=_guarded(request, checkpoint_id)))
+
+
+@router.post(
+    "/{checkpoint_id}/self-registrations/{registration_id}/dismiss",
+    response=SelfRegistrationOut,
+    summary="Dismiss a waiting self-registration: it leaves the queue and what it held is erased",
+)
+def self_registration_dismiss(request, checkpoint_id: int, registration_id: int):
+    return services_visit.visit_dismiss(
+        actor=request.user, checkpoint=_guarded(request, checkpoint_id), pk=registration_id
+    )
 
 
 @router.post(

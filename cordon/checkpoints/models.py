@@ -165,11 +165,15 @@ class SelfRegistration(models.Model):
     """A visitor's own entry, filled in on their phone after scanning the gate's QR code (扫码登记): it
     waits in the guard's queue, and becomes a passage only when the guard checks the person and
     decides. ``device`` is a hash (of the form's cookie, or of the address of a post without it) that
-    the rate limit counts by; nothing else of the visitor's phone is kept."""
+    the rate limit counts by; nothing else of the visitor's phone is kept. Once decided (the passage
+    holds what the guard checked), dismissed or lapsed, its personal fields are erased
+    (``services_visit.PERSONAL``): a visitor's entry is not kept beside the town's records."""
 
     class Status(models.TextChoices):
         WAITING = "waiting", _("Self-registered, awaiting the guard")
         DECIDED = "decided", _("Decided by the guard")
+        DISMISSED = "dismissed", _("Dismissed by the guard")
+        LAPSED = "lapsed", _("Lapsed unchecked")
 
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="self_registrations")
     area = models.ForeignKey(

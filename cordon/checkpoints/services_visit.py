@@ -25,6 +25,7 @@ from cordon.accounts.models import User
 from cordon.accounts.permissions import GUARDS
 from cordon.accounts.scope import require_role
 from cordon.checkpoints.models import Checkpoint, Passage, SelfRegistration
+from cordon.core import audit
 from cordon.observation import protocol
 from cordon.people import validation
 
@@ -179,8 +180,42 @@ def visit_decided(*, actor: User, registration: SelfRegistration, passage: Passa
         raise PermissionDenied
     updated = SelfRegistration.objects.filter(
         pk=registration.pk, status=SelfRegistration.Status.WAITING
-    ).update(status=SelfRegistration.Status.DECIDED, passage=passage)
+    ).update(status=SelfRegistration.Status.DECIDED, passage=passage, **ERASED)
     if not updated:
         raise ValidationError(
             {"self_registration": [_("This self-registration is no longer waiting (decided, or lapsed).")]}
         )
+
+
+# What a visitor typed: erased once the entry is decided (the passage holds what the guard checked),
+# dismissed or lapsed. The row stays, so the rate limit and the count of entries stay true.
+PERSONAL = ("name", "document_number", "phone", "origin", "purpose", "visited_name", "visited_phone")
+ERASED = {**dict.fromkeys(PERSONAL, ""), "temperature": None}
+
+
+@transaction.atomic
+def visit_dismiss(*, actor: User, checkpoint: Checkpoint, pk) -> SelfRegistration:
+    """The guard dismisses a waiting self-registration (a prank, a double entry, a visitor who left):
+    it leaves the queue and what it held is erased; audited with no personal value."""
+    registration = visit_waiting(actor=actor, checkpoint=checkpoint, pk=pk)
+    SelfRegistration.objects.filter(pk=registration.pk).update(
+        status=SelfRegistration.Status.DISMISSED, **ERASED
+    )
+    audit.record(
+        actor=actor,
+        action="checkpoints.self_registration_dismiss",
+        target=checkpoint,
+        area=checkpoint.area_id,
+        changes={"self_registration": [registration.pk, str(SelfRegistration.Status.DISMISSED.label)]},
+    )
+    registration.refresh_from_db()
+    return registration
+
+
+def visits_lapse(*, now: datetime | None = None) -> int:
+    """Self-registrations nobody checked within ``QUEUE_HOURS`` lapse, and what they held is erased
+    (the worker's hourly duty). Safe to run again."""
+    now = now or timezone.now()
+    return SelfRegistration.objects.filter(
+        status=SelfRegistration.Status.WAITING, created_at__lt=now - timedelta(hours=QUEUE_HOURS)
+    ).update(status=SelfRegistration.Status.LAPSED, **ERASED)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/gate/check/", views_gate.gate_check, name="gate_check"),
     path("<int:pk>/gate/flags.json", views_gate.gate_flags, name="gate_flags"),
     path("<int:pk>/gate/visit-qr/", views_visit.visit_qr, name="visit_qr"),
+    path("<int:pk>/gate/visits/<int:visit>/dismiss/", views_visit.visit_dismiss, name="visit_dismiss"),
     path("<int:pk>/gate/batch/", views_gate.gate_batch, name="gate_batch"),
     path("<int:pk>/passages/", views_gate.day_list, name="passages"),
 ]

@@ -7,11 +7,14 @@ entry says only that it was received — nothing about anyone.
 
 import secrets
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from cordon.checkpoints import services_visit
 from cordon.checkpoints.views_gate import _checkpoint
@@ -88,3 +91,17 @@ def visit(request, token: str):
         secure=request.is_secure(),
     )
     return response
+
+
+@login_required
+@require_POST
+def visit_dismiss(request, pk: int, visit: int):
+    """The guard dismisses a waiting self-registration (asked once on the page): it leaves the queue
+    and what it held is erased."""
+    checkpoint = _checkpoint(request, pk)
+    try:
+        services_visit.visit_dismiss(actor=request.user, checkpoint=checkpoint, pk=visit)
+        messages.success(request, _("Self-registration dismissed; what it held is erased."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("checkpoints:gate", pk=checkpoint.pk)

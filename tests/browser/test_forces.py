@@ -2,6 +2,8 @@
 teams, a team's page and the contribution record — no sideways scrolling, no console error,
 screenshots — and a clerk registering a volunteer at 390 px."""
 
+import re
+
 import pytest
 
 from cordon.core.testing import PASSWORD
@@ -44,8 +46,9 @@ def test_a_clerk_registers_a_volunteer_on_her_phone(live_world, page_at):
     page.fill("#id_name", "新志愿者")
     page.fill("#id_phone", "13600001234")
     page.select_option("#id_kind", "volunteer")
+    page.select_option("#id_area", live_world.sjf.code)  # no village is preset (issue 15)
     page.click("main form.stack button.primary")
-    page.wait_for_url("**/forces/personnel/*/")
+    page.wait_for_url(re.compile(r"/forces/personnel/\d+/$"))  # not /new/ again with an error
     assert "新志愿者" in page.content()
     screenshot(page, "forces-registered-390")
     assert Personnel.objects.filter(person__document_number=number, area=live_world.sjf).exists()

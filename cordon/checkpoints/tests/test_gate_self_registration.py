@@ -106,6 +106,7 @@ def test_the_guard_decides_and_the_entry_becomes_one_passage(world, client):
     passage = Passage.objects.get()
     entry.refresh_from_db()
     assert entry.status == "decided" and entry.passage == passage
+    assert entry.name == entry.document_number == entry.phone == ""  # the passage holds what was checked
     assert passage.visited_name == "尹某某" and passage.visited_phone == "13812345678"
     assert passage.origin == "霸州市区" and passage.name == "王访客"
     # Decided once: the same registration again is refused, the same entry again is the same passage.
@@ -169,3 +170,56 @@ def test_the_qr_page_shows_a_link_that_opens_the_form(world, client):
     path = page.context["url"].split("testserver", 1)[1]
     client.logout()
     assert client.get(path).status_code == 200
+
+
+def test_the_guard_dismisses_an_entry_and_what_it_held_is_erased(world, client):
+    from cordon.core.models import AuditEntry
+
+    client.post(_link(world), VISITOR)
+    entry = SelfRegistration.objects.get()
+    dismiss = f"/checkpoints/{world.sjf_gate.pk}/gate/visits/{entry.pk}/dismiss/"
+    client.force_login(world.other_clerk)  # another village: not even there
+    assert client.post(dismiss).status_code == 404
+    client.force_login(world.viewer)  # sees the county, keeps no gate
+    assert client.post(dismiss).status_code == 403
+    assert SelfRegistration.objects.get().status == "waiting"
+    client.force_login(world.guard)
+    assert client.get(dismiss).status_code == 405
+    page = client.post(dismiss, follow=True).content.decode()
+    assert "已驳回" in page and "王访客" not in page
+    entry.refresh_from_db()
+    assert entry.status == "dismissed" and entry.name == entry.document_number == entry.phone == ""
+    assert entry.visited_phone == "" and entry.temperature is None
+    audit = AuditEntry.objects.get(action="checkpoints.self_registration_dismiss")
+    assert "王访客" not in str(audit.changes) and VISITOR["document_number"] not in str(audit.changes)
+    # Twice (a double tap): said plainly, nothing else changes.
+    assert "不再等待" in client.post(dismiss, follow=True).content.decode()
+
+
+def test_an_entry_nobody_checked_lapses_and_is_erased(world, client):
+    client.post(_link(world), VISITOR)
+    assert services_visit.visits_lapse() == 0  # still in the queue
+    later = timezone.now() + dt.timedelta(hours=services_visit.QUEUE_HOURS, minutes=1)
+    with time_machine.travel(later, tick=False):
+        assert services_visit.visits_lapse() == 1
+        assert services_visit.visits_lapse() == 0
+    entry = SelfRegistration.objects.get()
+    assert entry.status == "lapsed" and entry.name == entry.document_number == entry.phone == ""
+
+
+def test_the_api_lists_the_queue_masked_and_dismisses(world, client, api_client):
+    client.post(_link(world), VISITOR)
+    entry = SelfRegistration.objects.get()
+    base = f"/api/v1/checkpoints/{world.sjf_gate.pk}/self-registrations"
+    queue = api_client(world.guard).get(base)
+    assert queue.status_code == 200
+    row = queue.json()[0]
+    assert row["document_tail"] == VISITOR["document_number"][-4:] and row["phone"] == "139****5678"
+    assert VISITOR["document_number"] not in queue.text and "13812345678" not in queue.text
+    other = f"/api/v1/checkpoints/{world.xw_gate.pk}/self-registrations"
+    assert api_client(world.other_clerk).get(base).status_code == 404
+    assert entry.pk not in [r["id"] for r in api_client(world.commander).get(other).json()]
+    done = api_client(world.guard).post(f"{base}/{entry.pk}/dismiss")
+    assert done.status_code == 200 and done.json()["status"] == "dismissed" and done.json()["name"] == ""
+    assert api_client(world.guard).post(f"{base}/{entry.pk}/dismiss").status_code == 422
+    assert api_client(world.guard).get(base).json() == []
