@@ -127,6 +127,7 @@ def _pages(world):
         "checkpoints:gate_batch": ("post", {"pk": world.sjf_gate.pk}),
         "checkpoints:gate_flags": ("get", {"pk": world.sjf_gate.pk}),
         "checkpoints:visit_qr": ("get", {"pk": world.sjf_gate.pk}),
+        "checkpoints:visit_dismiss": ("post", {"pk": world.sjf_gate.pk, "visit": world.self_registration.pk}),
         "checkpoints:passages": ("get", {"pk": world.sjf_gate.pk}),
         "checkpoints:roster": ("get", {"pk": world.sjf_gate.pk}),
         "checkpoints:shift_delete": ("post", {"pk": world.shift.pk}),
@@ -361,6 +362,14 @@ def _passage_calls(world):
         ("post", "/api/v1/checkpoints/{checkpoint_id}/passages"): (base + "/passages", entry),
         ("get", "/api/v1/checkpoints/{checkpoint_id}/passages"): (base + "/passages", None),
         ("get", "/api/v1/checkpoints/{checkpoint_id}/flags"): (base + "/flags", None),
+        ("get", "/api/v1/checkpoints/{checkpoint_id}/self-registrations"): (
+            base + "/self-registrations",
+            None,
+        ),
+        ("post", "/api/v1/checkpoints/{checkpoint_id}/self-registrations/{registration_id}/dismiss"): (
+            f"{base}/self-registrations/{world.self_registration.pk}/dismiss",
+            None,
+        ),
         ("post", "/api/v1/checkpoints/{checkpoint_id}/passages/batch"): (base + "/passages/batch", [entry]),
     }
 

@@ -48,12 +48,12 @@ class HandoverIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class AcceptIn(Schema):
+class RemoteAcceptIn(Schema):
     area: str | None = Field(None, max_length=15)
     on: dt.date | None = None
 
 
-class DeclineIn(Schema):
+class RemoteDeclineIn(Schema):
     reason: str = Field(..., max_length=200)
 
 
@@ -86,7 +86,7 @@ def handover_send(request, payload: HandoverIn):
 
 
 @router.post("/handovers/{pk}/accept")
-def handover_accept(request, pk: int, payload: AcceptIn):
+def handover_accept(request, pk: int, payload: RemoteAcceptIn):
     handover = _handover(request, pk)
     area = visible_area(request.user, payload.area) if payload.area else None
     return selectors.handover_out(
@@ -95,7 +95,7 @@ def handover_accept(request, pk: int, payload: AcceptIn):
 
 
 @router.post("/handovers/{pk}/decline")
-def handover_decline(request, pk: int, payload: DeclineIn):
+def handover_decline(request, pk: int, payload: RemoteDeclineIn):
     return selectors.handover_out(
         handovers.handover_decline(actor=request.user, handover=_handover(request, pk), reason=payload.reason)
     )
