@@ -6,4 +6,4 @@ class FederationConfig(AppConfig):
     verbose_name = "Federation"
 
     def ready(self):
-        from cordon.federation import jobs  # noqa: F401 — registers the push handler
+        from cordon.federation import checks, jobs  # noqa: F401 — the key check, the push handler

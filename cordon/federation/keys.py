@@ -67,6 +67,7 @@ def parse_public(public_text: str) -> Ed25519PublicKey:
 
 
 def sign(data: bytes) -> str:
+    keys.remember("federation", private_key())  # the database now knows the key its peers know
     return base64.b64encode(private_key().sign(data)).decode()
 
 

@@ -177,3 +177,24 @@ def test_keys_only_refuses_another_installations_key(world, installation, settin
     assert main(["restore", str(other), "--keys-only"]) == 1
     assert "来自另一套安装" in capsys.readouterr().err
     assert not (settings.VAR_DIR / "pass_signing_key.pem").exists()
+
+
+def test_the_server_refuses_to_start_without_the_federation_key_its_peers_know(db, installation, settings):
+    from cordon.federation import keys as federation_keys
+
+    federation_keys.sign(b"a report")  # a package sent: the database now remembers the key
+    file = installation / "town.cbk"
+    assert main(["backup", str(file)]) == 0
+    remembered = InstallationKey.objects.get(name="federation").fingerprint
+
+    settings.VAR_DIR = installation / "new-disk"
+    settings.VAR_DIR.mkdir()
+    keys.forget_loaded()
+    federation_keys.private_key()  # a fresh installation makes itself a new key
+    errors = [m for m in checks.run_checks() if m.id == "federation.E001"]
+    assert len(errors) == 1 and remembered in errors[0].msg and "--keys-only" in errors[0].msg
+
+    (settings.VAR_DIR / "federation_key.pem").unlink()
+    assert main(["restore", str(file), "--keys-only"]) == 0
+    keys.forget_loaded()
+    assert not [m for m in checks.run_checks() if m.id == "federation.E001"]
