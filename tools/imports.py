@@ -57,6 +57,7 @@ TOP = {
     "cordon.cli",
     "cordon.cli_backup",
     "cordon.cli_common",
+    "cordon.cli_import",
     "cordon.cli_lab",
     "cordon.cli_serve",
     "cordon.cli_upward",

@@ -24,7 +24,7 @@ from cordon.core.spreadsheet_writers import Column, SheetSpec, write_xlsx
 from cordon.core.spreadsheets import SpreadsheetError
 from cordon.notifications import services as notifications
 from cordon.notifications.models import Kind
-from cordon.observation import due_events, lab_import, reminders, services, services_checks
+from cordon.observation import due_events, lab_import, reminders, services_checks, stages
 from cordon.people.jobs import job_dir, store_upload
 
 LAB_JOB = "observation.lab_import"
@@ -35,7 +35,7 @@ REJECTED_FILE = "rejected.xlsx"
 @jobs.periodic("observation.missed_checks", every=timedelta(hours=1))
 def missed_checks_hourly() -> dict:
     marked = services_checks.checks_mark_missed()
-    staged = services.periods_follow_stages()
+    staged = stages.periods_follow_stages()
     return {"marked": marked, "stage_moves": staged, "checks_missed": due_events.raise_missed_checks()}
 
 

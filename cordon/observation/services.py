@@ -19,7 +19,7 @@ from cordon.accounts.models import User
 from cordon.accounts.permissions import CLINICIANS, OBSERVATION_MANAGERS, OBSERVERS
 from cordon.accounts.scope import has_role, require_role
 from cordon.core import audit
-from cordon.observation import protocol
+from cordon.observation import protocol, stages
 from cordon.observation.models import LabTest, Period, SelfReportLink
 from cordon.observation.selectors import InForce, categories_observed_anywhere, rules_in_force
 from cordon.people import validation
@@ -378,7 +378,7 @@ def period_close(
         raise ValidationError({"ended_on": [_("The end lies between the opening and today.")]})
     if period.alert_open:
         raise ValidationError(_("An alert is open: close it with its outcome first."))
-    _follow_stages(period, upto=ended_on, actor=actor)
+    stages.follow_stages(period, upto=ended_on, actor=actor)
     before = _snapshot(period)
     period.status = Period.Status.CLOSED
     period.outcome = outcome
@@ -388,58 +388,6 @@ def period_close(
     period.save(update_fields=["status", "outcome", "outcome_note", "actual_end", "updated_at"])
     _record(actor, "observation.close", period, before, reason=note)
     return period
-
-
-# --- Stages of a chained plan ---------------------------------------------------------------------------
-
-STAGE_MOVE_REASON = "按方案进入下一阶段"
-
-
-def _stage_moves(period: Period, *, upto: date) -> list[dict]:
-    """The moves a chained plan (e.g. 14 d centralised + 7 d home monitoring) owes up to ``upto``: on
-    each later stage's first day the period is in that stage's mode — unless a move was made on or
-    after that day (a decision on the spot outranks the plan), or the period opened after it."""
-    stages = period.parsed_plan.stages
-    transfers = period.plan.get("transfers", [])
-    last = transfers[-1]["on"] if transfers else period.opened_on.isoformat()
-    mode, moves = period.mode, []
-    for stage in stages[1:]:
-        on = stage.start.isoformat()
-        if stage.start > upto or on <= last or stage.mode == mode:
-            continue
-        moves.append({"on": on, "from": mode, "to": stage.mode, "reason": STAGE_MOVE_REASON})
-        mode, last = stage.mode, on
-    return moves
-
-
-def _follow_stages(period: Period, *, upto: date, actor=None) -> bool:
-    """Write the moves ``_stage_moves`` owes onto a locked period: its mode now, and the transfers a
-    report of an earlier day reads its mode from. Returns whether anything moved."""
-    moves = _stage_moves(period, upto=upto)
-    if not moves:
-        return False
-    before = _snapshot(period)
-    period.plan = {**period.plan, "transfers": [*period.plan.get("transfers", []), *moves]}
-    period.mode = moves[-1]["to"]
-    period.moved_on = date.fromisoformat(moves[-1]["on"])
-    period.updated_at = timezone.now()
-    period.save(update_fields=["plan", "mode", "moved_on", "updated_at"])
-    _record(actor, "observation.transfer", period, before, reason=STAGE_MOVE_REASON)
-    return True
-
-
-def periods_follow_stages(*, today: date | None = None, area=None) -> int:
-    """Move every running period of a chained plan into the mode of the stage it has reached (the
-    worker's hourly duty and the daily sweep's). Safe to run again: a stage is entered once."""
-    today = today or timezone.localdate()
-    periods = Period.objects.filter(status=Period.Status.ACTIVE, plan__stages__1__isnull=False)
-    if area is not None:
-        periods = periods.within(area)
-    moved = 0
-    for pk in periods.values_list("pk", flat=True):
-        with transaction.atomic():
-            moved += _follow_stages(_locked(Period(pk=pk)), upto=today)
-    return moved
 
 
 # --- Completion ----------------------------------------------------------------------------------------
@@ -492,7 +440,7 @@ def period_complete(*, actor: User, period: Period, completed_on: date | None = 
     blockers = completion_blockers(period, today=today)
     if blockers:
         raise ValidationError(blockers)
-    _follow_stages(period, upto=today, actor=actor)  # its figures read the stages it went through
+    stages.follow_stages(period, upto=today, actor=actor)  # its figures read the stages it went through
     before = _snapshot(period)
     period.status = Period.Status.COMPLETED
     period.outcome = Period.Outcome.COMPLETED

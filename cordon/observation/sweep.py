@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
-from cordon.observation import due_events, services, services_checks
+from cordon.observation import due_events, services, services_checks, stages
 from cordon.observation.models import Period
 
 
@@ -43,7 +43,7 @@ def sweep(*, actor, day: date | None = None, area=None) -> SweepResult:
     as_of = now if day == now.date() else timezone.make_aware(datetime.combine(day, time(23, 59, 59)))
     result = SweepResult(day=day)
     result.missed_marked = services_checks.checks_mark_missed(now=as_of, area=area)
-    services.periods_follow_stages(today=day, area=area)
+    stages.periods_follow_stages(today=day, area=area)
     if day == now.date():
         result.events = due_events.raise_due_events(now=as_of, area=area)
     if day == now.date():

@@ -7,6 +7,7 @@ import datetime as dt
 
 from cordon.cases import services_quarantine
 from cordon.observation import services as observation
+from cordon.observation import stages
 from cordon.observation.models import Period
 from cordon.reports import dashboard
 from cordon.reports.consistency import report_check
@@ -124,8 +125,8 @@ def test_a_chained_plan_enters_its_next_stage_on_its_first_day_and_past_days_kee
     boundary = plan.stages[1].start
     assert boundary == dt.date(2020, 2, 11)
     clock(2020, 2, 13, 9)  # the worker was down on the day itself: the move is still dated the 11th
-    assert observation.periods_follow_stages() == 1
-    assert observation.periods_follow_stages() == 0  # a stage is entered once
+    assert stages.periods_follow_stages() == 1
+    assert stages.periods_follow_stages() == 0  # a stage is entered once
     period.refresh_from_db()
     assert period.mode == Period.Mode.MONITORING and period.moved_on == boundary
     assert added(dt.date(2020, 2, 10))["centralised"] == 1 and added(dt.date(2020, 2, 10))["monitoring"] == 0
@@ -143,7 +144,7 @@ def test_a_move_made_after_a_stage_began_outranks_the_plan(world, observed, cloc
     observation.period_transfer(
         actor=world.health, period=period, mode="home", reason="转居家观察", on=dt.date(2020, 2, 12)
     )
-    assert observation.periods_follow_stages() == 0
+    assert stages.periods_follow_stages() == 0
     period.refresh_from_db()
     assert period.mode == Period.Mode.HOME
 
