@@ -14,13 +14,25 @@ PASSWORD = "Test-password-2020"  # noqa: S105 — the test accounts' password
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+PLAIN_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+
+def pytest_sessionstart(session):
+    """Static files without a collected manifest for the whole run, not only inside each test: a
+    browser module's live server answers between tests too (a service worker's fetch, a favicon),
+    and with the manifest storage back in place there it answered 500 and broke the next page."""
+    from django.conf import settings
+
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": PLAIN_STATIC}
+
+
 @pytest.fixture(autouse=True)
 def _fast_tests(settings):
     """Fast password hashing, and static files without a collected manifest."""
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "staticfiles": PLAIN_STATIC,
     }
 
 
