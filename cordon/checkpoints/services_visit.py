@@ -147,6 +147,12 @@ def visit_register(
     return registration
 
 
+def _not_waiting() -> ValidationError:
+    return ValidationError(
+        {"self_registration": [_("This self-registration is no longer waiting (decided, or lapsed).")]}
+    )
+
+
 def visit_queue(*, actor: User, checkpoint: Checkpoint, now: datetime | None = None):
     """The self-registrations waiting at a checkpoint for its guard, oldest first (the last
     ``QUEUE_HOURS``)."""
@@ -168,9 +174,7 @@ def visit_waiting(*, actor: User, checkpoint: Checkpoint, pk) -> SelfRegistratio
     try:
         return visit_queue(actor=actor, checkpoint=checkpoint).get(pk=int(pk))
     except (SelfRegistration.DoesNotExist, TypeError, ValueError):
-        raise ValidationError(
-            {"self_registration": [_("This self-registration is no longer waiting (decided, or lapsed).")]}
-        ) from None
+        raise _not_waiting() from None
 
 
 def visit_decided(*, actor: User, registration: SelfRegistration, passage: Passage) -> None:
@@ -182,9 +186,7 @@ def visit_decided(*, actor: User, registration: SelfRegistration, passage: Passa
         pk=registration.pk, status=SelfRegistration.Status.WAITING
     ).update(status=SelfRegistration.Status.DECIDED, passage=passage, **ERASED)
     if not updated:
-        raise ValidationError(
-            {"self_registration": [_("This self-registration is no longer waiting (decided, or lapsed).")]}
-        )
+        raise _not_waiting()
 
 
 # What a visitor typed: erased once the entry is decided (the passage holds what the guard checked),
