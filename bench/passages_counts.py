@@ -124,14 +124,15 @@ def _insert_sql(vendor: str, gates: int, recorded_by: int) -> str:
     seconds = DAYS * 86400 / PASSAGES
     columns = (
         "checkpoint_id, area_id, day, occurred_at, direction, subject, name, phone, plate, vehicle_type, "
-        "origin, destination, purpose, decision, reason, flags, fever, recorded_by_id, created_at"
+        "origin, destination, purpose, decision, reason, flags, fever, recorded_by_id, created_at, "
+        "override, shown_code, visited_name, visited_phone"
     )
     values = """
         gate.id, gate.area_id, {day}, {moment}, CASE WHEN g %% 2 = 0 THEN 'in' ELSE 'out' END, 'person',
         '路人' || (g %% 1000), '', '', '', '霸州市区', '堂二里镇', '返乡',
         CASE WHEN g %% 50 = 0 THEN 'turned_back' WHEN g %% 97 = 0 THEN 'referred' ELSE 'allowed' END,
         CASE WHEN g %% 50 = 0 OR g %% 97 = 0 THEN '无通行证' ELSE '' END,
-        {flags}, g %% 499 = 0, {recorded_by:d}, {moment}"""
+        {flags}, g %% 499 = 0, {recorded_by:d}, {moment}, {false}, '', '', ''"""
     scramble = f"((g * 7919) %% {gates})"
     if vendor == "postgresql":
         moment = f"(timestamptz '{FIRST_DAY.isoformat()} 00:00:00+08' + g * {seconds} * interval '1 second')"
@@ -140,6 +141,7 @@ def _insert_sql(vendor: str, gates: int, recorded_by: int) -> str:
             moment=moment,
             recorded_by=recorded_by,
             flags="CASE WHEN g %% 499 = 0 THEN '[\"fever\"]'::jsonb ELSE '[]'::jsonb END",
+            false="false",
         )
         return (
             f"INSERT INTO checkpoints_passage ({columns}) SELECT {values} "  # noqa: S608 — our own SQL
@@ -152,6 +154,7 @@ def _insert_sql(vendor: str, gates: int, recorded_by: int) -> str:
         moment=utc,
         recorded_by=recorded_by,
         flags="CASE WHEN g %% 499 = 0 THEN '[\"fever\"]' ELSE '[]' END",
+        false="0",
     )
     return (
         "WITH RECURSIVE seq(g) AS (SELECT %s UNION ALL SELECT g + 1 FROM seq WHERE g < %s) "  # noqa: S608 — our own SQL
