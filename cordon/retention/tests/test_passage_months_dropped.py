@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cordon.checkpoints import partitions
 from cordon.checkpoints.models import Occupant, Passage, PassageDayCount
+from cordon.cli import main as cordon
 from cordon.core import partitions as months
 from cordon.core.models import AuditEntry
 from cordon.gate import passages
@@ -75,7 +76,7 @@ def exists(table: str) -> bool:
         return cursor.fetchone()[0]
 
 
-def test_a_month_every_towns_period_has_passed_is_dropped_whole_and_no_figure_changes(old_month):
+def test_a_month_every_towns_period_has_passed_is_dropped_whole_and_no_figure_changes(old_month, capsys):
     world = old_month
     assert exists(world.old_partition) and partitions.passages_waiting() == 0
     services.policy_set(actor=world.commander, area=world.town, kind="passages", days=30)
@@ -85,6 +86,8 @@ def test_a_month_every_towns_period_has_passed_is_dropped_whole_and_no_figure_ch
     counted = roll_up()
     assert Occupant.objects.filter(passage=world.old_vehicle).exists()
 
+    assert cordon(["retention", "run", "--dry-run"]) == 0
+    assert world.old_partition in capsys.readouterr().out.splitlines()[-1]
     dry = services.retention_run(actor=world.operator, dry_run=True)
     row = next(r for r in dry if r["area"] == world.town.code and r["kind"] == "passages")
     assert row["months"] == [world.old_partition] and row["count"] == 3 and not row["done"]
