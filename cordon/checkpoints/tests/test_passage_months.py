@@ -72,6 +72,21 @@ def test_a_passage_of_a_month_not_made_yet_waits_in_default_and_housekeeping_mak
     assert partitions.passages_waiting() == 0
     assert PassageDayCount.objects.get(checkpoint=world.sjf_gate, day=later).total == day_count == 1
     assert partitions.passage_months_make(today=later) == []  # idempotent: nothing more to make
+    with time_machine.travel(timezone.make_aware(dt.datetime.combine(later, dt.time(10))), tick=False):
+        again = passages.passage_record(
+            actor=world.guard,
+            checkpoint=world.sjf_gate,
+            data={"direction": "out", "decision": "allowed", "name": "乙"},
+            client_id="moved-1",
+        )[0]
+        retried, created = passages.passage_record(
+            actor=world.guard,
+            checkpoint=world.sjf_gate,
+            data={"direction": "out", "decision": "allowed", "name": "乙"},
+            client_id="moved-1",
+        )
+    assert where(again) == name and again.pk > passage.pk  # the attached month takes new passages
+    assert retried.pk == again.pk and not created  # and its unique key holds there too
 
 
 @postgresql_only
