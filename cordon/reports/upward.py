@@ -170,4 +170,9 @@ def as_sent(*, viewer: User, area: Area, children: list[Area], day: dt.date) -> 
         }
         columns.append(own)
     total = figs.summed(area, day, [c for c in columns if not c.get("not_sent")])
+    missing = [c["area"]["name"] for c in columns if c.get("not_sent")]
+    if missing:
+        # A sum that lacks an area cannot say "nothing new that day" (零报告): it says who is missing.
+        total["not_sent"] = missing
+        total["zero_report"] = False
     return total, columns

@@ -73,6 +73,15 @@ def test_the_county_sees_each_town_as_sent_with_version_and_time_not_live(world)
     for path in ("screening.hubei", "checkpoints.stations", "checkpoints.gates"):
         assert value(report.figures, path) == value(town, path) + value(own, path)
     assert "南孟镇：尚未报送。" in report.text
+    assert report.figures["not_sent"] == ["南孟镇"]
+
+
+def test_a_sum_missing_a_town_is_never_a_zero_report(world):
+    """No town has sent: the county's as-sent sum is all zeros, and must not read as a zero report."""
+    report = services.report_for(viewer=world.viewer, area=world.county, day=DAY, as_of=end_of_day(DAY))
+    assert report.view == "sent" and not report.figures["zero_report"]
+    assert "零报告" not in report.text
+    assert report.text.splitlines()[1] == "尚未报送：堂二里镇、南孟镇。以下合计只含已报送的日报。"
 
 
 def test_a_record_added_after_sending_changes_live_not_as_sent(world):
