@@ -138,6 +138,8 @@ def months_make(table: str, column: str, *, today: dt.date, ahead: int = AHEAD) 
     """
     if not is_partitioned(table):
         return []
+    with connection.cursor() as cursor:  # two workers at once: the second waits, then finds them made
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"cordon.partitions.{table}"])
     made_already = {month.start for month in months(table)}
     wanted = set()
     start = month_start(today)
