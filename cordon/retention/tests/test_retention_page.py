@@ -6,9 +6,11 @@ changes."""
 
 import datetime as dt
 import re
+import threading
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
 from cordon.checkpoints.models import Passage
@@ -213,3 +215,40 @@ def test_the_run_service_refuses_a_village_and_the_clerk(kept):
         services_town.retention_run_town(actor=world.commander, area=world.sjf, key="x")
     with pytest.raises(PermissionDenied):
         services_town.retention_run_town(actor=world.clerk, area=world.town, key="x")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the SQLite test database lives in memory, where threads lock tables; SQLite serialises writers",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_submits_of_one_run_at_the_same_moment_run_once(world):
+    for kind in ("passages", "access_logs"):
+        services.policy_set(actor=world.commander, area=world.town, kind=kind, days=30)
+    passages = Passage.objects.within(world.town).count()
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def submit():
+        try:
+            barrier.wait()
+            answers.append(
+                services_town.retention_run_town(
+                    actor=world.commander,
+                    area=world.town,
+                    key="double-tap",
+                    today=timezone.localdate() + dt.timedelta(days=60),
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(repeated for _entry, repeated in answers) == [False, True]
+    assert answers[0][0].pk == answers[1][0].pk
+    assert AuditEntry.objects.filter(action="retention.run").count() == 1
+    assert AuditEntry.objects.get(action="retention.passages").changes["count"] == passages
