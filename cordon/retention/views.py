@@ -29,8 +29,8 @@ def _town(request) -> Area:
     """The town asked for (``area``), or the first the user sets periods for. A town outside the
     user's areas answers 404, like one that does not exist; one inside without the role, 403."""
     code = request.POST.get("area") or request.GET.get("area")
-    if code:
-        return get_visible_or_404(Area.objects, request.user, code=str(code)[:15])
+    if code:  # a village has no retention page of its own: as if there were none
+        return get_visible_or_404(Area.objects.filter(level=codes.TOWN), request.user, code=str(code)[:15])
     town = _towns(request).first()
     if town is None:
         raise PermissionDenied(_("Only the town's commander sets how long records are kept."))

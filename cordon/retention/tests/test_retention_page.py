@@ -164,6 +164,12 @@ def test_others_are_refused_the_towns_retention(kept, login, api_client, actor, 
     assert not AuditEntry.objects.filter(action__in=["retention.run", "retention.passages"]).exists()
 
 
+def test_a_village_has_no_retention_page(world, login):
+    client = login(world.commander)
+    assert client.get(f"{PAGE}?area={world.sjf.code}").status_code == 404
+    assert client.post(f"{PAGE}run/", {"area": world.sjf.code, "key": "k"}).status_code == 404
+
+
 def test_without_the_role_anywhere_the_page_is_forbidden_and_not_in_the_menu(world, login):
     client = login(world.staff)
     assert client.get(PAGE).status_code == 403
