@@ -81,10 +81,18 @@ def test_a_control_character_in_a_value_no_form_reads_is_refused_and_nothing_is_
 
     report = services.report_generate(actor=world.commander, area=world.town, day=date(2020, 2, 21))
     login(world.commander)
-    response = client.post(f"/reports/daily/{report.pk}/remarks/", {"remarks": "审核\x01通过"})
+    form_page = f"http://testserver/reports/daily/?area={world.town.code}&date=2020-02-21"
+    response = client.post(
+        f"/reports/daily/{report.pk}/remarks/", {"remarks": "审核\x01通过"}, HTTP_REFERER=form_page
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "含有不可见的控制字符" in page and "remarks" in page
+    assert f'href="{form_page.replace("&", "&amp;")}" data-back' in page  # back to the form
+    elsewhere = client.post(
+        f"/reports/daily/{report.pk}/remarks/", {"remarks": "\x01"}, HTTP_REFERER="http://evil.example/f"
+    )
+    assert elsewhere.status_code == 400 and "data-back" not in elsewhere.content.decode()
     report.refresh_from_db()
     assert report.remarks == ""
     # The same remarks without the character are stored.

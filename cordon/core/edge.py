@@ -220,6 +220,17 @@ def _refuse(request, errors: list[dict]):
             "title": _("Bad request"),
             "message": _("The field %(field)s: %(message)s")
             % {"field": errors[0]["field"], "message": errors[0]["message"]},
+            # A refused form: back to it (the browser's back keeps what was typed; the link, without
+            # script, opens the page the form was on, if it was one of ours).
+            "back": _same_site_referer(request) if request.method == "POST" else "",
         },
         status=400,
     )
+
+
+def _same_site_referer(request) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    referer = request.META.get("HTTP_REFERER", "")
+    ok = url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure())
+    return referer if ok else ""
