@@ -46,6 +46,7 @@ from cordon.people.models import Arrival, Person
 from cordon.retention.models import RetentionPolicy
 
 MIN_DAYS = 28  # two observation periods: nothing is removed while it may still be asked about
+MAX_DAYS = 36500  # a hundred years: longer is "keep", and a larger number would not fit the column
 ERASED = "（已按保留期限匿名化）"
 ANONYMOUS = "已匿名"
 
@@ -106,6 +107,8 @@ def policy_set(*, actor: User, area: Area, kind: str, days: int) -> RetentionPol
         raise ValidationError({"kind": _("Unknown kind of record: %(kind)s.") % {"kind": kind}})
     if days < MIN_DAYS:
         raise ValidationError({"days": _("Keep records at least %(n)s days.") % {"n": MIN_DAYS}})
+    if days > MAX_DAYS:
+        raise ValidationError({"days": _("Keep records at most %(n)s days.") % {"n": MAX_DAYS}})
     policy, _created = RetentionPolicy.objects.update_or_create(
         area=area, kind=kind, defaults={"days": days, "set_by": actor, "set_at": timezone.now()}
     )
@@ -125,22 +128,29 @@ def _targets(policy: RetentionPolicy, cutoff: dt.date):
     return AccessLog.objects.within(code).filter(at__lt=start)
 
 
-def retention_run(*, actor: User, today: dt.date | None = None, dry_run: bool = False) -> list[dict]:
-    """Apply every town's periods: per policy, what is (or, with ``dry_run``, would be) removed. Each
-    policy is one transaction and one audit entry; a dry run changes and records nothing.
+def retention_run(
+    *, actor: User, today: dt.date | None = None, dry_run: bool = False, area: Area | None = None
+) -> list[dict]:
+    """Apply every town's periods (or only ``area``'s): per policy, what is (or, with ``dry_run``,
+    would be) removed. Each policy is one transaction and one audit entry; a dry run changes and
+    records nothing. Who may run it is the caller's check (the CLI's operator; ``services_town.py``).
 
-    Passages of whole months past every town's period are dropped first, month by month (PostgreSQL,
-    ``passage_months_due``): each town's row says how many of its passages went (or would go) either
-    way, and ``months`` names the partitions dropped (or that would be)."""
+    A run for every town (PostgreSQL) first drops whole the months of passages past every town's
+    period (``passage_months_due``): each town's row says how many of its passages went (or would go)
+    either way, and ``months`` names the partitions dropped (or that would be). A run for one town
+    never drops a month: a month holds every town's passages, so its town's go row by row."""
     today = today or timezone.localdate()
     results = []
-    if not dry_run:
-        partitions.passage_months_make(today=today)  # and passages waiting in DEFAULT moved to theirs
-    months = passage_months_due(today)
+    months: list[partitions.Month] = []
     in_months: dict[str, int] = {}
-    if not dry_run:
-        months = passage_months_drop(actor=actor, months=months, today=today, dropped=in_months)
-    for policy in RetentionPolicy.objects.select_related("area").order_by("area_id", "kind"):
+    if area is None:
+        if not dry_run:
+            partitions.passage_months_make(today=today)  # and passages waiting in DEFAULT moved to theirs
+        months = passage_months_due(today)
+        if not dry_run:
+            months = passage_months_drop(actor=actor, months=months, today=today, dropped=in_months)
+    policies = RetentionPolicy.objects.select_related("area").order_by("area_id", "kind")
+    for policy in policies.filter(area=area) if area is not None else policies:
         cutoff = today - dt.timedelta(days=policy.days)
         with transaction.atomic():
             targets = _targets(policy, cutoff)
@@ -171,7 +181,7 @@ def retention_run(*, actor: User, today: dt.date | None = None, dry_run: bool = 
                 "done": not dry_run,
                 **(
                     {"months": [m.name for m in months]}
-                    if policy.kind == RetentionPolicy.Kind.PASSAGES
+                    if policy.kind == RetentionPolicy.Kind.PASSAGES and area is None
                     else {}
                 ),
             }

@@ -145,3 +145,15 @@ def test_a_town_without_a_period_for_passages_keeps_the_month_and_the_others_go_
     assert exists(world.old_partition)
     assert list(Passage.objects.filter(day=world.old_day)) == [kept]
     assert not AuditEntry.objects.filter(action="retention.passages_month").exists()
+
+
+def test_a_towns_own_run_never_drops_a_month_holding_every_towns_passages(old_month):
+    world = old_month
+    services.policy_set(actor=world.commander, area=world.town, kind="passages", days=30)
+    services.policy_set(actor=world.neighbour, area=world.neighbour_town, kind="passages", days=60)
+    results = services.retention_run(actor=world.commander, area=world.town)
+    row = next(r for r in results if r["kind"] == "passages")
+    assert row["count"] == 3 and "months" not in row
+    assert exists(world.old_partition)  # emptied of the town's rows, row by row, and kept
+    assert not Passage.objects.filter(day=world.old_day).exists()
+    assert not AuditEntry.objects.filter(action="retention.passages_month").exists()
