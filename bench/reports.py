@@ -205,6 +205,7 @@ def load() -> dict:
     passages_counts.PASSAGES = PASSAGES
     passages_counts.DAYS = PASSAGE_DAYS
     passages_counts.FIRST_DAY = TODAY - timedelta(days=PASSAGE_DAYS - 1)
+    passages_counts.made_months()
     note(f"{connection.vendor}: inserting {PASSAGES} passages at {len(checkpoints)} checkpoints")
     start = time.perf_counter()
     with connection.cursor() as cursor:

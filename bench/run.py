@@ -21,6 +21,7 @@ BENCHMARKS = [
     "bench.observation",
     "bench.passages_http",
     "bench.passages_counts",
+    "bench.passages_months",
     "bench.reports",
 ]
 

@@ -166,4 +166,8 @@ def cmd_retention(args) -> int:
         for row in results:
             verb = _("removed") if row["done"] else _("would be removed")
             print(f"{row['area']} {row['kind']} < {row['before']}: {row['count']} {verb}")
+        months = next((row["months"] for row in results if row.get("months")), [])
+        if months:
+            verb = _("dropped whole") if not args.dry_run else _("would be dropped whole")
+            print(f"{_('Months of passages')} {verb}: {', '.join(months)}")
     return 0

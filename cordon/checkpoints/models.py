@@ -135,7 +135,10 @@ class Passage(models.Model):
     # Let through though flagged (sealed area without a pass, under observation, in quarantine): the
     # guard's reason is in ``reason``; counted in the day's figures.
     override = models.BooleanField(_("override"), default=False)
-    client_id = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    # Unique with the day (``passage_client_day``), not alone: on PostgreSQL the table is partitioned by
+    # month, and every unique index of a partitioned table holds its partition key. A retry carries the
+    # time its phone recorded, so it falls on the same day and is still refused.
+    client_id = models.CharField(max_length=40, null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
     )
@@ -145,6 +148,7 @@ class Passage(models.Model):
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["client_id", "day"], name="passage_client_day")]
         indexes = [
             models.Index(fields=["checkpoint", "day", "occurred_at"], name="passage_checkpoint_day_idx"),
             models.Index(fields=["area", "day", "checkpoint"], name="passage_area_day_idx"),
@@ -189,8 +193,16 @@ class SelfRegistration(models.Model):
     visited_phone = models.CharField(_("phone of the person visited"), max_length=20, blank=True)
     temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1, null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
+    # No database constraint: on PostgreSQL the passages are partitioned by month and their id alone is
+    # not a unique key a foreign key could point at. Django still sets it to null when a passage is
+    # deleted, and retention does the same before it drops a month (``checkpoints.partitions``).
     passage = models.OneToOneField(
-        Passage, null=True, blank=True, on_delete=models.SET_NULL, related_name="self_registration"
+        Passage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="self_registration",
+        db_constraint=False,
     )
     device = models.CharField(max_length=64)
 
@@ -212,7 +224,11 @@ class SelfRegistration(models.Model):
 class Occupant(models.Model):
     """Someone on board a vehicle registered at an inspection station, with their temperature."""
 
-    passage = models.ForeignKey(Passage, on_delete=models.CASCADE, related_name="occupants")
+    # No database constraint, as ``SelfRegistration.passage``: deleted with their passage by Django, or
+    # before their month is dropped.
+    passage = models.ForeignKey(
+        Passage, on_delete=models.CASCADE, related_name="occupants", db_constraint=False
+    )
     person = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

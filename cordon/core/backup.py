@@ -38,9 +38,10 @@ from django.core import serializers
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cordon.core import keys
+from cordon.core import keys, partitions
 
 MAGIC = b"CORDON-BACKUP 1\n"
 CHUNK = 1 << 20  # plaintext bytes per sealed chunk
@@ -503,6 +504,9 @@ def restore(path: Path, *, passphrase: bytes, force: bool = False, keys_only: bo
             for sql in sequences:
                 cursor.execute(sql)
         connection.check_constraints()
+        # PostgreSQL: rows of months the new database has no partition for wait in DEFAULT; each gets
+        # its month's partition now, as on the server they came from.
+        partitions.housekeep(today=timezone.localdate())
         _write_keys(manifest)
     _forget_loaded_keys()
     _migrate_to_latest()  # a backup of an older Cordon: its rows, then the migrations since

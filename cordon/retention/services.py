@@ -2,7 +2,10 @@
 what is past it, audited.
 
 - passages: deleted (with their occupants). The report's passage figures read the daily roll-up
-  (``PassageDayCount``), which stays, so no figure of any report changes.
+  (``PassageDayCount``), which stays, so no figure of any report changes. On PostgreSQL the passages
+  are partitioned by month: a month that every town's period has passed (every town with a
+  checkpoint has a period for passages, and the month ends on or before the earliest of their
+  cutoffs) is dropped whole, not deleted row by row (``passage_months_due``); the rest row by row.
 - counselling notes: anonymised — the concerns and the note are erased; the date, the mode and the
   link to the person stay (the counts of sessions are unchanged).
 - access logs: deleted.
@@ -30,7 +33,8 @@ from cordon.accounts.models import Area, User
 from cordon.accounts.permissions import RETENTION_SETTERS
 from cordon.accounts.scope import require_role
 from cordon.cases.models import Case, ContactLink, Placement
-from cordon.checkpoints.models import Passage
+from cordon.checkpoints import partitions
+from cordon.checkpoints.models import Checkpoint, Passage, PassageDayCount
 from cordon.core import audit, codes
 from cordon.core.models import AccessLog
 from cordon.federation.models import RemoteHandover
@@ -129,15 +133,30 @@ def retention_run(
 ) -> list[dict]:
     """Apply every town's periods (or only ``area``'s): per policy, what is (or, with ``dry_run``,
     would be) removed. Each policy is one transaction and one audit entry; a dry run changes and
-    records nothing. Who may run it is the caller's check (the CLI's operator; ``services_town.py``)."""
+    records nothing. Who may run it is the caller's check (the CLI's operator; ``services_town.py``).
+
+    A run for every town (PostgreSQL) first drops whole the months of passages past every town's
+    period (``passage_months_due``): each town's row says how many of its passages went (or would go)
+    either way, and ``months`` names the partitions dropped (or that would be). A run for one town
+    never drops a month: a month holds every town's passages, so its town's go row by row."""
     today = today or timezone.localdate()
     results = []
+    months: list[partitions.Month] = []
+    in_months: dict[str, int] = {}
+    if area is None:
+        if not dry_run:
+            partitions.passage_months_make(today=today)  # and passages waiting in DEFAULT moved to theirs
+        months = passage_months_due(today)
+        if not dry_run:
+            months = passage_months_drop(actor=actor, months=months, today=today, dropped=in_months)
     policies = RetentionPolicy.objects.select_related("area").order_by("area_id", "kind")
     for policy in policies.filter(area=area) if area is not None else policies:
         cutoff = today - dt.timedelta(days=policy.days)
         with transaction.atomic():
             targets = _targets(policy, cutoff)
             count = targets.count()
+            if policy.kind == RetentionPolicy.Kind.PASSAGES:
+                count += in_months.pop(policy.area_id, 0)
             if count and not dry_run:
                 if policy.kind == RetentionPolicy.Kind.COUNSELLING:
                     targets.update(concerns=ERASED, note="")
@@ -160,6 +179,79 @@ def retention_run(
                 "before": cutoff.isoformat(),
                 "count": count,
                 "done": not dry_run,
+                **(
+                    {"months": [m.name for m in months]}
+                    if policy.kind == RetentionPolicy.Kind.PASSAGES and area is None
+                    else {}
+                ),
             }
         )
     return results
+
+
+def _town(code: str) -> str:
+    """The code of the town ``code`` lies in (a code above a town names no town: no period matches)."""
+    return code[: codes.PREFIX_LENGTH[codes.TOWN]].ljust(12, "0")
+
+
+def passage_months_due(today: dt.date) -> list[partitions.Month]:
+    """The passages' month partitions that may be dropped whole on ``today``: a partition holds every
+    town's passages of its month, so only when every town with a checkpoint or a counted passage has
+    a period for passages, and the month ends on or before the earliest of their cutoffs. [] on
+    SQLite, where there are no months."""
+    months = partitions.passage_months()
+    if not months:
+        return []
+    towns = {_town(code) for code in Checkpoint.objects.values_list("area_id", flat=True).distinct()}
+    towns |= {_town(code) for code in PassageDayCount.objects.values_list("area_id", flat=True).distinct()}
+    cutoffs = {
+        policy.area_id: today - dt.timedelta(days=policy.days)
+        for policy in RetentionPolicy.objects.filter(kind=RetentionPolicy.Kind.PASSAGES)
+    }
+    if not towns or not towns <= cutoffs.keys():
+        return []
+    cutoff = min(cutoffs[town] for town in towns)
+    return [month for month in months if month.end <= cutoff]
+
+
+def passage_months_drop(
+    *, actor: User, months: list[partitions.Month], today: dt.date, dropped: dict[str, int]
+) -> list[partitions.Month]:
+    """Drop each of ``months`` whole (``passage_months_due`` chose them), one transaction per month,
+    with one audit entry per town that had passages in it, on the town's passages period; adds the
+    passages dropped per town to ``dropped`` and returns the months dropped. A month holding passages
+    of a town without a period is kept (its rows go row by row, by each town's own period). The daily
+    roll-up is another table: every figure stays."""
+    policies = {
+        policy.area_id: policy
+        for policy in RetentionPolicy.objects.filter(kind=RetentionPolicy.Kind.PASSAGES)
+    }
+    done = []
+    for month in months:
+        with transaction.atomic():
+            counts: dict[str, int] = {}
+            for prefix, count in partitions.passage_month_counts(
+                month, prefix=codes.PREFIX_LENGTH[codes.TOWN]
+            ).items():
+                counts[_town(prefix)] = counts.get(_town(prefix), 0) + count
+            if counts.keys() - policies.keys():  # a town's passages without its period: rows only
+                continue
+            partitions.passage_month_drop(month)
+            for town, count in sorted(counts.items()):
+                policy = policies[town]
+                audit.record(
+                    actor=actor,
+                    action="retention.passages_month",
+                    target=policy,
+                    area=town,
+                    changes={
+                        "before": (today - dt.timedelta(days=policy.days)).isoformat(),
+                        "partition": month.name,
+                        "from": month.start.isoformat(),
+                        "until": month.end.isoformat(),
+                        "count": count,
+                    },
+                )
+                dropped[town] = dropped.get(town, 0) + count
+        done.append(month)
+    return done

@@ -5,6 +5,7 @@ refuses to start."""
 
 import pytest
 from django.core import checks
+from django.db import connection
 from django.utils import translation
 
 from cordon.cli import main
@@ -229,3 +230,56 @@ def test_the_server_refuses_to_start_without_the_federation_key_its_peers_know(d
     assert main(["restore", str(file), "--keys-only"]) == 0
     keys.forget_loaded()
     assert not [m for m in checks.run_checks() if m.id == "federation.E001"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only: SQLite has no partitions")
+def test_passages_come_back_into_their_months_partitions_on_a_server_that_had_none_for_them(
+    world, installation, settings, capsys
+):
+    """A new server has partitions for this month and the next two only: restored passages of an older
+    month wait in DEFAULT for a moment, and the restore makes their month and moves them there."""
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from cordon.checkpoints import partitions as passage_months
+    from cordon.checkpoints.models import Passage, PassageDayCount
+    from cordon.core import partitions
+    from cordon.gate import passages
+
+    day = partitions.month_start(partitions.month_start(timezone.localdate()) - dt.timedelta(days=40))
+    day += dt.timedelta(days=4)
+    with time_machine.travel(timezone.make_aware(dt.datetime.combine(day, dt.time(8))), tick=False):
+        old, _created = passages.passage_record(
+            actor=world.guard,
+            checkpoint=world.sjf_gate,
+            data={"direction": "in", "decision": "allowed", "name": "旧"},
+            client_id="old-1",
+        )
+    passage_months.passage_months_make()
+    name = partitions.month_name("checkpoints_passage", partitions.month_start(day))
+    before = sorted(Passage.objects.values_list("pk", "day", "client_id", "name"))
+    day_counts = sorted(PassageDayCount.objects.values_list("checkpoint_id", "day", "total"))
+    file = installation / "town.cbk"
+    assert main(["backup", str(file)]) == 0
+
+    move_to_an_empty_server(settings, installation)
+    month = next(m for m in passage_months.passage_months() if m.name == name)
+    partitions.month_drop("checkpoints_passage", month)  # the new server never had that month
+    assert main(["restore", str(file), "--json"]) == 0
+    capsys.readouterr()
+
+    assert sorted(Passage.objects.values_list("pk", "day", "client_id", "name")) == before
+    assert sorted(PassageDayCount.objects.values_list("checkpoint_id", "day", "total")) == day_counts
+    assert passage_months.passages_waiting() == 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tableoid::regclass::text FROM checkpoints_passage WHERE id = %s", [old.pk])
+        assert cursor.fetchone() == (name,)
+    # New passages take ids after the restored ones (the identity's sequence was set by the restore).
+    new, created = passages.passage_record(
+        actor=world.guard,
+        checkpoint=world.sjf_gate,
+        data={"direction": "out", "decision": "allowed", "name": "新"},
+    )
+    assert created and new.pk > max(pk for pk, *_rest in before)
