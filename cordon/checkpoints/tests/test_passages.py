@@ -83,6 +83,24 @@ def test_a_retry_returns_the_stored_passage_and_another_checkpoint_cannot_reuse_
     assert Passage.objects.count() == 1
 
 
+def test_a_retry_of_an_entry_timed_by_the_server_across_midnight_is_stored_once(world):
+    """No time sent: the server's time makes the day, so the retry after midnight has another day;
+    the client id still finds the first (unique per day only, for the monthly partitions)."""
+    import time_machine
+
+    evening = timezone.make_aware(timezone.datetime(2026, 3, 1, 23, 59, 50))
+    with time_machine.travel(evening, tick=False):
+        first, created = passages.passage_record(
+            actor=world.guard, checkpoint=world.sjf_gate, data=entry(name="甲"), client_id="m-1"
+        )
+    with time_machine.travel(evening + timedelta(seconds=30), tick=False):
+        again, created_again = passages.passage_record(
+            actor=world.guard, checkpoint=world.sjf_gate, data=entry(name="甲"), client_id="m-1"
+        )
+    assert created and not created_again and again.pk == first.pk
+    assert Passage.objects.filter(client_id="m-1").count() == 1
+
+
 def test_an_offline_batch_sent_twice_and_out_of_order_stores_each_entry_once(world):
     now = timezone.localtime()
     batch = [
