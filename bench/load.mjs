@@ -4,6 +4,8 @@
 //   node bench/load.mjs '{"url": "...", "token": "...", "connections": 50, "seconds": 20,
 //                         "rate": 0, "passages": true, "numbers": ["..."]}'
 //
+// "paths" (optional): the requests go to these paths of the URL's server in turn (the passages spread
+// over several checkpoints).
 // "rate" > 0 bounds the offered load (requests per second over all connections); 0 sends as fast as
 // the server answers. Each passage carries its own client id; every other one names a registered
 // person by ID number. Prints one JSON object: requests per second, latency percentiles, statuses.
@@ -34,7 +36,14 @@ const result = await autocannon({
   duration: job.seconds,
   overallRate: job.rate || undefined,
   headers: { authorization: `Bearer ${job.token}`, "content-type": "application/json" },
-  requests: [{ setupRequest: (request) => ({ ...request, body: body() }) }],
+  requests: [
+    {
+      setupRequest: (request) => {
+        const path = job.paths ? job.paths[sent % job.paths.length] : request.path;
+        return { ...request, body: body(), path };
+      },
+    },
+  ],
 });
 
 const statuses = {};

@@ -13,6 +13,8 @@ sending one request after another for a fixed time, after a 3-second warm-up. Me
   authentication and all its middleware that does nothing; then ``POST
   /api/v1/checkpoints/{id}/passages``, one passage per request with its own client id, half of them
   naming a registered person by ID number (so the flags are looked up), a temperature;
+- the passage again with the clients spread over SPREAD checkpoints (a town's gates, a few guards at
+  each; the first run has all 50 at one gate, where each passage waits for the previous one's count);
 - the passage again with the 50 clients bounded, in all, to the rate the throughput target names
   (0.4 × the bare insert), for its latency below saturation;
 - a phone's offline batch: 200 entries in one ``POST …/passages/batch``, five times, one at a time;
@@ -43,6 +45,7 @@ WARMUP = 3.0
 TARGET_NOOP_RATIO, TARGET_PASSAGE_RATIO, TARGET_P99_MS, TARGET_BATCH_SECONDS = 0.5, 0.4, 100, 1.0
 BATCH, BATCHES = 200, 5
 PEOPLE = 2000
+SPREAD = 10
 
 
 def run() -> dict:
@@ -81,6 +84,9 @@ def prepare() -> dict:
     operator = accounts.operator_account()
     village = Area.objects.get(code=VILLAGES[0][0])
     checkpoint = checkpoint_create(actor=operator, area=village, name="压测卡点")
+    spread = [
+        checkpoint_create(actor=operator, area=village, name=f"压测卡点{n}").pk for n in range(1, SPREAD)
+    ]
     guard, _password = accounts.user_create(
         actor=operator,
         username="guard",
@@ -102,7 +108,12 @@ def prepare() -> dict:
             )
         cursor.execute("SELECT document_number FROM people_person WHERE document_number <> '' LIMIT 500")
         numbers = [row[0] for row in cursor.fetchall()]
-    return {"token": secret, "checkpoint": checkpoint.pk, "numbers": numbers}
+    return {
+        "token": secret,
+        "checkpoint": checkpoint.pk,
+        "spread": [checkpoint.pk, *spread],
+        "numbers": numbers,
+    }
 
 
 def _port() -> int:
@@ -128,6 +139,8 @@ def _measure_all(url: str, workdir: str, prepared: dict) -> dict:
     with _server(url, workdir, port, bare=False):
         measure("cordon_noop", "/api/bench/noop")
         measure("passage", passages, passages=True)
+        spread = [f"/api/v1/checkpoints/{pk}/passages" for pk in prepared["spread"]]
+        measure("passage_spread", passages, passages=True, paths=spread)
         bare_insert = figures["bare_insert"]["requests_per_second"]
         bounded = round(bare_insert * TARGET_PASSAGE_RATIO)
         figures["passage_bounded"] = {
@@ -147,6 +160,9 @@ def _measure_all(url: str, workdir: str, prepared: dict) -> dict:
     noop_floor, insert_floor = best("bare_noop"), best("bare_insert")
     figures["noop_ratio"] = round(figures["cordon_noop"]["requests_per_second"] / noop_floor, 2)
     figures["passage_ratio"] = round(figures["passage"]["requests_per_second"] / insert_floor, 2)
+    figures["passage_spread_ratio"] = round(
+        figures["passage_spread"]["requests_per_second"] / insert_floor, 2
+    )
     figures["targets_met"] = {
         "noop_ratio": figures["noop_ratio"] >= TARGET_NOOP_RATIO,
         "passage_ratio": figures["passage_ratio"] >= TARGET_PASSAGE_RATIO,
@@ -217,15 +233,25 @@ def _wait(port: int) -> None:
     raise RuntimeError("the server did not start")
 
 
-def _measure(port: int, path: str, prepared: dict, *, passages: bool = False, rate: float = 0) -> dict:
+def _measure(
+    port: int,
+    path: str,
+    prepared: dict,
+    *,
+    passages: bool = False,
+    rate: float = 0,
+    paths: list | None = None,
+) -> dict:
     """One measurement by bench/load.mjs (autocannon): a short warm-up, then SECONDS of load from
-    CLIENTS connections, as fast as answered or at ``rate`` requests per second in all."""
+    CLIENTS connections, as fast as answered or at ``rate`` requests per second in all (to ``paths``
+    in turn when given)."""
     job = {
         "url": f"http://127.0.0.1:{port}{path}",
         "token": prepared["token"],
         "connections": CLIENTS,
         "passages": passages,
         "numbers": prepared["numbers"],
+        **({"paths": paths} if paths else {}),
     }
     _load({**job, "seconds": WARMUP, "rate": rate})
     return _load({**job, "seconds": SECONDS, "rate": rate})

@@ -89,6 +89,21 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lockout raised by authentication into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# An API call with a token (Authorization: Bearer …) goes through this chain instead
+# (config/handlers.py): MIDDLEWARE's order, without what serves browser sessions only (static files,
+# session, CSRF, login, messages, the temporary password's redirect, htmx, the login lockout).
+API_TOKEN_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "cordon.core.middleware.language_middleware",
+    "cordon.core.edge.body_limit_middleware",
+    "django.middleware.common.CommonMiddleware",  # the Host header checked against ALLOWED_HOSTS
+    "config.handlers.anonymous_middleware",  # where the session's user would be read
+    "cordon.core.edge.edge_middleware",
+    "cordon.core.middleware.no_store_middleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cordon.core.middleware.ContentSecurityPolicyMiddleware",
+    "cordon.core.middleware.request_source_middleware",
+]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -129,12 +144,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-    # A connection per request. Kept connections (CONN_MAX_AGE, as on PostgreSQL) saved several times
-    # a request's own cost (bench/README.md), but with every branch merged the gate's offline batch
-    # then failed in the browser tests ("cannot open savepoint - SQL statements in progress", a
-    # duplicate entry's IntegrityError escaping): until the statement left open is found, SQLite
-    # opens its database for each request, as it did before.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept between requests, as on PostgreSQL (CORDON_DB_CONN_MAX_AGE): opening the
+    # file for each request re-ran the PRAGMAs, re-read the schema into an empty cache and checkpointed
+    # the WAL on close, several times a request's own cost (bench/README.md, issue 20). A statement
+    # left open on a kept connection outlives its request, so every statement runs to its end or has
+    # its cursor closed (a passage is a plain INSERT and its rowid, not INSERT … RETURNING).
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -367,14 +367,19 @@ def seed_town(request):
 
 @pytest.fixture
 def api_client(db):
-    """A client that calls the API with a personal access token of the given user."""
+    """A client that calls the API with a personal access token of the given user, through the
+    middleware the server runs for a token call (config/handlers.py)."""
     from django.test import Client
+
+    from config.handlers import test_client_handler
 
     made = iter(range(1, 10_000))
 
     def _client(user):
         _token, secret = account_services.token_create(actor=user, name=f"test {next(made)}")
-        return Client(headers={"authorization": f"Bearer {secret}"})
+        client = Client(headers={"authorization": f"Bearer {secret}"})
+        client.handler = test_client_handler()
+        return client
 
     return _client
 

@@ -13,6 +13,7 @@ from datetime import date
 from django.db import connection, transaction
 
 from cordon.checkpoints.models import Passage, PassageDayCount
+from cordon.core.statements import execute
 
 _TABLE = PassageDayCount._meta.db_table
 _PASSAGES = Passage._meta.db_table
@@ -26,7 +27,7 @@ def _q(name: str) -> str:
 def count_passage(passage: Passage) -> None:
     """Add one new passage to its checkpoint's row for its day (created at the first passage)."""
     with connection.cursor() as cursor:
-        cursor.execute(_upsert_sql(connection.vendor), count_params(passage))
+        execute(cursor, _upsert_sql(connection.vendor), count_params(passage))
 
 
 def count_params(passage: Passage) -> list:

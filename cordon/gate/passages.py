@@ -24,7 +24,7 @@ from cordon.accounts.scope import require_role
 from cordon.checkpoints import services_visit
 from cordon.checkpoints.models import Checkpoint, Occupant, Passage
 from cordon.checkpoints.services_counts import count_params, count_passage, insert_and_count_sql
-from cordon.core.statements import first_instance
+from cordon.core.statements import execute, first_instance
 from cordon.observation import protocol
 from cordon.observation.selectors import rules_in_force
 from cordon.people import validation
@@ -498,7 +498,7 @@ def _insert(passage: Passage, *, counted: bool) -> None:
     if counted:
         values += count_params(passage)
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        execute(cursor, sql, values)
         # SQLite: a plain INSERT and its rowid. With RETURNING, a duplicate entry sent twice at once
         # could answer no row and leave the statement open, so the transaction could not end.
         passage.pk = cursor.fetchone()[0] if connection.vendor == "postgresql" else cursor.lastrowid

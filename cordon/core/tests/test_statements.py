@@ -39,3 +39,16 @@ def test_a_joined_row_is_one_instance_per_model_as_select_related_reads_it(world
     assert first_instances((Checkpoint, Area), sql, [0]) is None
     with pytest.raises(ValueError, match="exactly"):
         first_instances((Checkpoint,), sql, list(params))
+
+
+def test_parameters_are_placed_in_order_and_a_literal_percent_stays(world):
+    from django.db import connection
+
+    from cordon.core.statements import execute
+
+    with connection.cursor() as cursor:
+        execute(cursor, "SELECT %s, '100%%', %s, %s", ["a", 2, "%s"])
+        assert tuple(cursor.fetchone()) == ("a", "100%", 2, "%s")
+    if connection.vendor == "sqlite":  # PostgreSQL's driver refuses it itself
+        with connection.cursor() as cursor, pytest.raises(ValueError, match="number"):
+            execute(cursor, "SELECT %s, %s", ["one"])
