@@ -534,9 +534,10 @@ def passages_record_batch(*, actor: User, checkpoint: Checkpoint, entries: list[
     results: list[dict] = []
     # On PostgreSQL a transaction per few dozen entries, not a commit per entry: each commit waits
     # for the disk (200 entries took 2.3 s). Each entry still stands alone (a savepoint in
-    # ``_store``). On SQLite each entry is its own transaction, as a single passage is: a duplicate
-    # entry's savepoint inside a chunk could not be rolled back there ("SQL statements in progress"
-    # on the server's kept connection), which broke the rest of the chunk.
+    # ``_store``). On SQLite each entry is its own transaction, as a single passage is: a commit
+    # there does not wait for the disk (synchronous=NORMAL), so chunks would save nothing. (The
+    # "SQL statements in progress" once blamed on kept connections came from the browser tests'
+    # live server sharing one in-memory connection between threads: tests/browser/conftest.py.)
     if connection.vendor != "postgresql":
         return [_batch_entry(actor, checkpoint, entry) for entry in entries]
     for start in range(0, len(entries), _BATCH_CHUNK):
