@@ -28,6 +28,7 @@ from cordon.observation.api import router as observation_router
 from cordon.operations.api import router as operations_router
 from cordon.people.api import router as people_router
 from cordon.reports.api import router as reports_router
+from cordon.retention.api import router as retention_router
 from cordon.stock.api import router as stock_router
 
 
@@ -86,6 +87,7 @@ api.add_router("/handovers/", handovers_router)
 api.add_router("/audit/", audit_router)
 api.add_router("/notifications/", notifications_router)
 api.add_router("/colours/", colours_router)
+api.add_router("/retention/", retention_router)
 
 
 def error_response(request, status: int, code: str, message, errors=None):

@@ -27,6 +27,7 @@ urlpatterns = [
     path("colours/", include("cordon.colours.urls")),
     path("federation/", include("cordon.federation.urls")),
     path("handovers/", include("cordon.handovers.urls")),
+    path("retention/", include("cordon.retention.urls")),
     # A person's self-report link: no login, the secret in the path is the key.
     path("r/<str:secret>/", views_self.self_report, name="self_report"),
     # A visitor's self-registration at a gate (its QR code): no login, the signed link is the key.

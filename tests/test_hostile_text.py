@@ -74,6 +74,33 @@ def test_a_control_character_in_a_search_is_still_a_400_page(world, client, logi
     assert "含有不可见的控制字符" in response.content.decode()
 
 
+def test_a_control_character_in_a_value_no_form_reads_is_refused_and_nothing_is_kept(world, client, login):
+    """The report's remarks are read without a form: the characters are not silently taken out and
+    the rest stored; nothing is stored, and the page says which field."""
+    from cordon.reports import services
+
+    report = services.report_generate(actor=world.commander, area=world.town, day=date(2020, 2, 21))
+    login(world.commander)
+    form_page = f"http://testserver/reports/daily/?area={world.town.code}&date=2020-02-21"
+    response = client.post(
+        f"/reports/daily/{report.pk}/remarks/", {"remarks": "审核\x01通过"}, HTTP_REFERER=form_page
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "含有不可见的控制字符" in page and "remarks" in page
+    assert f'href="{form_page.replace("&", "&amp;")}" data-back' in page  # back to the form
+    elsewhere = client.post(
+        f"/reports/daily/{report.pk}/remarks/", {"remarks": "\x01"}, HTTP_REFERER="http://evil.example/f"
+    )
+    assert elsewhere.status_code == 400 and "data-back" not in elsewhere.content.decode()
+    report.refresh_from_db()
+    assert report.remarks == ""
+    # The same remarks without the character are stored.
+    client.post(f"/reports/daily/{report.pk}/remarks/", {"remarks": "审核通过"})
+    report.refresh_from_db()
+    assert report.remarks == "审核通过"
+
+
 def test_every_form_of_cordon_shows_the_edge_refusals():
     for module in pkgutil.walk_packages(cordon.__path__, "cordon."):
         if ".tests" not in module.name and module.name.rsplit(".", 1)[-1].startswith(("forms", "views")):

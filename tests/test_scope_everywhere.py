@@ -291,6 +291,16 @@ def _api_calls(world):
         ("get", "/api/v1/colours/people/{person_id}"): (f"/api/v1/colours/people/{p}", None),
         ("get", "/api/v1/colours/rules/{area}"): (f"/api/v1/colours/rules/{world.town.code}", None),
         ("put", "/api/v1/colours/rules/{area}"): (f"/api/v1/colours/rules/{world.town.code}", {"rules": {}}),
+        ("get", "/api/v1/retention/{area}"): (f"/api/v1/retention/{world.town.code}", None),
+        ("put", "/api/v1/retention/{area}/periods/{kind}"): (
+            f"/api/v1/retention/{world.town.code}/periods/passages",
+            {"days": 60},
+        ),
+        ("post", "/api/v1/retention/{area}/runs"): (
+            f"/api/v1/retention/{world.town.code}/runs",
+            {"key": "k"},
+        ),
+        ("get", "/api/v1/retention/{area}/history"): (f"/api/v1/retention/{world.town.code}/history", None),
         ("get", "/api/v1/checkpoints/{checkpoint_id}"): (f"/api/v1/checkpoints/{world.sjf_gate.pk}", None),
         ("patch", "/api/v1/checkpoints/{checkpoint_id}"): (
             f"/api/v1/checkpoints/{world.sjf_gate.pk}",

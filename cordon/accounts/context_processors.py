@@ -2,7 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cordon.accounts.models import Role
-from cordon.accounts.permissions import COMMAND_READERS
+from cordon.accounts.permissions import COMMAND_READERS, RETENTION_SETTERS
 from cordon.accounts.scope import has_role_anywhere
 
 
@@ -40,6 +40,8 @@ def navigation(request):
         items.append(("users", reverse("accounts:user_list"), _("Accounts")))
         items.append(("audit", reverse("audit_log"), _("Audit log")))
         items.append(("colours", reverse("colours:rules"), _("Status colour rules")))
+    if has_role_anywhere(user, *RETENTION_SETTERS):
+        items.append(("retention", reverse("retention:index"), _("Retention")))
     items.append(("profile", reverse("accounts:profile"), _("Me")))
     current = request.resolver_match.url_name if request.resolver_match else ""
     section = _section_of(request.path)
@@ -70,6 +72,7 @@ def _section_of(path: str) -> str:
         ("/inbox/groups/", "outbox"),
         ("/inbox/", "inbox"),
         ("/colours/", "colours"),
+        ("/retention/", "retention"),
     ):
         if path.startswith(prefix):
             return section

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cordon.accounts.permissions import CASE_WORKERS
+from cordon.accounts.permissions import CASE_WORKERS, HANDOVER_SENDERS
 from cordon.accounts.scope import get_visible_or_404, has_role, has_role_anywhere, visible_area
 from cordon.accounts.selectors import area_choices, audit_history
 from cordon.cases import chain, selectors, services, services_register
@@ -27,6 +27,8 @@ from cordon.cases.forms import (
 )
 from cordon.cases.models import Case, ContactLink
 from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
+from cordon.federation.models import RemoteHandover
+from cordon.handovers import selectors as handover_selectors
 from cordon.people.models import Person
 from cordon.people.selectors import picked_person
 
@@ -135,6 +137,7 @@ def case_detail(request, pk: int):
     case = _case(request, pk)
     contacts = selectors.case_contacts(case, request.user)
     can_edit = has_role(request.user, case.area_id, *CASE_WORKERS)
+    _handover_buttons(request, contacts.rows)
     today = timezone.localdate()
     sources = selectors.case_sources(case, request.user)
     return render(
@@ -160,6 +163,26 @@ def case_detail(request, pk: int):
             "audit_history": audit_history(case, request.user)[:20],
         },
     )
+
+
+def _handover_buttons(request, rows) -> None:
+    """Each contact row's hand-over: may this user send it, is one already awaiting the receiver (here
+    or on another server), and which town the contact's address names (the button then says it)."""
+    people = [row.link.person for row in rows]
+    ids = [p.pk for p in people]
+    pending = handover_selectors.pending_people(ids) | set(
+        RemoteHandover.objects.filter(
+            person_id__in=ids,
+            direction=RemoteHandover.Direction.OUT,
+            status=RemoteHandover.Status.PENDING,
+        ).values_list("person_id", flat=True)
+    )
+    homes = handover_selectors.home_towns(people) if people else {}
+    for row in rows:
+        person_id = row.link.person_id
+        row.may_hand_over = has_role(request.user, row.link.person.area_id, *HANDOVER_SENDERS)
+        row.handover_pending = person_id in pending
+        row.home_town = homes.get(person_id)
 
 
 def _back(case: Case, anchor: str = "") -> str:

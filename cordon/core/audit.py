@@ -104,6 +104,12 @@ ACTION_LABELS = {
     "report.remarks": _("Daily report remarks saved"),
     "report.send": _("Daily report sent"),
     "report.correct": _("Daily report corrected (new version)"),
+    "retention.set": _("Retention period set"),
+    "retention.run": _("Retention run"),
+    "retention.passages": _("Passages past their period deleted"),
+    "retention.counselling": _("Counselling notes past their period anonymised"),
+    "retention.access_logs": _("Access logs past their period deleted"),
+    "retention.observation": _("People past their period anonymised"),
 }
 
 # Never written to the trail, whatever a service passes.

@@ -55,6 +55,7 @@ FROM_MIGRATIONS = {
     "sessions.session",
     "people.riskcategory",
     "observation.protocoledition",
+    "stock.item",
 }
 OPERATOR = "system"
 NOT_CARRIED = {"sessions.session"}  # a restored server starts with nobody logged in

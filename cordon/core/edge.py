@@ -146,6 +146,11 @@ def edge_middleware(get_response):
     the view with the refused characters taken out — nothing downstream may see them — and
     ``request.POST.edge_problems`` naming each refused field, which every form of Cordon's shows as an
     error on that field (``core/forms.py``), the form re-rendered with what the user typed.
+
+    A view that reads a value without a form (a reason, a note) cannot show that error. So the view
+    runs in a transaction, and when a refused field was not shown by any form, everything it wrote
+    is rolled back and the answer is the 400 page naming the field: nothing is stored with the
+    characters silently taken out.
     """
 
     def middleware(request):
@@ -161,9 +166,23 @@ def edge_middleware(get_response):
                 return _refuse(request, errors)
             if errors:
                 request.POST = _without_refused(request.POST)
+                return _shown_or_refused(request, get_response, errors)
         return get_response(request)
 
     return middleware
+
+
+def _shown_or_refused(request, get_response, errors: list[dict]):
+    """The view's answer when every refused field was shown as an error on a form; else nothing it
+    did is kept and the 400 page names the first field no form showed."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        response = get_response(request)
+        unshown = [e for e in errors if e["field"] not in request.POST.edge_shown]
+        if unshown:
+            transaction.set_rollback(True)
+    return _refuse(request, unshown) if unshown else response
 
 
 def _without_refused(data):
@@ -171,6 +190,7 @@ def _without_refused(data):
     the message for each such field in ``edge_problems``."""
     clean = data.copy()
     clean.edge_problems = {}
+    clean.edge_shown = set()  # the fields a form has shown its refusal on (core/forms.py)
     for key, values in data.lists():
         kept = []
         for value in values:
@@ -200,6 +220,17 @@ def _refuse(request, errors: list[dict]):
             "title": _("Bad request"),
             "message": _("The field %(field)s: %(message)s")
             % {"field": errors[0]["field"], "message": errors[0]["message"]},
+            # A refused form: back to it (the browser's back keeps what was typed; the link, without
+            # script, opens the page the form was on, if it was one of ours).
+            "back": _same_site_referer(request) if request.method == "POST" else "",
         },
         status=400,
     )
+
+
+def _same_site_referer(request) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    referer = request.META.get("HTTP_REFERER", "")
+    ok = url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure())
+    return referer if ok else ""

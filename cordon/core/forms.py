@@ -21,6 +21,7 @@ class EdgeCheckedForm:
             )
             if message:
                 self.add_error(name, message)
+                getattr(self.data, "edge_shown", set()).add(key)
 
 
 class Form(EdgeCheckedForm, forms.Form):

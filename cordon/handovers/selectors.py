@@ -31,3 +31,29 @@ def receiving_towns(person) -> list:
 def receiving_town(code: str):
     """The town named by ``code`` (None when there is no such town): see ``receiving_towns``."""
     return Area.objects.filter(code=code).first()
+
+
+def home_towns(people) -> dict:
+    """For each of ``people`` whose current or registered address names another town of this server,
+    that town (the longest name found): a contact traced here who lives there, to be handed over."""
+    towns = [
+        area
+        for area in Area.objects.order_by("code").only("code", "name")
+        if codes.level_of(area.code) == codes.TOWN and area.name
+    ]
+    found = {}
+    for person in people:
+        text = f"{person.address} {person.registered_address}"
+        named = [t for t in towns if t.name in text and not t.code.startswith(person.area_id[:9])]
+        if named:
+            found[person.pk] = max(named, key=lambda t: len(t.name))
+    return found
+
+
+def pending_people(person_ids) -> set:
+    """Of ``person_ids``, those with a hand-over on this server awaiting the receiver."""
+    return set(
+        Handover.objects.filter(person_id__in=list(person_ids), status=Handover.Status.PENDING).values_list(
+            "person_id", flat=True
+        )
+    )

@@ -1,5 +1,6 @@
 """The hand-overs page: those sent and received, the receiver's accept / decline, and the form that
-hands a person over (from the person's page, a contact's included)."""
+hands a person over (from the person's page, or from a contact's row on the case page: prefilled
+with the town the contact's address names)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,8 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cordon.accounts.permissions import HANDOVER_RECEIVERS
-from cordon.accounts.scope import get_visible_or_404, has_role, visible_area
+from cordon.accounts.permissions import HANDOVER_RECEIVERS, HANDOVER_SENDERS
+from cordon.accounts.scope import get_visible_or_404, has_role, require_role, visible_area
+from cordon.cases.models import ContactLink
 from cordon.core.forms import act_and_return
 from cordon.handovers import selectors, services
 from cordon.people.models import Person
@@ -38,6 +40,18 @@ def index(request):
     return render(request, "handovers/index.html", {"handovers": rows})
 
 
+def _contact(request, person):
+    """The contact link the form was opened from (the case page's button), through the scope: another
+    village's contact answers 404, as one that does not exist; a link of another person too."""
+    pk = request.GET.get("contact") or request.POST.get("contact")
+    if not pk:
+        return None
+    link = get_visible_or_404(ContactLink.objects.select_related("case__person"), request.user, pk=pk)
+    if link.person_id != person.pk:
+        raise Http404
+    return link
+
+
 @login_required
 def new(request):
     person = get_visible_or_404(
@@ -45,6 +59,9 @@ def new(request):
         request.user,
         pk=request.GET.get("person") or request.POST.get("person") or 0,
     )
+    # Showing the form grants nothing, but it is not offered to a role that may not send it.
+    require_role(request.user, person.area_id, *HANDOVER_SENDERS)
+    contact = _contact(request, person)
     if request.method == "POST":
 
         def action():
@@ -58,9 +75,30 @@ def new(request):
                 "town": to_area.name
             }
 
-        return act_and_return(request, action, reverse("handovers:index"))
+        back = reverse("cases:detail", args=[contact.case_id]) + "#contacts" if contact else None
+        return act_and_return(request, action, back or reverse("handovers:index"))
+    home = selectors.home_towns([person]).get(person.pk)
+    chosen = request.GET.get("to") or (home.code if home else "")
+    note = ""
+    if contact is not None:
+        note = _("%(degree)s of %(case)s") % {
+            "degree": contact.get_degree_display(),
+            "case": contact.case.label,
+        }
+        if home is not None:
+            note += _(", lives in %(town)s") % {"town": home.name}
     return render(
-        request, "handovers/new.html", {"person": person, "towns": selectors.receiving_towns(person)}
+        request,
+        "handovers/new.html",
+        {
+            "person": person,
+            "towns": selectors.receiving_towns(person),
+            "chosen": chosen,
+            "home": home,
+            "note": note[:200],
+            "contact": contact,
+            "pending": bool(selectors.pending_people([person.pk])),
+        },
     )
 
 

@@ -234,7 +234,12 @@ def report_text(figures: dict, columns: list[dict] | None = None) -> str:
     town, one paragraph per area below it."""
     with translation.override("zh-hans"):
         lines = [_("%(area)s daily report") % {"area": figures["area"]["name"]}]
-        if figures["zero_report"]:
+        if figures.get("not_sent"):
+            lines.append(
+                _("Not reported yet: %(areas)s. The figures below add up only the reports that were sent.")
+                % {"areas": "、".join(figures["not_sent"])}
+            )
+        elif figures["zero_report"]:
             lines.append(_("Zero report: no new arrivals, fever alerts, cases or contacts that day."))
         lines.append("".join(_sentences(figures)))
         for column in columns or []:

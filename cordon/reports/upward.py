@@ -135,14 +135,20 @@ def reporting_status(*, viewer: User, area: Area, children: list[Area], day: dt.
     }
 
 
-def as_sent(*, viewer: User, area: Area, children: list[Area], day: dt.date) -> tuple[dict, list[dict]]:
+def as_sent(
+    *, viewer: User, area: Area, children: list[Area], day: dt.date, only: set[str] | None = None
+) -> tuple[dict, list[dict]]:
     """``area``'s figures for ``day`` as its areas below sent them: (total, columns). Each column is
     one area's last sent version (``sent`` says which version and when) or ``not_sent``; the last
     column is ``area``'s own rows, counted from the records (``own``). The total is their sum: a
-    not-sent area adds nothing, and is not filled in from the records."""
+    not-sent area adds nothing, and is not filled in from the records (``total["not_sent"]`` names
+    it). ``only``: the codes of the areas below to sum, the others left out (the dashboard compares
+    the day before over the areas that sent today)."""
     versions = sent_versions(viewer=viewer, areas=children, day=day)
     columns = []
     for child in children:
+        if only is not None and child.code not in only:
+            continue
         sent = versions.get(child.code)
         if sent:
             latest = sent[-1]
@@ -170,4 +176,9 @@ def as_sent(*, viewer: User, area: Area, children: list[Area], day: dt.date) -> 
         }
         columns.append(own)
     total = figs.summed(area, day, [c for c in columns if not c.get("not_sent")])
+    missing = [c["area"]["name"] for c in columns if c.get("not_sent")]
+    if missing:
+        # A sum that lacks an area cannot say "nothing new that day" (零报告): it says who is missing.
+        total["not_sent"] = missing
+        total["zero_report"] = False
     return total, columns

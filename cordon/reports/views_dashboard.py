@@ -65,9 +65,11 @@ def index(request):
     view = "live" if not children or request.GET.get("view") == "live" else "sent"
     status = None
     if view == "sent":
-        now_figures = upward.as_sent(viewer=request.user, area=area, children=children, day=day)[0]
+        now_figures, columns = upward.as_sent(viewer=request.user, area=area, children=children, day=day)
+        # The change since the day before compares the same areas: those that have sent for the day.
+        sent = {c["area"]["code"] for c in columns if not c.get("not_sent")}
         before_figures = upward.as_sent(
-            viewer=request.user, area=area, children=children, day=day - timedelta(days=1)
+            viewer=request.user, area=area, children=children, day=day - timedelta(days=1), only=sent
         )[0]
         status = upward.reporting_status(viewer=request.user, area=area, children=children, day=day)
     else:
@@ -93,5 +95,6 @@ def index(request):
         "view": view,
         "has_children": bool(children),
         "reporting": status,
+        "not_sent": now_figures.get("not_sent", []),
     }
     return render(request, "reports/dashboard.html", context)

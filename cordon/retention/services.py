@@ -42,6 +42,7 @@ from cordon.people.models import Arrival, Person
 from cordon.retention.models import RetentionPolicy
 
 MIN_DAYS = 28  # two observation periods: nothing is removed while it may still be asked about
+MAX_DAYS = 36500  # a hundred years: longer is "keep", and a larger number would not fit the column
 ERASED = "（已按保留期限匿名化）"
 ANONYMOUS = "已匿名"
 
@@ -102,6 +103,8 @@ def policy_set(*, actor: User, area: Area, kind: str, days: int) -> RetentionPol
         raise ValidationError({"kind": _("Unknown kind of record: %(kind)s.") % {"kind": kind}})
     if days < MIN_DAYS:
         raise ValidationError({"days": _("Keep records at least %(n)s days.") % {"n": MIN_DAYS}})
+    if days > MAX_DAYS:
+        raise ValidationError({"days": _("Keep records at most %(n)s days.") % {"n": MAX_DAYS}})
     policy, _created = RetentionPolicy.objects.update_or_create(
         area=area, kind=kind, defaults={"days": days, "set_by": actor, "set_at": timezone.now()}
     )
@@ -121,12 +124,16 @@ def _targets(policy: RetentionPolicy, cutoff: dt.date):
     return AccessLog.objects.within(code).filter(at__lt=start)
 
 
-def retention_run(*, actor: User, today: dt.date | None = None, dry_run: bool = False) -> list[dict]:
-    """Apply every town's periods: per policy, what is (or, with ``dry_run``, would be) removed. Each
-    policy is one transaction and one audit entry; a dry run changes and records nothing."""
+def retention_run(
+    *, actor: User, today: dt.date | None = None, dry_run: bool = False, area: Area | None = None
+) -> list[dict]:
+    """Apply every town's periods (or only ``area``'s): per policy, what is (or, with ``dry_run``,
+    would be) removed. Each policy is one transaction and one audit entry; a dry run changes and
+    records nothing. Who may run it is the caller's check (the CLI's operator; ``services_town.py``)."""
     today = today or timezone.localdate()
     results = []
-    for policy in RetentionPolicy.objects.select_related("area").order_by("area_id", "kind"):
+    policies = RetentionPolicy.objects.select_related("area").order_by("area_id", "kind")
+    for policy in policies.filter(area=area) if area is not None else policies:
         cutoff = today - dt.timedelta(days=policy.days)
         with transaction.atomic():
             targets = _targets(policy, cutoff)

@@ -67,7 +67,14 @@ def on_hand(store: Store, item: Item) -> Decimal:
 # --- Stores ----------------------------------------------------------------------------------------
 
 
-def _created(actor: User, store: Store) -> Store:
+def _found_or_created(actor: User, existing, area_id, new) -> Store:
+    """The store ``existing`` finds, or the store ``new()`` builds, set up on first use by a keeper
+    of ``area_id``: every kind of store is found and created by this one rule."""
+    store = existing.first()
+    if store:
+        return store
+    require_role(actor, area_id, *STOCK_KEEPERS)
+    store = new()
     store.full_clean()
     store.save()
     audit.record(actor=actor, action="stock.store_create", target=store, area=store.area_id)
@@ -77,39 +84,38 @@ def _created(actor: User, store: Store) -> Store:
 @transaction.atomic
 def store_for_area(*, actor: User, area: Area) -> Store:
     """The town's or the village's store, set up on first use by a keeper of that area."""
-    store = Store.objects.filter(area=area, kind__in=[Store.Kind.TOWN, Store.Kind.VILLAGE]).first()
-    if store:
-        return store
-    require_role(actor, area, *STOCK_KEEPERS)
     kinds = {codes.TOWN: Store.Kind.TOWN, codes.VILLAGE: Store.Kind.VILLAGE}
-    if area.level not in kinds:
-        raise ValidationError({"area": [_("Stores are kept by towns and villages.")]})
-    return _created(actor, Store(kind=kinds[area.level], name=area.name[:60], area=area, created_by=actor))
+
+    def new() -> Store:
+        if area.level not in kinds:
+            raise ValidationError({"area": [_("Stores are kept by towns and villages.")]})
+        return Store(kind=kinds[area.level], name=area.name[:60], area=area, created_by=actor)
+
+    existing = Store.objects.filter(area=area, kind__in=[Store.Kind.TOWN, Store.Kind.VILLAGE])
+    return _found_or_created(actor, existing, area, new)
 
 
 @transaction.atomic
 def store_for_team(*, actor: User, team: Team) -> Store:
     """A team's store, set up the first time stock is issued to it."""
-    store = Store.objects.filter(team=team).first()
-    if store:
-        return store
-    require_role(actor, team.area_id, *STOCK_KEEPERS)
-    return _created(
+    return _found_or_created(
         actor,
-        Store(kind=Store.Kind.TEAM, name=team.name[:60], area_id=team.area_id, team=team, created_by=actor),
+        Store.objects.filter(team=team),
+        team.area_id,
+        lambda: Store(
+            kind=Store.Kind.TEAM, name=team.name[:60], area_id=team.area_id, team=team, created_by=actor
+        ),
     )
 
 
 @transaction.atomic
 def store_for_checkpoint(*, actor: User, checkpoint: Checkpoint) -> Store:
     """A checkpoint's store, set up the first time stock is issued to it."""
-    store = Store.objects.filter(checkpoint=checkpoint).first()
-    if store:
-        return store
-    require_role(actor, checkpoint.area_id, *STOCK_KEEPERS)
-    return _created(
+    return _found_or_created(
         actor,
-        Store(
+        Store.objects.filter(checkpoint=checkpoint),
+        checkpoint.area_id,
+        lambda: Store(
             kind=Store.Kind.CHECKPOINT,
             name=checkpoint.name[:60],
             area_id=checkpoint.area_id,

@@ -18,6 +18,14 @@
     }
   });
 
+  // "Back to the form" on a refused submission: the browser's back keeps what was typed there.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-back]");
+    if (!link || window.history.length < 2) return;
+    event.preventDefault();
+    window.history.back();
+  });
+
   // Copy a one-time secret to the clipboard.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");

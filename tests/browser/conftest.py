@@ -90,11 +90,37 @@ def server(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         live = LiveServer("localhost")
+    if live.thread.connections_override:
+        live.thread.httpd.set_app(_one_at_a_time(live.thread.httpd.get_app()))
     hosts = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
     hosts.enable()
     yield live
     hosts.disable()
     live.stop()
+
+
+def _one_at_a_time(app):
+    """The live server's application, answering one request at a time.
+
+    On SQLite the test database is in memory, so every thread of the live server shares the test's
+    one connection (pytest-django's ``connections_override``): two requests at once then ran their
+    statements inside each other's transactions (one's rollback undid the other's insert, "cannot
+    open savepoint - SQL statements in progress"), which a real server, a connection per thread,
+    never does. The response is read whole inside the lock, so no query of a streamed body escapes it."""
+    import threading
+
+    lock = threading.Lock()
+
+    def serialised(environ, start_response):
+        with lock:
+            body = app(environ, start_response)
+            try:
+                return [b"".join(body)]
+            finally:
+                if hasattr(body, "close"):
+                    body.close()
+
+    return serialised
 
 
 @pytest.fixture(scope="module")

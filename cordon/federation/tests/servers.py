@@ -1,10 +1,10 @@
 """What each server of the federation test does, run in that server's own process and database:
 
     python -m cordon.federation.tests.servers setup-county '{"county": …, "towns": [...]}'
-    python -m cordon.federation.tests.servers setup-town '{"town": …, "parent_url": …, "parent_key": …}'
+    python -m cordon.federation.tests.servers setup-town '{"town": …, "parent_url": …, "neighbours": […]}'
     python -m cordon.federation.tests.servers run-town '{"town": …, "days": [...], "down": […]}'
     python -m cordon.federation.tests.servers setup-other '{"county": …, "town": …, "neighbour": …}'
-    python -m cordon.federation.tests.servers handover-send '{"to": …, "dir": …}'
+    python -m cordon.federation.tests.servers handover-send '{"town": …, "to": …, "to_name": …, "dir": …}'
     python -m cordon.federation.tests.servers handover-take '{"files": […], "dir": …}'
 
 The environment names the database (``DATABASE_URL``), the ``var/`` directory and the server's key
@@ -91,8 +91,8 @@ def setup_town(args) -> dict:
         public_key=args["parent_key"],
         own_area=code,
     )
-    if args.get("neighbour"):  # another county's server, for hand-overs: by USB stick only
-        other, other_name, other_key = args["neighbour"]
+    # Servers beside this one, for hand-overs (another county's, a sibling town's): by USB stick only.
+    for other, other_name, other_key in args.get("neighbours") or []:
         services.peer_add(
             actor=operator,
             kind="neighbour",
@@ -136,23 +136,29 @@ def setup_other(args) -> dict:
     return {"county": county}
 
 
-def _active(town):
-    from django.utils import timezone
-
+def _active_on(town, day):
+    """The town's count of people under observation at the end of ``day``."""
     from cordon.accounts.services import operator_account
     from cordon.reports.figures import area_figures, end_of_day, value
 
-    today = timezone.localdate()
     return value(
-        area_figures(viewer=operator_account(), area=town, as_of=end_of_day(today)), "observation.active"
+        area_figures(viewer=operator_account(), area=town, as_of=end_of_day(day)), "observation.active"
     )
 
 
+def _active(town):
+    from django.utils import timezone
+
+    return _active_on(town, timezone.localdate())
+
+
 def handover_send(args) -> dict:
-    """堂二里镇 hands one person under observation to a town of another county's server; the package
-    goes to a directory (a USB stick). With ``answers``: import the receiver's answer files instead."""
+    """The town hands one person under observation to a town on another server (``to``, ``to_name``);
+    the package goes to a directory (a USB stick). With ``answers``: import the receiver's answer
+    files instead."""
     from pathlib import Path
 
+    import time_machine
     from django.utils import timezone
 
     from cordon.accounts.models import Area, User
@@ -174,38 +180,52 @@ def handover_send(args) -> dict:
             "handed_on": sent.handed_on.isoformat(),
             "period": [period.status, period.outcome, period.actual_end.isoformat()],
             "active": _active(town),
+            "active_before": _active_on(town, sent.handed_on - dt.timedelta(days=1)),
         }
     village = Area.objects.get(code=args["town"][:9] + "201")
     today = timezone.localdate()
-    person, arrival, _created = people.register(
-        actor=commander,
-        area=village,
-        person_data={
-            "name": "移交某",
-            "document_type": "mainland_id",
-            "document_number": "",
-            "phone": "13900000009",
-        },
-        arrival_data={"origin_text": "湖北省武汉市江汉区", "arrival_date": today.isoformat()},
-    )
-    period = Period.objects.filter(person=person, status="active").first() or observation.period_open(
-        actor=commander, person=person, reason="arrival", exposure_date=today, arrival=arrival, mode="home"
-    )
-    active = _active(town)
+    # Arrived and observed since three days ago: the sender counted them before the hand-over day.
+    arrived = today - dt.timedelta(days=3)
+    with time_machine.travel(timezone.make_aware(dt.datetime.combine(arrived, dt.time(9))), tick=False):
+        person, arrival, _created = people.register(
+            actor=commander,
+            area=village,
+            person_data={
+                "name": "移交某",
+                "document_type": "mainland_id",
+                "document_number": "",
+                "phone": "13900000009",
+            },
+            arrival_data={"origin_text": "湖北省武汉市江汉区", "arrival_date": arrived.isoformat()},
+        )
+        period = Period.objects.filter(person=person, status="active").first() or observation.period_open(
+            actor=commander,
+            person=person,
+            reason="arrival",
+            exposure_date=arrived,
+            arrival=arrival,
+            mode="home",
+        )
+    active, yesterday = _active(town), _active_on(town, today - dt.timedelta(days=1))
+    to_name = args.get("to_name", "")
     handovers.handover_send(
-        actor=commander, person=person, to_code=args["to"], to_name="固安镇", note="住在固安镇"
+        actor=commander, person=person, to_code=args["to"], to_name=to_name, note=f"住在{to_name}"
     )
     files = [str(p) for p in services.export_files(Path(args["dir"]))]
     return {
         "files": files,
         "active": active,
+        "active_before": yesterday,
+        "opened_on": period.opened_on.isoformat(),
         "period": {"planned_end": period.planned_end.isoformat(), "rules": period.rules},
     }
 
 
 def handover_take(args) -> dict:
-    """The other county's server imports the package, its commander accepts, the answer is exported."""
+    """The receiving server imports the package, its commander accepts, the answer is exported."""
     from pathlib import Path
+
+    from django.utils import timezone
 
     from cordon.accounts.models import Area, User
     from cordon.federation import handovers, receiving, services
@@ -213,6 +233,7 @@ def handover_take(args) -> dict:
 
     town = Area.objects.get(code=args["town"])
     before = _active(town)
+    yesterday = _active_on(town, timezone.localdate() - dt.timedelta(days=1))
     taken = [receiving.take(Path(name).read_bytes(), via="file") for name in args["files"]]
     refused = []
     for name in args.get("refused", []):  # a tampered copy: refused, nothing stored
@@ -229,8 +250,12 @@ def handover_take(args) -> dict:
         "refused": refused,
         "stored": RemoteHandover.objects.count(),
         "before": before,
+        "yesterday_before": yesterday,
         "active": _active(town),
         "period": {"planned_end": found.period.planned_end.isoformat(), "rules": found.period.rules},
+        "opened_on": found.period.opened_on.isoformat(),
+        "handed_on": found.handed_on.isoformat(),
+        "active_before": _active_on(town, found.handed_on - dt.timedelta(days=1)),
         "files": files,
     }
 

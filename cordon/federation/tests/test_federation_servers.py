@@ -4,10 +4,14 @@ town's server down for a day and catching up the next, one report corrected), pu
 signed packages. The county's as-sent report of every day equals the sum of what its towns sent, with
 each town's last version; a tampered package is refused and a replay answered 409.
 
-Then 堂二里镇 hands a person under observation to a town on another county's server (固安县, a fifth
-database), by USB stick both ways: the package is imported there (a tampered copy refused), accepted,
-and the signed answer imported back; 堂二里镇's period ends that day, 固安镇's continues with the
-same planned end and rules, and each town's count of people observed moves by one.
+Then two hand-overs of a person under observation, at the same time, by USB stick both ways: 堂二里镇
+to a town on another county's server (固安县, a fifth database; a tampered copy refused there), and
+南孟镇's server to 杨芬港镇's, two town servers of the same county that know each other as neighbours.
+Each package is imported and accepted, and the signed answer imported back; the sender's period ends
+that day, the receiver's continues with the same planned end and rules from that day, and each pair
+of towns counts the person once: the sender up to the day before, the receiver from the day itself.
+
+The servers are set up once for the module (their setup is most of the time); the reports run first.
 ``CORDON_TEST_PORT`` chooses the county's port; otherwise a free one is taken.
 """
 
@@ -28,6 +32,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from cordon.federation.tests.servers import COUNTY
+
+# One test process runs the module (--dist loadgroup), so its tests share the servers set up once.
+pytestmark = pytest.mark.xdist_group("federation_servers")
 
 ROOT = Path(__file__).resolve().parents[3]
 TOWNS = [("131081103000", "堂二里镇"), ("131081104000", "南孟镇"), ("131081105000", "杨芬港镇")]
@@ -101,9 +108,12 @@ def value(figures, path):
     return figures["sections"][section]["figures"][key]["value"]
 
 
-@pytest.fixture
-def federation(tmp_path):
-    """The four servers' databases (one migration, copied), set up; the county's serving HTTP."""
+@pytest.fixture(scope="module")
+def federation(tmp_path_factory):
+    """The five servers' databases (one migration, copied), set up; the county's serving HTTP. Shared
+    by the module's tests: what one leaves on a server (reports sent and delivered) the other's checks
+    do not count."""
+    tmp_path = tmp_path_factory.mktemp("federation")
     template = tmp_path / "template.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{template}", "CORDON_VAR_DIR": str(tmp_path / "t")}
     subprocess.run(
@@ -117,8 +127,13 @@ def federation(tmp_path):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     setups = [county.start("setup-county", {"towns": [[c, n, towns[c].public] for c, n in TOWNS]})]
+    # 堂二里镇 knows 固安县's server; 南孟镇's and 杨芬港镇's servers know each other (a sibling town's).
+    neighbours = {
+        TOWNS[0][0]: [[*OTHER_COUNTY, other.public]],
+        TOWNS[1][0]: [[*TOWNS[2], towns[TOWNS[2][0]].public]],
+        TOWNS[2][0]: [[*TOWNS[1], towns[TOWNS[1][0]].public]],
+    }
     for code, name in TOWNS:
-        neighbour = [*OTHER_COUNTY, other.public] if code == TOWNS[0][0] else None
         setups.append(
             towns[code].start(
                 "setup-town",
@@ -126,7 +141,7 @@ def federation(tmp_path):
                     "town": [code, name],
                     "parent_url": url,
                     "parent_key": county.public,
-                    "neighbour": neighbour,
+                    "neighbours": neighbours[code],
                 },
             )
         )
@@ -208,15 +223,28 @@ def test_federation_three_towns_report_ten_days_to_their_county(federation):
     assert status == 409
 
 
-def test_federation_a_person_handed_to_another_county_s_server_by_usb_stick(federation):
+def _stick(tmp, name):
+    path = tmp / name
+    path.mkdir()
+    return path
+
+
+def test_federation_people_handed_to_another_county_and_to_a_sibling_town_server(federation):
     towns, other, tmp = federation["towns"], federation["other"], federation["tmp"]
-    sender = towns[TOWNS[0][0]]
-    stick = tmp / "stick"
-    stick.mkdir()
-    sent = finish(
-        sender.start("handover-send", {"town": TOWNS[0][0], "to": OTHER_TOWN[0], "dir": str(stick)})
-    )
-    (package_file,) = sent["files"]
+    a, (b, b_name) = TOWNS[1][0], TOWNS[2]  # 南孟镇's server hands to 杨芬港镇's
+    stick, sibling_stick = _stick(tmp, "stick"), _stick(tmp, "sibling-stick")
+    sending = {
+        "county": towns[TOWNS[0][0]].start(
+            "handover-send",
+            {"town": TOWNS[0][0], "to": OTHER_TOWN[0], "to_name": OTHER_TOWN[1], "dir": str(stick)},
+        ),
+        "sibling": towns[a].start(
+            "handover-send", {"town": a, "to": b, "to_name": b_name, "dir": str(sibling_stick)}
+        ),
+    }
+    sent = {name: finish(process) for name, process in sending.items()}
+    (package_file,) = sent["county"]["files"]
+    (sibling_file,) = sent["sibling"]["files"]
     package = json.loads(Path(package_file).read_text(encoding="utf-8"))
     assert package["body"]["kind"] == "handover" and set(package["body"]["handover"]["person"]) == {
         "name",
@@ -228,22 +256,39 @@ def test_federation_a_person_handed_to_another_county_s_server_by_usb_stick(fede
         "phone_other",
         "address",
     }
+    sibling = json.loads(Path(sibling_file).read_text(encoding="utf-8"))["body"]
+    assert (sibling["sender"]["area"], sibling["handover"]["to"]["code"]) == (a, b)
     tampered = tmp / "tampered.json"
     package["body"]["handover"]["person"]["phone"] = "13000000000"
     tampered.write_text(json.dumps(package), encoding="utf-8")
-    back = tmp / "back"
-    back.mkdir()
-    taken = finish(
-        other.start(
+    back, sibling_back = _stick(tmp, "back"), _stick(tmp, "sibling-back")
+    taking = {
+        "county": other.start(
             "handover-take",
             {"town": OTHER_TOWN[0], "files": [package_file], "refused": [str(tampered)], "dir": str(back)},
-        )
-    )
-    assert taken["taken"] == ["handover"] and taken["stored"] == 1
-    assert len(taken["refused"]) == 1 and "签名" in taken["refused"][0]
-    assert taken["period"] == sent["period"]  # the same planned end and rules
-    assert taken["active"] == taken["before"] + 1
-    answered = finish(sender.start("handover-send", {"town": TOWNS[0][0], "answers": taken["files"]}))
-    assert answered["status"] == "accepted"
-    assert answered["period"] == ["closed", "left_area", answered["handed_on"]]
-    assert answered["active"] == sent["active"] - 1
+        ),
+        "sibling": towns[b].start(
+            "handover-take", {"town": b, "files": [sibling_file], "dir": str(sibling_back)}
+        ),
+    }
+    taken = {name: finish(process) for name, process in taking.items()}
+    assert taken["county"]["taken"] == ["handover"] and taken["county"]["stored"] == 1
+    assert len(taken["county"]["refused"]) == 1 and "签名" in taken["county"]["refused"][0]
+    answering = {
+        "county": towns[TOWNS[0][0]].start(
+            "handover-send", {"town": TOWNS[0][0], "answers": taken["county"]["files"]}
+        ),
+        "sibling": towns[a].start("handover-send", {"town": a, "answers": taken["sibling"]["files"]}),
+    }
+    answered = {name: finish(process) for name, process in answering.items()}
+    for name in ("county", "sibling"):
+        s, t, ans = sent[name], taken[name], answered[name]
+        assert t["taken"] == ["handover"], name
+        assert t["period"] == s["period"], name  # the same planned end and rules
+        assert s["opened_on"] < ans["handed_on"] == t["handed_on"] == t["opened_on"], name
+        assert ans["status"] == "accepted", name
+        assert ans["period"] == ["closed", "left_area", ans["handed_on"]], name
+        # From the hand-over day the receiver counts the person and the sender no longer does; the day
+        # before, the sender still does and the receiver not: neither counts them twice, nor loses them.
+        assert (ans["active"], t["active"]) == (s["active"] - 1, t["before"] + 1), name
+        assert (ans["active_before"], t["active_before"]) == (s["active_before"], t["yesterday_before"]), name

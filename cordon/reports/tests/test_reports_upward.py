@@ -73,6 +73,15 @@ def test_the_county_sees_each_town_as_sent_with_version_and_time_not_live(world)
     for path in ("screening.hubei", "checkpoints.stations", "checkpoints.gates"):
         assert value(report.figures, path) == value(town, path) + value(own, path)
     assert "南孟镇：尚未报送。" in report.text
+    assert report.figures["not_sent"] == ["南孟镇"]
+
+
+def test_a_sum_missing_a_town_is_never_a_zero_report(world):
+    """No town has sent: the county's as-sent sum is all zeros, and must not read as a zero report."""
+    report = services.report_for(viewer=world.viewer, area=world.county, day=DAY, as_of=end_of_day(DAY))
+    assert report.view == "sent" and not report.figures["zero_report"]
+    assert "零报告" not in report.text
+    assert report.text.splitlines()[1] == "尚未报送：堂二里镇、南孟镇。以下合计只含已报送的日报。"
 
 
 def test_a_record_added_after_sending_changes_live_not_as_sent(world):
@@ -184,3 +193,20 @@ def test_pages_and_api_say_which_view_and_who_reported(world, client, login, api
         content_type="application/json",
     )
     assert done.json() == {"area": world.county.code, "days_after": 1, "at": "09:00"}
+
+
+def test_the_dashboard_compares_the_day_before_over_the_areas_that_sent_today(world, client, login):
+    """The town sent the day before, not yet today: its figures are not "down since yesterday"."""
+    before = DAY - dt.timedelta(days=1)
+    people.register(
+        actor=world.clerk,
+        area=world.sjf,
+        person_data={"name": "前日来", "document_type": "mainland_id", "document_number": ""},
+        arrival_data={"origin_text": "湖北省武汉市武昌区", "arrival_date": before.isoformat()},
+    )
+    sent = send(world.commander, world.town, before, at(DAY, 8))
+    assert value(sent.figures["figures"], "screening.hubei") >= 1
+    login(world.viewer)
+    body = client.get(f"/dashboard/?area={world.county.code}&date={DAY}").content.decode()
+    assert 'data-key="not-sent"' in body and "尚未报送：堂二里镇、南孟镇" in body
+    assert "−" not in body.split('class="dash-section"', 1)[1].split("</main>")[0]
