@@ -153,6 +153,14 @@ def _floor_sql(kind: str, query: str, vendor: str) -> tuple[str, list]:
     """The same question as Cordon asks (scope included), asked the fastest way the database answers
     it: candidates from the search column's index, then the scope, then the order. SQLite is told not
     to use the area index (a unary +), PostgreSQL gets the candidates in a materialised CTE."""
+
+    # A prefix as each database's index answers it: a range on SQLite; LIKE 'x%' on PostgreSQL, whose
+    # search indexes have the pattern operator class only (a plain range cannot use them).
+    def prefix(column, value):
+        if vendor == "sqlite":
+            return f"{column} >= %s AND {column} < %s", [value, value + "\U0010ffff"]
+        return f"{column} LIKE %s", [value + "%"]  # the queries are digits and letters: no wildcard
+
     if kind == "phone":
         match = (
             "id IN (SELECT id FROM people_person WHERE phone = %s"
@@ -160,11 +168,11 @@ def _floor_sql(kind: str, query: str, vendor: str) -> tuple[str, list]:
         )
         params = [query, query]
     elif kind.startswith("id_tail"):
-        match = "document_reversed >= %s AND document_reversed < %s"
-        params = [query[::-1], query[::-1] + "\U0010ffff"]
+        match, params = prefix("document_reversed", query[::-1])
     else:  # Cordon asks for initials OR pinyin starting with the letters; so does the floor.
-        match = "(name_initials >= %s AND name_initials < %s OR name_pinyin >= %s AND name_pinyin < %s)"
-        params = [query, query + "\U0010ffff"] * 2
+        initials, first = prefix("name_initials", query)
+        pinyin, second = prefix("name_pinyin", query)
+        match, params = f"({initials} OR {pinyin})", first + second
     columns = "id, name, document_number, phone, area_id"
     order = "ORDER BY name, id LIMIT 20"
     if vendor == "sqlite":

@@ -235,6 +235,8 @@ def person_key(area_code: str, person: dict, arrival: dict) -> tuple:
 
 # What a clerk writes for "the same as the row above" (同上, a ditto mark).
 DITTO = frozenset({"同上", "同上。", "同前", "〃", "”", "''", '""'})
+# A cell can only be one of DITTO if it holds one of these (before normalising: full-width quotes).
+_DITTO_CHARS = re.compile("[同〃”'\"＇＂]")
 
 
 def _ditto(values, above: list | None, labels: list, identity: tuple) -> tuple[list, list, list]:
@@ -244,7 +246,10 @@ def _ditto(values, above: list | None, labels: list, identity: tuple) -> tuple[l
     row = list(values)
     notes, problems = [], []
     for index, value in enumerate(row):
-        if not isinstance(value, str) or validation.compact(value) not in DITTO:
+        # Most cells hold none of a ditto's characters: only those are normalised and compared.
+        if not isinstance(value, str) or not _DITTO_CHARS.search(value):
+            continue
+        if validation.compact(value) not in DITTO:
             continue
         label = labels[index] if index < len(labels) else ""
         if index in identity:

@@ -14,7 +14,9 @@ noted, not fatal (people.import_cells).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import date
 
 from django.utils import timezone
@@ -48,6 +50,23 @@ def remembered_mappings(area: Area) -> dict[str, str]:
     return found
 
 
+@contextmanager
+def _collector_paused():
+    """No cyclic garbage collection while a file is imported, restored afterwards.
+
+    An import makes hundreds of thousands of small dicts and tuples that live until it ends (the
+    rows, the people's states, the report), none of them in cycles; every full pass of the collector
+    walked them all again and everything the process had loaded: a third of the writing process's
+    time (measured on 20,000 rows). The checking child inherits the pause."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_import(
     *,
     actor,
@@ -69,6 +88,24 @@ def run_import(
     when a row that puts a person the actor may register in another village moves them there,
     audited as a transfer."""
     require_role(actor, area, *PEOPLE_REGISTRARS)
+    with _collector_paused():
+        return _run_import(
+            actor=actor,
+            area=area,
+            source=source,
+            filename=filename,
+            dry_run=dry_run,
+            mapping=mapping,
+            batch=batch,
+            on_progress=on_progress,
+            today=today,
+            move=move,
+        )
+
+
+def _run_import(
+    *, actor, area, source, filename, dry_run, mapping, batch, on_progress, today, move
+) -> Report:
     report = Report(filename=filename, dry_run=dry_run)
     remembered = remembered_mappings(area) | {normalize_header(k): v for k, v in (mapping or {}).items()}
     writer = Writer(

@@ -1,5 +1,6 @@
 """Importing ledgers: row by row, nothing lost, idempotent — through the service, the CLI and the web."""
 
+import gc
 import json
 
 import pytest
@@ -41,6 +42,18 @@ def test_imports_rows_classifies_them_and_keeps_the_batch(world, ledger_file):
     )
     assert categories == {"张三": "wuhan", "李四": "hubei", "王五": "outside"}
     assert Arrival.objects.get(person__name="王五").area_id == world.xw.code
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_an_import_leaves_the_garbage_collector_as_it_found_it(world, ledger_file, enabled):
+    # The collector is paused while a file is imported (its passes cost the writing a third).
+    (gc.enable if enabled else gc.disable)()
+    try:
+        report = importing(world, ledger_file(GOOD))
+        after = gc.isenabled()
+    finally:
+        gc.enable()
+    assert report.created == 3 and after == enabled
 
 
 def test_importing_the_same_file_again_creates_nothing(world, ledger_file):
