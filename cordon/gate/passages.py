@@ -523,6 +523,9 @@ def _same_entry(existing: Passage, checkpoint: Checkpoint) -> Passage:
     return existing
 
 
+_BATCH_LOCK = 2017  # the advisory lock's first key: a gate's offline batches (its second: the gate)
+
+
 def passages_record_batch(*, actor: User, checkpoint: Checkpoint, entries: list[dict]) -> list[dict]:
     """Record a phone's offline entries, each on its own: [{"client_id", "status": created | duplicate
     | refused, "id", "errors"}] in the order sent; a refused one also carries "fields", its messages by
@@ -542,6 +545,11 @@ def passages_record_batch(*, actor: User, checkpoint: Checkpoint, entries: list[
         return [_batch_entry(actor, checkpoint, entry) for entry in entries]
     for start in range(0, len(entries), _BATCH_CHUNK):
         with transaction.atomic():
+            # One gate's batches one after another: the page may send the same batch twice at once,
+            # and two chunks inserting the same entries in another order waited on each other's
+            # entries and counts (a deadlock, a 500). The second now finds every entry stored.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_BATCH_LOCK, checkpoint.pk % 2**31])
             for entry in entries[start : start + _BATCH_CHUNK]:
                 results.append(_batch_entry(actor, checkpoint, entry))
     return results

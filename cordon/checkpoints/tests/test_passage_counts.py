@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -149,3 +150,55 @@ def test_outside_a_transaction_a_passage_and_its_count_commit_together_and_a_ret
     counts = PassageDayCount.objects.get(checkpoint=world.sjf_gate, day=first.day)
     assert (counts.total, counts.came_in, counts.went_out, counts.fever) == (2, 1, 1, 1)
     assert counted_from_passages() == [(world.sjf_gate.pk, first.day, 2, 1, 1, 0, 0, 1, 0, 1)]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the SQLite test database lives in memory, where threads share it; SQLite serialises writers",
+)
+@pytest.mark.django_db(transaction=True)
+def test_one_batch_sent_twice_at_once_in_opposite_orders_stores_and_counts_each_entry_once(world):
+    """The gate page may send its batch twice at once. On PostgreSQL two chunks inserting the same
+    entries in another order deadlocked (a 500 in the browser test); a gate's batches now queue."""
+    import threading
+
+    from cordon.gate import passages
+
+    now = timezone.localtime()
+    for round_ in range(3):
+        batch = [
+            {
+                "client_id": f"dl-{round_}-{n}",
+                "direction": "in",
+                "decision": "allowed",
+                "name": f"路人{n}",
+                "occurred_at": (now - timedelta(minutes=n)).isoformat(),
+            }
+            for n in range(30)
+        ]
+        barrier = threading.Barrier(2)
+        answers, failures = [], []
+
+        def send(entries, barrier=barrier, answers=answers, failures=failures):
+            try:
+                barrier.wait()
+                answers.append(
+                    passages.passages_record_batch(
+                        actor=world.guard, checkpoint=world.sjf_gate, entries=entries
+                    )
+                )
+            except Exception as exc:  # the failure is the finding
+                failures.append(exc)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=send, args=(b,)) for b in (batch, batch[::-1])]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        statuses = sorted(r["status"] for answer in answers for r in answer)
+        assert statuses == ["created"] * 30 + ["duplicate"] * 30
+    assert Passage.objects.filter(client_id__startswith="dl-").count() == 90
+    assert the_roll_up() == counted_from_passages()
