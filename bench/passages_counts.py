@@ -80,20 +80,7 @@ def load() -> dict:
     made_months()
     note(f"{connection.vendor}: inserting {PASSAGES} passages at {len(checkpoints)} checkpoints")
     start = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE bench_gate (idx integer PRIMARY KEY, id integer, area_id text)"
-        )
-        cursor.executemany(
-            "INSERT INTO bench_gate VALUES (%s, %s, %s)",
-            [(i, pk, area) for i, (pk, area) in enumerate(checkpoints)],
-        )
-        for first in range(0, PASSAGES, CHUNK):
-            last = min(first + CHUNK, PASSAGES) - 1
-            cursor.execute(
-                _insert_sql(connection.vendor, len(checkpoints), town["commander_id"]), [first, last]
-            )
-            note(f"  {last + 1} passages")
+    insert_raw(checkpoints, town["commander_id"])
     inserted = time.perf_counter() - start
     start = time.perf_counter()
     rows = passage_counts_rebuild()
@@ -106,6 +93,27 @@ def load() -> dict:
         "roll_up_rows": rows,
         "analyze_seconds": round(time.perf_counter() - start, 1),
     }
+
+
+def insert_raw(checkpoints: list[tuple[int, str]], recorded_by: int) -> None:
+    """PASSAGES passages spread over ``checkpoints`` ((pk, area code)) and DAYS days from FIRST_DAY,
+    inserted raw, a million at a time; the months they fall in must exist (``made_months``)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE bench_gate (idx integer PRIMARY KEY, id integer, area_id text)"
+        )
+        cursor.executemany(
+            "INSERT INTO bench_gate VALUES (%s, %s, %s)",
+            [(i, pk, area) for i, (pk, area) in enumerate(checkpoints)],
+        )
+        sql = _insert_sql(connection.vendor, len(checkpoints), recorded_by)
+        for first in range(0, PASSAGES, CHUNK):
+            last = min(first + CHUNK, PASSAGES) - 1
+            cursor.execute(sql, [first, last])
+            note(f"  {last + 1} passages")
+        cursor.execute("DROP TABLE bench_gate")
 
 
 def made_months() -> list[str]:

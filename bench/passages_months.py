@@ -45,7 +45,6 @@ def load() -> dict:
     django.setup()
     call_command("migrate", verbosity=0)
     call_command("migrate", "checkpoints", "0011", verbosity=0)
-    from django.db import connection
 
     from bench import passages_counts
     from bench.common import build_town
@@ -67,17 +66,7 @@ def load() -> dict:
     passages_counts.PASSAGES, passages_counts.DAYS, passages_counts.FIRST_DAY = PASSAGES, DAYS, FIRST_DAY
     note(f"inserting {PASSAGES} passages into the plain table")
     start = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE bench_gate (idx integer PRIMARY KEY, id integer, area_id text)"
-        )
-        cursor.executemany(
-            "INSERT INTO bench_gate VALUES (%s, %s, %s)",
-            [(i, pk, a) for i, (pk, a) in enumerate(checkpoints)],
-        )
-        sql = passages_counts._insert_sql(connection.vendor, len(checkpoints), town["commander_id"])
-        for first in range(0, PASSAGES, passages_counts.CHUNK):
-            cursor.execute(sql, [first, min(first + passages_counts.CHUNK, PASSAGES) - 1])
+    passages_counts.insert_raw(checkpoints, town["commander_id"])
     inserted = time.perf_counter() - start
     analyze()
     return {"insert_seconds": round(inserted, 1)}

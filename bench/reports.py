@@ -208,18 +208,7 @@ def load() -> dict:
     passages_counts.made_months()
     note(f"{connection.vendor}: inserting {PASSAGES} passages at {len(checkpoints)} checkpoints")
     start = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE bench_gate (idx integer PRIMARY KEY, id integer, area_id text)"
-        )
-        cursor.executemany(
-            "INSERT INTO bench_gate VALUES (%s, %s, %s)",
-            [(i, pk, area) for i, (pk, area) in enumerate(checkpoints)],
-        )
-        sql = passages_counts._insert_sql(connection.vendor, len(checkpoints), commanders[TOWN].pk)
-        for first in range(0, PASSAGES, passages_counts.CHUNK):
-            cursor.execute(sql, [first, min(first + passages_counts.CHUNK, PASSAGES) - 1])
-        cursor.execute("DROP TABLE bench_gate")
+    passages_counts.insert_raw(checkpoints, commanders[TOWN].pk)
     figures["passages_seconds"] = round(time.perf_counter() - start, 1)
     start = time.perf_counter()
     figures["roll_up_rows"] = passage_counts_rebuild()
