@@ -446,6 +446,7 @@ def _write_observation(specs: list[_Spec], first_person: int, users: dict, now: 
                 else f"病例{person % 97 + 1}的密切接触者",
                 arrival_id if reason == "arrival" else None,
                 plan.stage_on(spec.opened_on).mode,
+                None,  # moved_on: no move recorded
                 "" if reason == "arrival" else "堂二里镇集中医学观察点",
                 adapt_date(spec.exposure),
                 adapt_date(spec.opened_on),
@@ -465,6 +466,7 @@ def _write_observation(specs: list[_Spec], first_person: int, users: dict, now: 
                 last_temperature,
                 adapt_moment(last_at) if last_at else None,
                 yes if fever else no,
+                None,  # follow_up_by
                 recorder,
                 adapt_moment(opened_at),
                 adapt_moment(ended_at if completed else (last_at or opened_at)),
