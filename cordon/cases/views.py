@@ -27,7 +27,7 @@ from cordon.cases.forms import (
 )
 from cordon.cases.models import Case, ContactLink
 from cordon.core.forms import act_and_return, add_service_errors, cleaned_or_raise
-from cordon.federation.models import RemoteHandover
+from cordon.federation import selectors as federation_selectors
 from cordon.handovers import selectors as handover_selectors
 from cordon.people.models import Person
 from cordon.people.selectors import picked_person
@@ -169,14 +169,7 @@ def _handover_buttons(request, rows) -> None:
     """Each contact row's hand-over: may this user send it, is one already awaiting the receiver (here
     or on another server), and which town the contact's address names (the button then says it)."""
     people = [row.link.person for row in rows]
-    ids = [p.pk for p in people]
-    pending = handover_selectors.pending_people(ids) | set(
-        RemoteHandover.objects.filter(
-            person_id__in=ids,
-            direction=RemoteHandover.Direction.OUT,
-            status=RemoteHandover.Status.PENDING,
-        ).values_list("person_id", flat=True)
-    )
+    pending = federation_selectors.handover_pending(p.pk for p in people)
     homes = handover_selectors.home_towns(people) if people else {}
     for row in rows:
         person_id = row.link.person_id

@@ -105,3 +105,15 @@ def places_in(town_code: str) -> list:
     """The receiving town and its villages: where an accepted person may be taken in."""
     prefix = codes.prefix_of(town_code)
     return list(Area.objects.filter(code__startswith=prefix).order_by("code").only("code", "name")[:100])
+
+
+def handover_pending(person_ids) -> set:
+    """Of ``person_ids``, those with a hand-over awaiting its receiver, on this server or sent to
+    another: a person is handed over once at a time."""
+    from cordon.handovers import selectors as handovers
+
+    ids = list(person_ids)
+    remote = RemoteHandover.objects.filter(
+        person_id__in=ids, direction=RemoteHandover.Direction.OUT, status=RemoteHandover.Status.PENDING
+    )
+    return handovers.pending_people(ids) | set(remote.values_list("person_id", flat=True))
