@@ -176,8 +176,10 @@ def _measure_all(url: str, workdir: str, prepared: dict) -> dict:
 class _server:
     """A gunicorn server on ``port`` for the length of a ``with``: bare Django, or ``cordon serve``."""
 
-    def __init__(self, url: str, workdir: str, port: int, *, bare: bool):
-        self.port, self.bare, self.workdir = port, bare, workdir
+    def __init__(self, url: str, workdir: str, port: int, *, bare: bool, command=None, path: str = ""):
+        # ``command``: another server command (bench/server_shape.py: its threads, its application
+        # module found on ``path``).
+        self.port, self.bare, self.workdir, self.command = port, bare, workdir, command
         self.env = {
             **os.environ,
             "DATABASE_URL": url,
@@ -185,13 +187,13 @@ class _server:
             "DJANGO_SETTINGS_MODULE": "bench.bare_settings" if bare else "bench.http_settings",
             "CORDON_DEBUG": "0",
             "CORDON_HTTPS": "0",
-            "PYTHONPATH": str(ROOT),
+            "PYTHONPATH": f"{ROOT}{os.pathsep}{path}" if path else str(ROOT),
         }
 
     def __enter__(self):
         from cordon.cli_serve import gunicorn_command
 
-        command = (
+        command = self.command or (
             gunicorn_command("127.0.0.1", self.port, 2)
             if self.bare
             else [sys.executable, "-m", "cordon.cli", "serve", "--no-worker", "--port", str(self.port)]

@@ -6,11 +6,10 @@ order A B C D D C B A so that the machine's drift falls on every variant alike. 
 """
 
 import os
-import subprocess
 import tempfile
 
 from bench import passages_http as http
-from bench.common import ROOT, databases, note, scratch_database, step
+from bench.common import databases, note, scratch_database, step
 from cordon.cli_serve import gunicorn_command
 
 # name: (threads per worker, switch interval in seconds or None for Python's 5 ms)
@@ -33,12 +32,14 @@ def run() -> dict:
                 passages = f"/api/v1/checkpoints/{prepared['checkpoint']}/passages"
                 for name in [*VARIANTS, *reversed(VARIANTS)]:
                     row = {"database": kind, "variant": name}
-                    with _served(url, workdir, shims, name, bare=True) as port:
+                    with _served(url, workdir, shims, name, bare=True) as server:
+                        port = server.port
                         row["bare_noop"] = http._measure(port, "/bare/noop", prepared)["requests_per_second"]
                         row["bare_insert"] = http._measure(port, "/bare/insert", prepared)[
                             "requests_per_second"
                         ]
-                    with _served(url, workdir, shims, name, bare=False) as port:
+                    with _served(url, workdir, shims, name, bare=False) as server:
+                        port = server.port
                         row["noop"] = http._measure(port, "/api/bench/noop", prepared)["requests_per_second"]
                         passage = http._measure(port, passages, prepared, passages=True)
                     row["passage"], row["passage_p99_ms"] = passage["requests_per_second"], passage["p99_ms"]
@@ -47,31 +48,13 @@ def run() -> dict:
     return {"benchmark": "server_shape", "variants": {k: list(v) for k, v in VARIANTS.items()}, "rows": rows}
 
 
-class _served:
-    def __init__(self, url, workdir, shims, name, *, bare):
-        threads, _interval = VARIANTS[name]
-        self.port = http._port()
-        self.command = gunicorn_command(
-            "127.0.0.1", self.port, 2, application=f"shape_{name.replace('.', '_')}:application"
-        )
-        self.command[self.command.index("--threads") + 1] = str(threads)
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "CORDON_VAR_DIR": workdir,
-            "DJANGO_SETTINGS_MODULE": "bench.bare_settings" if bare else "bench.http_settings",
-            "CORDON_DEBUG": "0",
-            "CORDON_HTTPS": "0",
-            "PYTHONPATH": f"{ROOT}{os.pathsep}{shims}",
-        }
-
-    def __enter__(self):
-        self.process = subprocess.Popen(  # noqa: S603 — our own command
-            self.command, cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        http._wait(self.port)
-        return self.port
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=30)
+def _served(url, workdir, shims, name, *, bare):
+    """The benchmark's own server (``passages_http._server``) with this variant's threads and
+    application module."""
+    threads, _interval = VARIANTS[name]
+    port = http._port()
+    command = gunicorn_command(
+        "127.0.0.1", port, 2, application=f"shape_{name.replace('.', '_')}:application"
+    )
+    command[command.index("--threads") + 1] = str(threads)
+    return http._server(url, workdir, port, bare=bare, command=command, path=shims)
